@@ -1,0 +1,547 @@
+//! The command line: flags are parsed by clap, resolved into library
+//! configurations, run, and rendered. Errors carry context for the user.
+
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use newsdex::dictionary::{self, Dictionaries, DictionarySource, EVENT_TYPES};
+use newsdex::indexer::{self, IndexConfig, Notice, Observer};
+use newsdex::render::{self, Palette};
+use newsdex::search::{SearchRequest, Searcher, SortOrder};
+use newsdex::{index_dir, stats, Error};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "newsdex",
+    version,
+    about = "Search your own news collections: index corpora, then query them by words, actors, events and dates."
+)]
+pub struct Cli {
+    /// Index folder [default: ~/.local/share/newsdex/index]
+    #[arg(long, global = true, env = "NEWSDEX_INDEX", value_name = "DIR")]
+    index: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Index files and folders of articles (dated text, plain text, JSON, JSON Lines, gzip'd)
+    Index(IndexArgs),
+    /// Search the index
+    Search(SearchArgs),
+    /// Show what the index holds
+    Stats(StatsArgs),
+}
+
+#[derive(Debug, Args)]
+struct IndexArgs {
+    /// Files or folders to read (folders recursively)
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Worker threads for parsing, tagging and indexing [default: number of cores]
+    #[arg(long, short = 'j')]
+    threads: Option<usize>,
+    /// Indexing memory budget in MB
+    #[arg(long, default_value_t = 512, value_name = "MB")]
+    memory: usize,
+    /// Read an article field from a given JSON key for this run, e.g. body=content_original
+    #[arg(long = "field", value_name = "FIELD=KEY")]
+    fields: Vec<String>,
+    /// Use dictionaries from this index-schema folder instead of the built-in ones
+    #[arg(long, env = "NEWSDEX_DICTIONARIES", value_name = "DIR")]
+    dictionaries: Option<PathBuf>,
+    /// Write every rejected record (location and reason) to FILE as JSON Lines
+    #[arg(long, value_name = "FILE")]
+    rejects: Option<PathBuf>,
+    /// Exit with status 2 if any record is rejected
+    #[arg(long)]
+    strict: bool,
+    /// No progress bar and no per-record messages; the summary still prints
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Debug, Args)]
+struct SearchArgs {
+    /// Query: words (all required), "phrases", AND/OR/NOT, +must -not, title:word; `*` for everything
+    query: String,
+    /// Make every word optional and rank by BM25 (for natural-language questions)
+    #[arg(long)]
+    any: bool,
+    /// Only articles with this actor: a facet path (/country/CHN) or a name (China, APT31, NATO)
+    #[arg(long, value_name = "ACTOR")]
+    actor: Vec<String>,
+    /// Only articles with this event: /accuse, /accuse/allege, accuse or accuse/allege
+    #[arg(long, value_name = "EVENT")]
+    event: Vec<String>,
+    /// Only articles that mention this entity (path or name)
+    #[arg(long, value_name = "ENTITY")]
+    mention: Vec<String>,
+    /// Only articles with this who-did-what-to-whom: SOURCE:event:TARGET (GBR:accuse:CHN) or /GBR/accuse/CHN
+    #[arg(long, value_name = "DYAD")]
+    dyad: Vec<String>,
+    /// Only articles from this source (case-insensitive; repeat for any of several)
+    #[arg(long, value_name = "NAME")]
+    source: Vec<String>,
+    /// Only articles dated on or after this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    from: Option<String>,
+    /// Only articles dated on or before this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    to: Option<String>,
+    /// Order of results
+    #[arg(long, value_enum, default_value_t = SortOrder::Relevance)]
+    sort: SortOrder,
+    /// Number of results
+    #[arg(long, short = 'n', default_value_t = 10)]
+    limit: usize,
+    /// Skip this many results (for paging)
+    #[arg(long, default_value_t = 0)]
+    offset: usize,
+    /// Print facet counts for the whole result set after the hits
+    #[arg(long)]
+    facets: bool,
+    /// How many values to count per facet
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    facet_limit: usize,
+    /// Show the sentence each dyad was read from
+    #[arg(long)]
+    evidence: bool,
+    /// Snippet length in characters
+    #[arg(long, default_value_t = 200, value_name = "CHARS")]
+    snippet: usize,
+    /// Print one JSON object instead of text
+    #[arg(long)]
+    json: bool,
+    /// When to colour the output
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+struct StatsArgs {
+    /// How many top actors and events to list
+    #[arg(long, default_value_t = 10)]
+    top: usize,
+    #[arg(long)]
+    json: bool,
+}
+
+/// How a successful run ended, for the exit code.
+pub enum Outcome {
+    Success,
+    NoResults,
+}
+
+pub fn run(cli: Cli) -> Result<Outcome> {
+    let index = cli
+        .index
+        .clone()
+        .unwrap_or_else(index_dir::default_index_dir);
+    match cli.command {
+        Command::Index(args) => run_index(index, args),
+        Command::Search(args) => run_search(index, args),
+        Command::Stats(args) => run_stats(index, args),
+    }
+}
+
+fn run_index(index: PathBuf, args: IndexArgs) -> Result<Outcome> {
+    let dictionaries = match args.dictionaries {
+        Some(dir) => {
+            if !dir.is_dir() {
+                bail!("dictionary folder {} does not exist", dir.display());
+            }
+            DictionarySource::Dir(dir)
+        }
+        None => DictionarySource::Embedded,
+    };
+    let mut fields = dictionary::load_field_map(&dictionaries)?;
+    for spec in &args.fields {
+        fields.apply_override(spec)?;
+    }
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    if threads == 0 {
+        bail!("--threads must be at least 1");
+    }
+    let total_bytes: u64 = newsdex::corpus::collect_files(&args.paths)
+        .0
+        .iter()
+        .filter_map(|p| p.metadata().ok())
+        .map(|m| m.len())
+        .sum();
+    let rejects = match &args.rejects {
+        Some(path) => Some(Mutex::new(BufWriter::new(
+            File::create(path)
+                .with_context(|| format!("cannot create the rejects file {}", path.display()))?,
+        ))),
+        None => None,
+    };
+    let observer = CliObserver::new(total_bytes, args.quiet, rejects);
+    let config = IndexConfig {
+        index_dir: index.clone(),
+        paths: args.paths,
+        threads,
+        memory_mb: args.memory,
+        fields,
+        dictionaries,
+    };
+    let report = indexer::run(&config, &observer)
+        .with_context(|| format!("indexing into {} failed", index.display()))?;
+    observer.finish()?;
+    eprintln!("{}", render::index_summary(&report));
+    if args.strict && report.rejected > 0 {
+        bail!(
+            "{} records were rejected and --strict is set; the good records were indexed",
+            report.rejected
+        );
+    }
+    Ok(Outcome::Success)
+}
+
+/// Prints notices to stderr (the first few of each kind), writes rejections
+/// to the rejects file, and drives the progress bar.
+struct CliObserver {
+    bar: ProgressBar,
+    quiet: bool,
+    rejects: Option<Mutex<BufWriter<File>>>,
+    rejects_error: Mutex<Option<io::Error>>,
+    shown: [AtomicUsize; 3],
+}
+
+const SHOWN_PER_KIND: usize = 20;
+
+impl CliObserver {
+    fn new(total_bytes: u64, quiet: bool, rejects: Option<Mutex<BufWriter<File>>>) -> CliObserver {
+        let bar = if quiet || !io::stderr().is_terminal() {
+            ProgressBar::hidden()
+        } else {
+            let bar =
+                ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta} · {msg}")
+                    .expect("valid template"),
+            );
+            bar
+        };
+        CliObserver {
+            bar,
+            quiet,
+            rejects,
+            rejects_error: Mutex::new(None),
+            shown: Default::default(),
+        }
+    }
+
+    fn say(&self, kind: usize, line: String) {
+        if self.quiet {
+            return;
+        }
+        let shown = self.shown[kind].fetch_add(1, Ordering::Relaxed);
+        if shown < SHOWN_PER_KIND {
+            self.bar.suspend(|| eprintln!("{line}"));
+        }
+    }
+
+    fn finish(&self) -> Result<()> {
+        self.bar.finish_and_clear();
+        if let Some(err) = self.rejects_error.lock().expect("lock").take() {
+            return Err(err).context("writing the rejects file failed");
+        }
+        if let Some(file) = &self.rejects {
+            file.lock()
+                .expect("lock")
+                .flush()
+                .context("writing the rejects file failed")?;
+        }
+        if !self.quiet {
+            for (kind, name) in ["rejected records", "warnings", "duplicate ids"]
+                .iter()
+                .enumerate()
+            {
+                let shown = self.shown[kind].load(Ordering::Relaxed);
+                if shown > SHOWN_PER_KIND {
+                    let hint = if kind == 0 {
+                        "; --rejects FILE lists them all"
+                    } else {
+                        ""
+                    };
+                    eprintln!("… and {} more {name}{hint}", shown - SHOWN_PER_KIND);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Observer for CliObserver {
+    fn notice(&self, notice: Notice<'_>) {
+        match notice {
+            Notice::Rejected(rejection) => {
+                if let Some(file) = &self.rejects {
+                    let mut file = file.lock().expect("lock");
+                    let written = serde_json::to_writer(&mut *file, rejection)
+                        .map_err(io::Error::from)
+                        .and_then(|()| writeln!(file));
+                    if let Err(err) = written {
+                        self.rejects_error.lock().expect("lock").get_or_insert(err);
+                    }
+                }
+                self.say(
+                    0,
+                    format!("rejected {}: {}", rejection.location, rejection.reason),
+                );
+            }
+            Notice::Warning { location, message } => {
+                self.say(1, format!("warning {location}: {message}"))
+            }
+            Notice::Duplicate {
+                location,
+                id,
+                same_content,
+            } => {
+                let what = if same_content {
+                    "repeats"
+                } else {
+                    "reuses, with different content,"
+                };
+                self.say(2, format!("duplicate {location}: {what} id {id:?} seen earlier in this run; kept the first"));
+            }
+        }
+    }
+
+    fn progress(&self, bytes: u64, articles: u64) {
+        self.bar.set_position(bytes);
+        self.bar.set_message(format!("{articles} articles"));
+    }
+}
+
+fn run_search(index: PathBuf, args: SearchArgs) -> Result<Outcome> {
+    let mut resolver = NameResolver::default();
+    let actors = args
+        .actor
+        .iter()
+        .map(|a| resolver.entity(a, "actor"))
+        .collect::<Result<Vec<_>>>()?;
+    let mentions = args
+        .mention
+        .iter()
+        .map(|a| resolver.entity(a, "mention"))
+        .collect::<Result<Vec<_>>>()?;
+    let events = args
+        .event
+        .iter()
+        .map(|e| event_path(e))
+        .collect::<Result<Vec<_>>>()?;
+    let dyads = args
+        .dyad
+        .iter()
+        .map(|d| resolver.dyad(d))
+        .collect::<Result<Vec<_>>>()?;
+    let from = args
+        .from
+        .as_deref()
+        .map(|d| day_start(d, "--from"))
+        .transpose()?;
+    let to = args
+        .to
+        .as_deref()
+        .map(|d| day_start(d, "--to").map(|s| s + 86_400))
+        .transpose()?;
+    if let (Some(from), Some(to)) = (from, to) {
+        if from >= to {
+            bail!("--from is after --to; nothing can match");
+        }
+    }
+    let request = SearchRequest {
+        query: args.query,
+        any: args.any,
+        actors,
+        events,
+        mentions,
+        dyads,
+        sources: args.source,
+        from,
+        to,
+        sort: args.sort,
+        limit: args.limit,
+        offset: args.offset,
+        facet_limit: args.facet_limit,
+        snippet_chars: args.snippet.max(20),
+        evidence: args.evidence,
+    };
+    let (index_handle, schema) = index_dir::open(&index)?;
+    let searcher = Searcher::new(index_handle, schema)?;
+    let results = searcher.search(&request)?;
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    if args.json {
+        render::json(&mut out, &results)?;
+    } else {
+        let color = match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        };
+        render::search_text(&mut out, &results, Palette { color }, args.facets)?;
+        let shown = results.hits.len();
+        let first = if shown == 0 { 0 } else { request.offset + 1 };
+        eprintln!(
+            "{}–{} of {} articles · {:.1} ms",
+            first,
+            request.offset + shown,
+            results.total,
+            results.took_ms
+        );
+    }
+    out.flush()?;
+    if results.total == 0 {
+        if !request.any
+            && !request.query.trim().eq("*")
+            && request.query.split_whitespace().count() > 1
+        {
+            eprintln!("no article has all of these words; try --any to rank articles that have some of them");
+        }
+        return Ok(Outcome::NoResults);
+    }
+    Ok(Outcome::Success)
+}
+
+fn run_stats(index: PathBuf, args: StatsArgs) -> Result<Outcome> {
+    let stats = stats::collect(&index, args.top)?;
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    if args.json {
+        render::json(&mut out, &stats)?;
+    } else {
+        render::stats_text(&mut out, &stats)?;
+    }
+    out.flush()?;
+    Ok(Outcome::Success)
+}
+
+/// Seconds since the epoch at the start of a `YYYY-MM-DD` day.
+fn day_start(text: &str, flag: &str) -> Result<i64> {
+    let date = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        Error::BadArgument(format!(
+            "{flag} `{text}` is not a date; write it as YYYY-MM-DD"
+        ))
+    })?;
+    Ok(date
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight exists")
+        .and_utc()
+        .timestamp())
+}
+
+/// `/accuse`, `/accuse/allege`, `accuse`, `ACCUSE`, `accuse/allege`, `accuse:allege`.
+fn event_path(text: &str) -> Result<String> {
+    let cleaned = text
+        .trim()
+        .trim_start_matches('/')
+        .to_lowercase()
+        .replace(':', "/");
+    let event_type = cleaned.split('/').next().unwrap_or("");
+    if !EVENT_TYPES.contains(&event_type) {
+        bail!(Error::BadArgument(format!(
+            "unknown event `{text}`; use a PLOVER type such as {}",
+            EVENT_TYPES.join(", ")
+        )));
+    }
+    Ok(format!("/{cleaned}"))
+}
+
+/// Turns names into facet paths, loading the dictionaries only when a name
+/// (not a path) is given, so plain searches start fast.
+#[derive(Default)]
+struct NameResolver {
+    dictionaries: Option<Dictionaries>,
+}
+
+impl NameResolver {
+    fn dictionaries(&mut self) -> Result<&Dictionaries> {
+        if self.dictionaries.is_none() {
+            let source = match std::env::var_os("NEWSDEX_DICTIONARIES") {
+                Some(dir) => DictionarySource::Dir(dir.into()),
+                None => DictionarySource::Embedded,
+            };
+            self.dictionaries = Some(Dictionaries::load(&source)?);
+        }
+        Ok(self.dictionaries.as_ref().expect("just loaded"))
+    }
+
+    fn entity(&mut self, text: &str, flag: &str) -> Result<String> {
+        let text = text.trim();
+        if text.starts_with('/') {
+            let kind = text.split('/').nth(1).unwrap_or("");
+            if !["country", "igo", "group", "person"].contains(&kind) || text.len() < 3 {
+                bail!(Error::BadArgument(format!(
+                    "--{flag} `{text}` is not an actor path; paths start with /country/, /igo/, /group/ or /person/"
+                )));
+            }
+            return Ok(text.to_string());
+        }
+        self.dictionaries()?.resolve_actor(text).ok_or_else(|| {
+            Error::BadArgument(format!("--{flag} `{text}`: no such name in the dictionaries; give a facet path such as /country/CHN")).into()
+        })
+    }
+
+    fn dyad(&mut self, text: &str) -> Result<String> {
+        let parts: Vec<&str> = text
+            .trim()
+            .trim_start_matches('/')
+            .split([':', '/'])
+            .collect();
+        let [source, event_type, target] = parts[..] else {
+            bail!(Error::BadArgument(format!(
+                "--dyad `{text}` is not SOURCE:event:TARGET, e.g. GBR:accuse:CHN"
+            )));
+        };
+        let event_type = event_type.to_lowercase();
+        if !EVENT_TYPES.contains(&event_type.as_str()) {
+            bail!(Error::BadArgument(format!(
+                "--dyad `{text}`: unknown event type `{event_type}`"
+            )));
+        }
+        let code = |me: &mut Self, part: &str| -> Result<String> {
+            if part.len() == 3 && part.chars().all(|c| c.is_ascii_uppercase())
+                || part.starts_with('G') && part[1..].chars().all(|c| c.is_ascii_digit())
+            {
+                return Ok(part.to_string());
+            }
+            let dictionaries = me.dictionaries()?;
+            if let Some(iso3) = dictionaries.resolve_country_code(part) {
+                return Ok(iso3);
+            }
+            match dictionaries.resolve_actor(part) {
+                Some(path) => Ok(path.rsplit('/').next().unwrap_or(part).to_string()),
+                None => bail!(Error::BadArgument(format!(
+                    "--dyad `{text}`: unknown actor `{part}`"
+                ))),
+            }
+        };
+        let source = code(self, source)?;
+        let target = code(self, target)?;
+        Ok(format!("/{source}/{event_type}/{target}"))
+    }
+}

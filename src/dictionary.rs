@@ -1,0 +1,428 @@
+//! Dictionaries: the actor and event data files in `index-schema/`, loaded
+//! either from the copy compiled into the binary or from a folder the user
+//! points at (`--dictionaries DIR`), so editing a file and re-indexing changes
+//! the facets without touching Rust.
+
+use std::borrow::Cow;
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use crate::fields::FieldMap;
+use crate::Error;
+
+/// The dictionary files, by path relative to the `index-schema/` folder.
+const EMBEDDED: &[(&str, &str)] = &[
+    ("fields.toml", include_str!("../index-schema/fields.toml")),
+    (
+        "extraction.toml",
+        include_str!("../index-schema/extraction.toml"),
+    ),
+    (
+        "actors/countries.tsv",
+        include_str!("../index-schema/actors/countries.tsv"),
+    ),
+    (
+        "actors/igos.tsv",
+        include_str!("../index-schema/actors/igos.tsv"),
+    ),
+    (
+        "actors/groups.tsv",
+        include_str!("../index-schema/actors/groups.tsv"),
+    ),
+    (
+        "actors/people.tsv",
+        include_str!("../index-schema/actors/people.tsv"),
+    ),
+    (
+        "actors/sectors.tsv",
+        include_str!("../index-schema/actors/sectors.tsv"),
+    ),
+    (
+        "actors/agencies.tsv",
+        include_str!("../index-schema/actors/agencies.tsv"),
+    ),
+    (
+        "events/events.tsv",
+        include_str!("../index-schema/events/events.tsv"),
+    ),
+    (
+        "events/guards.tsv",
+        include_str!("../index-schema/events/guards.tsv"),
+    ),
+];
+
+/// Where dictionaries come from.
+#[derive(Debug, Clone, Default)]
+pub enum DictionarySource {
+    /// The `index-schema/` copy compiled into this binary.
+    #[default]
+    Embedded,
+    /// An `index-schema/`-shaped folder on disk.
+    Dir(PathBuf),
+}
+
+impl DictionarySource {
+    fn read(&self, relative: &str) -> Result<Cow<'static, str>, Error> {
+        match self {
+            DictionarySource::Embedded => EMBEDDED
+                .iter()
+                .find(|(name, _)| *name == relative)
+                .map(|(_, text)| Cow::Borrowed(*text))
+                .ok_or_else(|| Error::Dictionary {
+                    file: relative.into(),
+                    line: 0,
+                    reason: "not embedded".into(),
+                }),
+            DictionarySource::Dir(dir) => {
+                let path = dir.join(relative);
+                std::fs::read_to_string(&path)
+                    .map(Cow::Owned)
+                    .map_err(|source| Error::Io { path, source })
+            }
+        }
+    }
+
+    /// A fingerprint of every dictionary file, recorded in the index so a
+    /// changed dictionary is visible in `stats`.
+    pub fn checksum(&self) -> Result<String, Error> {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for (name, _) in EMBEDDED {
+            hasher.update(name.as_bytes());
+            hasher.update(self.read(name)?.as_bytes());
+        }
+        Ok(format!("{:016x}", hasher.digest()))
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            DictionarySource::Embedded => "built-in".into(),
+            DictionarySource::Dir(dir) => dir.display().to_string(),
+        }
+    }
+}
+
+/// How a country is named in a dictionary row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CountryTermKind {
+    Name,
+    Alias,
+    Demonym,
+    Capital,
+    Historical,
+}
+
+#[derive(Debug, Clone)]
+pub struct CountryTerm {
+    pub iso3: String,
+    pub kind: CountryTermKind,
+    pub term: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct IgoTerm {
+    pub slug: String,
+    pub term: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct GroupTerm {
+    pub id: String,
+    pub sponsor: Option<String>,
+    pub term: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct PersonTerm {
+    pub slug: String,
+    pub iso3: Option<String>,
+    pub sector: Option<String>,
+    pub term: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct AgencyTerm {
+    pub iso3: String,
+    pub sector: String,
+    pub term: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct EventPattern {
+    pub event_type: String,
+    pub mode: Option<String>,
+    pub weight: u8,
+    /// The phrase that must appear.
+    pub head: String,
+    /// For `VERB ... OBJECT` patterns: the object, within a few words after.
+    pub object: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GuardKind {
+    Negation,
+    Hypothetical,
+    Reporting,
+}
+
+#[derive(Debug, Clone)]
+pub struct Guard {
+    pub kind: GuardKind,
+    pub pattern: String,
+}
+
+/// Context rules from `extraction.toml`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ContextRules {
+    pub sentences: SentenceRules,
+    pub capitals: CapitalRules,
+    pub people: PeopleRules,
+    pub ambiguity: AmbiguityRules,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SentenceRules {
+    pub abbreviations: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CapitalRules {
+    pub government_cues: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PeopleRules {
+    pub role_titles: Vec<(String, String)>,
+    pub short_mention_blockers: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct AmbiguityRules {
+    pub not_actors: Vec<String>,
+    pub state_names: Vec<String>,
+    pub state_cues: Vec<String>,
+    pub bird_cues: Vec<String>,
+}
+
+/// Every dictionary, parsed.
+#[derive(Debug, Clone)]
+pub struct Dictionaries {
+    pub countries: Vec<CountryTerm>,
+    pub igos: Vec<IgoTerm>,
+    pub groups: Vec<GroupTerm>,
+    pub people: Vec<PersonTerm>,
+    pub sectors: Vec<(String, String)>,
+    pub agencies: Vec<AgencyTerm>,
+    pub events: Vec<EventPattern>,
+    pub guards: Vec<Guard>,
+    pub rules: ContextRules,
+}
+
+/// The PLOVER v0.8 event types, in the codebook's order.
+pub const EVENT_TYPES: [&str; 16] = [
+    "agree",
+    "consult",
+    "support",
+    "concede",
+    "cooperate",
+    "aid",
+    "retreat",
+    "request",
+    "accuse",
+    "reject",
+    "threaten",
+    "protest",
+    "sanction",
+    "mobilize",
+    "coerce",
+    "assault",
+];
+
+impl Dictionaries {
+    pub fn load(source: &DictionarySource) -> Result<Dictionaries, Error> {
+        let rules_text = source.read("extraction.toml")?;
+        let rules: ContextRules = toml::from_str(&rules_text).map_err(|e| Error::Dictionary {
+            file: "extraction.toml".into(),
+            line: 0,
+            reason: e.message().to_string(),
+        })?;
+        let countries = rows(source, "actors/countries.tsv", 3, |c| {
+            let kind =
+                match c[1] {
+                    "name" => CountryTermKind::Name,
+                    "alias" => CountryTermKind::Alias,
+                    "demonym" => CountryTermKind::Demonym,
+                    "capital" => CountryTermKind::Capital,
+                    "historical" => CountryTermKind::Historical,
+                    other => return Err(format!(
+                        "unknown kind `{other}`; use name, alias, demonym, capital or historical"
+                    )),
+                };
+            Ok(CountryTerm {
+                iso3: c[0].to_string(),
+                kind,
+                term: c[2].to_string(),
+            })
+        })?;
+        let igos = rows(source, "actors/igos.tsv", 2, |c| {
+            Ok(IgoTerm {
+                slug: c[0].into(),
+                term: c[1].into(),
+            })
+        })?;
+        let groups = rows(source, "actors/groups.tsv", 4, |c| {
+            Ok(GroupTerm {
+                id: c[0].into(),
+                sponsor: optional(c[2]),
+                term: c[3].into(),
+            })
+        })?;
+        let people = rows(source, "actors/people.tsv", 5, |c| {
+            Ok(PersonTerm {
+                slug: c[0].into(),
+                iso3: optional(c[1]),
+                sector: optional(c[2]),
+                term: c[4].into(),
+            })
+        })?;
+        let sectors = rows(source, "actors/sectors.tsv", 2, |c| {
+            Ok((c[0].to_lowercase(), c[1].to_string()))
+        })?;
+        let agencies = rows(source, "actors/agencies.tsv", 3, |c| {
+            Ok(AgencyTerm {
+                iso3: c[0].into(),
+                sector: c[1].into(),
+                term: c[2].into(),
+            })
+        })?;
+        let events = rows(source, "events/events.tsv", 4, |c| {
+            let event_type = c[0].to_lowercase();
+            if !EVENT_TYPES.contains(&event_type.as_str()) {
+                return Err(format!("unknown PLOVER type `{}`", c[0]));
+            }
+            let weight: u8 = c[2]
+                .parse()
+                .map_err(|_| format!("weight `{}` is not a number", c[2]))?;
+            let pattern = c[3].to_lowercase();
+            let (head, object) = match pattern.split_once(" ... ") {
+                Some((head, object)) => (head.trim().to_string(), Some(object.trim().to_string())),
+                None => (pattern.trim().to_string(), None),
+            };
+            Ok(EventPattern {
+                event_type,
+                mode: optional(c[1]),
+                weight,
+                head,
+                object,
+            })
+        })?;
+        let guards = rows(source, "events/guards.tsv", 2, |c| {
+            let kind = match c[0] {
+                "negation" => GuardKind::Negation,
+                "hypothetical" => GuardKind::Hypothetical,
+                "reporting" => GuardKind::Reporting,
+                other => return Err(format!("unknown guard kind `{other}`")),
+            };
+            Ok(Guard {
+                kind,
+                pattern: c[1].to_lowercase(),
+            })
+        })?;
+        Ok(Dictionaries {
+            countries,
+            igos,
+            groups,
+            people,
+            sectors,
+            agencies,
+            events,
+            guards,
+            rules,
+        })
+    }
+
+    /// Resolves a name a user typed (`China`, `APT31`, `NATO`, `Wang Yi`) to
+    /// an actor facet path, case-insensitively.
+    pub fn resolve_actor(&self, name: &str) -> Option<String> {
+        let wanted = name.trim();
+        let same = |term: &str| term.eq_ignore_ascii_case(wanted);
+        let by_code = |code: &str| code.eq_ignore_ascii_case(wanted);
+        self.countries
+            .iter()
+            .find(|c| same(&c.term) || by_code(&c.iso3))
+            .map(|c| format!("/country/{}", c.iso3))
+            .or_else(|| {
+                self.igos
+                    .iter()
+                    .find(|i| same(&i.term) || by_code(&i.slug))
+                    .map(|i| format!("/igo/{}", i.slug))
+            })
+            .or_else(|| {
+                self.groups
+                    .iter()
+                    .find(|g| same(&g.term) || by_code(&g.id))
+                    .map(|g| format!("/group/{}", g.id))
+            })
+            .or_else(|| {
+                self.people
+                    .iter()
+                    .find(|p| same(&p.term) || by_code(&p.slug))
+                    .map(|p| format!("/person/{}", p.slug))
+            })
+    }
+
+    /// The country code a name or code stands for (`UK` → `GBR`).
+    pub fn resolve_country_code(&self, name: &str) -> Option<String> {
+        self.resolve_actor(name)
+            .and_then(|path| path.strip_prefix("/country/").map(str::to_string))
+    }
+}
+
+/// The JSON field aliases from the same source.
+pub fn load_field_map(source: &DictionarySource) -> Result<FieldMap, Error> {
+    FieldMap::from_toml(&source.read("fields.toml")?)
+}
+
+fn optional(cell: &str) -> Option<String> {
+    let cell = cell.trim();
+    (!cell.is_empty() && cell != "-").then(|| cell.to_string())
+}
+
+/// Parses a TSV dictionary: skips the header, blank and `#` lines; every other
+/// line must have at least `columns` cells.
+fn rows<T>(
+    source: &DictionarySource,
+    file: &str,
+    columns: usize,
+    parse: impl Fn(&[&str]) -> Result<T, String>,
+) -> Result<Vec<T>, Error> {
+    let text = source.read(file)?;
+    let mut out = Vec::new();
+    let mut header_seen = false;
+    for (index, line) in text.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if !header_seen {
+            header_seen = true;
+            continue;
+        }
+        let cells: Vec<&str> = line.split('\t').map(str::trim).collect();
+        let fail = |reason: String| Error::Dictionary {
+            file: file.into(),
+            line: index + 1,
+            reason,
+        };
+        if cells.len() < columns {
+            return Err(fail(format!(
+                "expected {columns} tab-separated columns, found {}",
+                cells.len()
+            )));
+        }
+        if cells[..columns].iter().any(|c| c.is_empty()) {
+            return Err(fail("an empty cell; write `-` for none".into()));
+        }
+        out.push(parse(&cells).map_err(fail)?);
+    }
+    Ok(out)
+}

@@ -1,0 +1,937 @@
+//! Extraction: tags an article with who did what to whom. One Aho-Corasick
+//! automaton over every dictionary term (actors, sector nouns, role titles,
+//! event cues, guards) finds candidates in a single pass; context rules then
+//! decide what each candidate is (a capital that stands for a government or a
+//! place, Turkey or turkey, a negated or hypothetical event), and sentence
+//! structure links events to their source and target.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde::Serialize;
+
+use crate::dictionary::{CountryTermKind, Dictionaries, GuardKind, EVENT_TYPES};
+use crate::Error;
+
+/// What the extractor found in one article, as facet paths.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Tags {
+    /// Entities that are the source or target of an event.
+    pub actors: BTreeSet<String>,
+    /// Every entity recognised, actor or not.
+    pub mentions: BTreeSet<String>,
+    /// `/type` or `/type/mode`.
+    pub events: BTreeSet<String>,
+    /// `/SOURCE/type/TARGET`.
+    pub dyads: BTreeSet<String>,
+    /// For each dyad, the sentence it was read from (byte range in the body).
+    pub evidence: Vec<Evidence>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Evidence {
+    pub dyad: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// An event found in one sentence, for sentence-level evaluation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentenceEvent {
+    pub event_type: &'static str,
+    pub mode: Option<String>,
+    pub weight: u32,
+    pub source: Option<Entity>,
+    pub target: Option<Entity>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EntityKind {
+    Country,
+    Igo,
+    Group,
+    Person,
+}
+
+/// A recognised entity.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Entity {
+    pub kind: EntityKind,
+    /// ISO3, IGO slug, group id or person slug.
+    pub code: String,
+    /// The state the entity belongs to or acts for, when known.
+    pub country: Option<String>,
+    pub sector: Option<String>,
+}
+
+impl Entity {
+    fn facets(&self) -> Vec<String> {
+        let mut out = Vec::with_capacity(2);
+        match self.kind {
+            EntityKind::Country => {
+                out.push(format!("/country/{}", self.code));
+                if let Some(sector) = &self.sector {
+                    out.push(format!("/country/{}/{}", self.code, sector));
+                }
+            }
+            EntityKind::Igo => out.push(format!("/igo/{}", self.code)),
+            EntityKind::Group => out.push(format!("/group/{}", self.code)),
+            EntityKind::Person => out.push(format!("/person/{}", self.code)),
+        }
+        out
+    }
+
+    /// The code a dyad uses: countries (and the people and agencies of a
+    /// country) by ISO3, organisations by slug, groups by id.
+    fn dyad_code(&self) -> Option<&str> {
+        match self.kind {
+            EntityKind::Country => Some(&self.code),
+            EntityKind::Person => self.country.as_deref(),
+            EntityKind::Igo | EntityKind::Group => Some(&self.code),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Cue {
+    Entity {
+        entity: u32,
+        exact: String,
+        capital: bool,
+    },
+    Sector {
+        sector: String,
+    },
+    Role {
+        sector: String,
+    },
+    Event {
+        event_type: u8,
+        mode: Option<String>,
+        weight: u8,
+        object: Option<Vec<String>>,
+    },
+    Guard(GuardKind),
+    NotActor {
+        exact: String,
+    },
+}
+
+/// The compiled extractor: build once, share between threads.
+pub struct Extractor {
+    automaton: AhoCorasick,
+    cues: Vec<Vec<Cue>>,
+    entities: Vec<Entity>,
+    group_sponsors: HashMap<String, String>,
+    government_cues: HashSet<String>,
+    abbreviations: HashSet<String>,
+    short_mention_blockers: HashSet<String>,
+    bird_cues: HashSet<String>,
+    state_names: HashSet<String>,
+    state_cues: Vec<String>,
+}
+
+/// A dictionary hit that survived boundary and case checks.
+#[derive(Debug, Clone)]
+struct Hit {
+    start: usize,
+    end: usize,
+    cue: u32,
+}
+
+impl Extractor {
+    pub fn new(dictionaries: &Dictionaries) -> Result<Extractor, Error> {
+        let mut builder = CueTable::default();
+        for country in &dictionaries.countries {
+            let entity = builder.entity(Entity {
+                kind: EntityKind::Country,
+                code: country.iso3.clone(),
+                country: Some(country.iso3.clone()),
+                sector: None,
+            });
+            let capital = country.kind == CountryTermKind::Capital;
+            builder.add(
+                &country.term,
+                Cue::Entity {
+                    entity,
+                    exact: country.term.clone(),
+                    capital,
+                },
+            );
+        }
+        for igo in &dictionaries.igos {
+            let entity = builder.entity(Entity {
+                kind: EntityKind::Igo,
+                code: igo.slug.clone(),
+                country: None,
+                sector: None,
+            });
+            builder.add(
+                &igo.term,
+                Cue::Entity {
+                    entity,
+                    exact: igo.term.clone(),
+                    capital: false,
+                },
+            );
+        }
+        let mut group_sponsors = HashMap::new();
+        for group in &dictionaries.groups {
+            if let Some(sponsor) = &group.sponsor {
+                group_sponsors.insert(group.id.clone(), sponsor.clone());
+            }
+            let entity = builder.entity(Entity {
+                kind: EntityKind::Group,
+                code: group.id.clone(),
+                country: group.sponsor.clone(),
+                sector: None,
+            });
+            builder.add(
+                &group.term,
+                Cue::Entity {
+                    entity,
+                    exact: group.term.clone(),
+                    capital: false,
+                },
+            );
+        }
+        for person in &dictionaries.people {
+            let entity = builder.entity(Entity {
+                kind: EntityKind::Person,
+                code: person.slug.clone(),
+                country: person.iso3.clone().filter(|c| c != "IGO"),
+                sector: person.sector.clone(),
+            });
+            builder.add(
+                &person.term,
+                Cue::Entity {
+                    entity,
+                    exact: person.term.clone(),
+                    capital: false,
+                },
+            );
+        }
+        for agency in &dictionaries.agencies {
+            let entity = builder.entity(Entity {
+                kind: EntityKind::Country,
+                code: agency.iso3.clone(),
+                country: Some(agency.iso3.clone()),
+                sector: Some(agency.sector.clone()),
+            });
+            builder.add(
+                &agency.term,
+                Cue::Entity {
+                    entity,
+                    exact: agency.term.clone(),
+                    capital: false,
+                },
+            );
+        }
+        for (term, sector) in &dictionaries.sectors {
+            builder.add(
+                term,
+                Cue::Sector {
+                    sector: sector.clone(),
+                },
+            );
+        }
+        for (title, sector) in &dictionaries.rules.people.role_titles {
+            builder.add(
+                title,
+                Cue::Role {
+                    sector: sector.clone(),
+                },
+            );
+        }
+        for pattern in &dictionaries.events {
+            let event_type = EVENT_TYPES
+                .iter()
+                .position(|t| *t == pattern.event_type)
+                .unwrap_or(0) as u8;
+            let object = pattern
+                .object
+                .as_ref()
+                .map(|o| o.split_whitespace().map(str::to_string).collect());
+            builder.add(
+                &pattern.head,
+                Cue::Event {
+                    event_type,
+                    mode: pattern.mode.clone(),
+                    weight: pattern.weight,
+                    object,
+                },
+            );
+        }
+        for guard in &dictionaries.guards {
+            builder.add(&guard.pattern, Cue::Guard(guard.kind));
+        }
+        for phrase in &dictionaries.rules.ambiguity.not_actors {
+            builder.add(
+                phrase,
+                Cue::NotActor {
+                    exact: phrase.clone(),
+                },
+            );
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&builder.patterns)
+            .map_err(|e| Error::Dictionary {
+                file: "index-schema".into(),
+                line: 0,
+                reason: e.to_string(),
+            })?;
+        let lower_set = |words: &[String]| {
+            words
+                .iter()
+                .map(|w| w.to_lowercase())
+                .collect::<HashSet<_>>()
+        };
+        let rules = &dictionaries.rules;
+        Ok(Extractor {
+            automaton,
+            cues: builder.cues,
+            entities: builder.entities,
+            group_sponsors,
+            government_cues: lower_set(&rules.capitals.government_cues),
+            abbreviations: lower_set(&rules.sentences.abbreviations),
+            short_mention_blockers: lower_set(&rules.people.short_mention_blockers),
+            bird_cues: lower_set(&rules.ambiguity.bird_cues),
+            state_names: rules.ambiguity.state_names.iter().cloned().collect(),
+            state_cues: rules.ambiguity.state_cues.clone(),
+        })
+    }
+
+    /// Tags an article from its title and body.
+    pub fn tag(&self, title: &str, body: &str) -> Tags {
+        let mut tags = Tags::default();
+        let mut event_weights: HashMap<String, u32> = HashMap::new();
+        for (text, is_body) in [(title, false), (body, true)] {
+            if text.is_empty() {
+                continue;
+            }
+            let analysis = self.analyse(text);
+            for sentence in &analysis.sentences {
+                for entity in &sentence.entities {
+                    tags.mentions.extend(entity.facets());
+                }
+                for event in &sentence.events {
+                    let path = match &event.mode {
+                        Some(mode) => format!("/{}/{}", event.event_type, mode),
+                        None => format!("/{}", event.event_type),
+                    };
+                    *event_weights.entry(path).or_default() += event.weight;
+                    for entity in [&event.source, &event.target].into_iter().flatten() {
+                        tags.actors.extend(entity.facets());
+                    }
+                    for dyad in self.dyads(event) {
+                        if is_body {
+                            tags.evidence.push(Evidence {
+                                dyad: dyad.clone(),
+                                start: sentence.range.start,
+                                end: sentence.range.end,
+                            });
+                        }
+                        tags.dyads.insert(dyad);
+                    }
+                }
+            }
+        }
+        // A single weak cue in a whole article is noise; a strong cue, or weak
+        // cues that recur, are an event.
+        let mut type_weights: HashMap<&str, u32> = HashMap::new();
+        for (path, weight) in &event_weights {
+            let event_type = path[1..].split('/').next().unwrap_or("");
+            *type_weights.entry(event_type).or_default() += weight;
+        }
+        for (path, weight) in event_weights.iter() {
+            let event_type = path[1..].split('/').next().unwrap_or("");
+            if *weight >= 2 || type_weights.get(event_type).copied().unwrap_or(0) >= 2 {
+                tags.events.insert(path.clone());
+            }
+        }
+        tags.evidence
+            .sort_by(|a, b| (a.start, &a.dyad).cmp(&(b.start, &b.dyad)));
+        tags.evidence.dedup();
+        tags
+    }
+
+    fn dyads(&self, event: &SentenceEvent) -> Vec<String> {
+        let (Some(source), Some(target)) = (&event.source, &event.target) else {
+            return Vec::new();
+        };
+        let (Some(from), Some(to)) = (source.dyad_code(), target.dyad_code()) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        if from != to {
+            out.push(format!("/{from}/{}/{to}", event.event_type));
+        }
+        // A state-sponsored group acted on stands for its sponsor too.
+        if target.kind == EntityKind::Group {
+            if let Some(sponsor) = self.group_sponsors.get(&target.code) {
+                if sponsor != from {
+                    out.push(format!("/{from}/{}/{sponsor}", event.event_type));
+                }
+            }
+        }
+        out
+    }
+
+    /// Events of one sentence, strongest first: the sentence-level view that
+    /// `newsdex eval` scores.
+    pub fn sentence_events(&self, sentence: &str) -> Vec<SentenceEvent> {
+        let mut events: Vec<SentenceEvent> = self
+            .analyse(sentence)
+            .sentences
+            .into_iter()
+            .flat_map(|s| s.events)
+            .collect();
+        events.sort_by(|a, b| b.weight.cmp(&a.weight));
+        events
+    }
+
+    /// Every entity recognised in a text, in order.
+    pub fn entities(&self, text: &str) -> Vec<Entity> {
+        self.analyse(text)
+            .sentences
+            .into_iter()
+            .flat_map(|s| s.entities)
+            .collect()
+    }
+
+    fn analyse(&self, text: &str) -> Analysis {
+        let hits = self.hits(text);
+        let bounds = self.sentence_bounds(text);
+        let us_state_context = self
+            .state_cues
+            .iter()
+            .any(|cue| text.contains(cue.as_str()));
+        let mut sentences: Vec<SentenceAnalysis> = bounds
+            .iter()
+            .map(|range| SentenceAnalysis {
+                range: range.clone(),
+                entities: Vec::new(),
+                events: Vec::new(),
+            })
+            .collect();
+        let sentence_of = |pos: usize| {
+            bounds
+                .partition_point(|r| r.end <= pos)
+                .min(bounds.len().saturating_sub(1))
+        };
+
+        // Entities, with sectors and role-introduced people attached.
+        let mut placed: Vec<(usize, usize, Entity, bool)> = Vec::new(); // start, end, entity, can act
+        let mut consumed = vec![false; hits.len()];
+        for (i, hit) in hits.iter().enumerate() {
+            for cue in &self.cues[hit.cue as usize] {
+                match cue {
+                    Cue::Entity {
+                        entity,
+                        exact,
+                        capital,
+                    } => {
+                        let matched = &text[hit.start..hit.end];
+                        if !case_matches(matched, exact) {
+                            continue;
+                        }
+                        let mut entity = self.entities[*entity as usize].clone();
+                        let next = next_word(text, hit.end);
+                        if exact.eq_ignore_ascii_case("turkey")
+                            && self.bird_cues.contains(&next.to_lowercase())
+                        {
+                            break;
+                        }
+                        if self.state_names.contains(exact) && us_state_context {
+                            break;
+                        }
+                        let mut can_act = true;
+                        if *capital {
+                            let possessive = text[hit.end..].starts_with("'s")
+                                || text[hit.end..].starts_with("’s");
+                            can_act =
+                                possessive || self.government_cues.contains(&next.to_lowercase());
+                        }
+                        if entity.kind == EntityKind::Country && entity.sector.is_none() {
+                            if let Some((j, sector)) = self.sector_after(text, &hits, i) {
+                                entity.sector = Some(sector);
+                                consumed[j] = true;
+                                can_act = true;
+                            }
+                        }
+                        placed.push((hit.start, hit.end, entity, can_act));
+                        break;
+                    }
+                    Cue::Role { sector } if !consumed[i] => {
+                        if let Some((name_end, slug)) = person_after_role(text, hit.end) {
+                            let country = placed
+                                .last()
+                                .filter(|(_, end, e, _)| {
+                                    e.kind == EntityKind::Country
+                                        && words_between(text, *end, hit.start) <= 1
+                                })
+                                .map(|(_, _, e, _)| e.code.clone());
+                            // A dictionary person right after the title keeps its own record.
+                            let known = hits.iter().any(|h| {
+                                h.start >= hit.end
+                                    && h.start < name_end
+                                    && self.cues[h.cue as usize]
+                                        .iter()
+                                        .any(|c| matches!(c, Cue::Entity { .. }))
+                            });
+                            if !known {
+                                let person = Entity {
+                                    kind: EntityKind::Person,
+                                    code: slug,
+                                    country,
+                                    sector: Some(sector.clone()),
+                                };
+                                placed.push((hit.start, name_end, person, true));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        self.add_short_mentions(text, &hits, &mut placed);
+        placed.sort_by_key(|(start, ..)| *start);
+        for (start, _, entity, _) in &placed {
+            sentences[sentence_of(*start)].entities.push(entity.clone());
+        }
+
+        // Events, guarded against negation and hypotheticals.
+        let guards: Vec<(usize, GuardKind)> = hits
+            .iter()
+            .flat_map(|h| {
+                self.cues[h.cue as usize]
+                    .iter()
+                    .filter_map(move |c| match c {
+                        Cue::Guard(kind) => Some((h.end, *kind)),
+                        _ => None,
+                    })
+            })
+            .collect();
+        for hit in &hits {
+            for cue in &self.cues[hit.cue as usize] {
+                let Cue::Event {
+                    event_type,
+                    mode,
+                    weight,
+                    object,
+                } = cue
+                else {
+                    continue;
+                };
+                let sentence = sentence_of(hit.start);
+                let sentence_end = bounds.get(sentence).map_or(text.len(), |r| r.end);
+                if let Some(object) = object {
+                    if !object_follows(&text[hit.end..sentence_end], object) {
+                        continue;
+                    }
+                }
+                let sentence_start = bounds.get(sentence).map_or(0, |r| r.start);
+                let guard = guards
+                    .iter()
+                    .filter(|(end, _)| *end <= hit.start && *end >= sentence_start)
+                    .filter(|(end, kind)| {
+                        let limit = if *kind == GuardKind::Negation { 3 } else { 5 };
+                        words_between(text, *end, hit.start) < limit
+                    })
+                    .map(|(_, kind)| *kind)
+                    .find(|kind| *kind != GuardKind::Reporting);
+                let mut event_type = EVENT_TYPES[*event_type as usize];
+                let mut mode = mode.clone();
+                match guard {
+                    Some(GuardKind::Negation) => continue,
+                    Some(GuardKind::Hypothetical) => {
+                        match hypothetical_threat(event_type, mode.as_deref()) {
+                            Some(threat_mode) => {
+                                event_type = "threaten";
+                                mode = threat_mode.map(str::to_string);
+                            }
+                            None => continue,
+                        }
+                    }
+                    _ => {}
+                }
+                let (source, target) =
+                    self.participants(&placed, sentence_start, sentence_end, hit.start, hit.end);
+                sentences[sentence].events.push(SentenceEvent {
+                    event_type,
+                    mode,
+                    weight: u32::from(*weight),
+                    source,
+                    target,
+                });
+            }
+        }
+        Analysis { sentences }
+    }
+
+    /// The source (the first acting entity before the event in its sentence)
+    /// and the target (the first other entity after it).
+    fn participants(
+        &self,
+        placed: &[(usize, usize, Entity, bool)],
+        sentence_start: usize,
+        sentence_end: usize,
+        event_start: usize,
+        event_end: usize,
+    ) -> (Option<Entity>, Option<Entity>) {
+        let in_sentence = placed
+            .iter()
+            .filter(|(s, _, _, _)| *s >= sentence_start && *s < sentence_end);
+        let source = in_sentence
+            .clone()
+            .find(|(s, _, _, act)| *s < event_start && *act)
+            .map(|(_, _, e, _)| e.clone());
+        let source_code = source
+            .as_ref()
+            .and_then(|e| e.dyad_code().map(str::to_string));
+        let target = in_sentence
+            .filter(|(s, _, e, _)| {
+                *s >= event_end
+                    && e.dyad_code().is_some()
+                    && e.dyad_code().map(str::to_string) != source_code
+            })
+            .map(|(_, _, e, _)| e.clone())
+            .next();
+        (source, target)
+    }
+
+    /// A sector noun that directly follows a country ("Chinese Foreign
+    /// Ministry", "British government"): at most one word between.
+    fn sector_after(
+        &self,
+        text: &str,
+        hits: &[Hit],
+        country_hit: usize,
+    ) -> Option<(usize, String)> {
+        let end = hits[country_hit].end;
+        hits.iter()
+            .enumerate()
+            .skip(country_hit + 1)
+            .take(3)
+            .find_map(|(j, h)| {
+                if words_between(text, end, h.start) > 1 {
+                    return None;
+                }
+                self.cues[h.cue as usize].iter().find_map(|c| match c {
+                    Cue::Sector { sector } | Cue::Role { sector } => Some((j, sector.clone())),
+                    _ => None,
+                })
+            })
+    }
+
+    /// Later short mentions of a person seen in full ("Cameron", "Mr Cameron").
+    fn add_short_mentions(
+        &self,
+        text: &str,
+        hits: &[Hit],
+        placed: &mut Vec<(usize, usize, Entity, bool)>,
+    ) {
+        let people: Vec<(usize, usize, Entity)> = placed
+            .iter()
+            .filter(|(_, _, e, _)| e.kind == EntityKind::Person)
+            .map(|(s, e, entity, _)| (*s, *e, entity.clone()))
+            .collect();
+        let mut seen = HashSet::new();
+        for (start, end, person) in people {
+            if !seen.insert(person.code.clone()) {
+                continue;
+            }
+            let full = &text[start..end];
+            let Some(surname) = full
+                .split_whitespace()
+                .last()
+                .filter(|s| s.len() >= 3 && s.chars().next().is_some_and(char::is_uppercase))
+            else {
+                continue;
+            };
+            for (pos, _) in text[end..].match_indices(surname) {
+                let at = end + pos;
+                let after = at + surname.len();
+                if !is_boundary(text, at, after) {
+                    continue;
+                }
+                if hits.iter().any(|h| h.start < after && at < h.end)
+                    || placed.iter().any(|(s, e, ..)| *s < after && at < *e)
+                {
+                    continue;
+                }
+                let previous = previous_word(text, at).to_lowercase();
+                if self.short_mention_blockers.contains(&previous)
+                    || next_word(text, after).starts_with(|c: char| c.is_ascii_digit())
+                {
+                    continue;
+                }
+                placed.push((at, after, person.clone(), true));
+            }
+        }
+    }
+
+    /// Dictionary hits at word boundaries.
+    fn hits(&self, text: &str) -> Vec<Hit> {
+        self.automaton
+            .find_iter(text)
+            .filter(|m| is_boundary(text, m.start(), m.end()))
+            .map(|m| Hit { start: m.start(), end: m.end(), cue: m.pattern().as_u32() })
+            .filter(|h| {
+                // A phrase that blocks an actor reading blocks only when its case fits.
+                !self.cues[h.cue as usize]
+                    .iter()
+                    .any(|c| matches!(c, Cue::NotActor { exact } if !case_matches(&text[h.start..h.end], exact)))
+                    || self.cues[h.cue as usize].len() > 1
+            })
+            .collect()
+    }
+
+    /// Sentence byte ranges: split after `.`, `!` or `?` followed by space and
+    /// a capital, digit or quote (not after an abbreviation or an initial),
+    /// and at blank lines.
+    fn sentence_bounds(&self, text: &str) -> Vec<Range<usize>> {
+        let bytes = text.as_bytes();
+        let mut bounds = Vec::new();
+        let mut start = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let mut split_at = None;
+            if b == b'\n' && bytes.get(i + 1) == Some(&b'\n') {
+                split_at = Some(i);
+            } else if matches!(b, b'.' | b'!' | b'?') {
+                let mut j = i + 1;
+                while j < bytes.len() && matches!(bytes[j], b'"' | b'\'' | b')') {
+                    j += 1;
+                }
+                if j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                    let mut k = j;
+                    while k < bytes.len() && bytes[k].is_ascii_whitespace() {
+                        k += 1;
+                    }
+                    let next = text[k..].chars().next();
+                    let starts_sentence = next.is_some_and(|c| {
+                        c.is_uppercase()
+                            || c.is_ascii_digit()
+                            || matches!(c, '"' | '“' | '\'' | '‘')
+                    });
+                    if starts_sentence && (b != b'.' || !self.is_abbreviation(text, start, i)) {
+                        split_at = Some(j);
+                    }
+                }
+            }
+            if let Some(end) = split_at {
+                if end > start {
+                    bounds.push(start..end);
+                }
+                start = end;
+                while start < bytes.len() && bytes[start].is_ascii_whitespace() {
+                    start += 1;
+                }
+                i = start;
+                continue;
+            }
+            i += 1;
+        }
+        if start < bytes.len() {
+            bounds.push(start..bytes.len());
+        }
+        if bounds.is_empty() {
+            bounds.push(0..bytes.len());
+        }
+        bounds
+    }
+
+    fn is_abbreviation(&self, text: &str, sentence_start: usize, dot: usize) -> bool {
+        let word_start = text[sentence_start..dot]
+            .rfind(|c: char| c.is_whitespace() || c == '(')
+            .map_or(sentence_start, |p| sentence_start + p + 1);
+        let word = &text[word_start..dot];
+        let single_initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
+        single_initial || self.abbreviations.contains(&word.to_lowercase())
+    }
+}
+
+struct Analysis {
+    sentences: Vec<SentenceAnalysis>,
+}
+
+struct SentenceAnalysis {
+    range: Range<usize>,
+    entities: Vec<Entity>,
+    events: Vec<SentenceEvent>,
+}
+
+/// Collects automaton patterns, merging identical terms (case-insensitively)
+/// into one pattern with several cues.
+#[derive(Default)]
+struct CueTable {
+    patterns: Vec<String>,
+    cues: Vec<Vec<Cue>>,
+    index: HashMap<String, usize>,
+    entities: Vec<Entity>,
+    entity_index: HashMap<Entity, u32>,
+}
+
+impl CueTable {
+    fn entity(&mut self, entity: Entity) -> u32 {
+        if let Some(&id) = self.entity_index.get(&entity) {
+            return id;
+        }
+        let id = self.entities.len() as u32;
+        self.entity_index.insert(entity.clone(), id);
+        self.entities.push(entity);
+        id
+    }
+
+    fn add(&mut self, term: &str, cue: Cue) {
+        let term = term.trim();
+        if term.is_empty() {
+            return;
+        }
+        let key = term.to_ascii_lowercase();
+        let slot = *self.index.entry(key).or_insert_with(|| {
+            self.patterns.push(term.to_string());
+            self.cues.push(Vec::new());
+            self.patterns.len() - 1
+        });
+        // Proper names first: they are checked for case and win over cue words.
+        if matches!(cue, Cue::Entity { .. } | Cue::NotActor { .. }) {
+            self.cues[slot].insert(0, cue);
+        } else {
+            self.cues[slot].push(cue);
+        }
+    }
+}
+
+/// Names match in their dictionary case, or shouted in an all-caps headline.
+fn case_matches(matched: &str, exact: &str) -> bool {
+    matched == exact
+        || (matched.chars().any(char::is_alphabetic)
+            && !matched.chars().any(char::is_lowercase)
+            && exact.chars().count() > 2)
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+fn is_boundary(text: &str, start: usize, end: usize) -> bool {
+    let before_ok = text[..start]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !is_word_char(c));
+    let after_ok = text[end..].chars().next().is_none_or(|c| !is_word_char(c));
+    before_ok && after_ok
+}
+
+fn next_word(text: &str, from: usize) -> &str {
+    let rest = text[from..].trim_start_matches(|c: char| c.is_whitespace() || c == ',');
+    let end = rest
+        .find(|c: char| !is_word_char(c) && c != '\'' && c != '-')
+        .unwrap_or(rest.len());
+    &rest[..end]
+}
+
+fn previous_word(text: &str, before: usize) -> &str {
+    let head = text[..before].trim_end_matches(|c: char| c.is_whitespace() || c == '.');
+    let start = head.rfind(|c: char| !is_word_char(c)).map_or(0, |p| {
+        p + head[p..].chars().next().map_or(1, char::len_utf8)
+    });
+    &head[start..]
+}
+
+fn words_between(text: &str, from: usize, to: usize) -> usize {
+    if to <= from {
+        return 0;
+    }
+    text[from..to]
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+}
+
+/// Whether the object words of a `VERB ... OBJECT` pattern follow within six words.
+fn object_follows(rest: &str, object: &[String]) -> bool {
+    let words: Vec<String> = rest
+        .split_whitespace()
+        .take(6 + object.len())
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
+                .to_lowercase()
+        })
+        .collect();
+    words
+        .windows(object.len())
+        .any(|window| window.iter().zip(object).all(|(a, b)| a == b))
+}
+
+/// A capitalised name right after a role title ("Foreign Minister Wang Yi"):
+/// its end and a slug.
+fn person_after_role(text: &str, role_end: usize) -> Option<(usize, String)> {
+    let rest = &text[role_end..];
+    let lead = rest.len() - rest.trim_start_matches(' ').len();
+    if lead != 1 {
+        return None;
+    }
+    let mut end = role_end + lead;
+    let mut words = Vec::new();
+    for word in text[end..].split(' ').take(3) {
+        let clean = word
+            .trim_end_matches([',', '.', ';', ':', '\'', '"', ')', '’'])
+            .trim_end_matches("'s")
+            .trim_end_matches("’s");
+        let capitalised = clean.chars().next().is_some_and(char::is_uppercase)
+            && clean.chars().skip(1).any(char::is_lowercase)
+            && clean
+                .chars()
+                .all(|c| c.is_alphabetic() || c == '-' || c == '\'');
+        if !capitalised {
+            break;
+        }
+        words.push(clean);
+        end += clean.len();
+        if clean.len() != word.len() {
+            break;
+        }
+        end += 1;
+    }
+    let end = end.min(text.len());
+    let end = text[..end].trim_end().len();
+    if words.len() < 2 {
+        return None;
+    }
+    let slug = words
+        .iter()
+        .map(|w| w.to_lowercase())
+        .collect::<Vec<_>>()
+        .join("-");
+    Some((end, slug))
+}
+
+/// What a hypothetical or future material event becomes: a threat of it.
+fn hypothetical_threat(event_type: &str, mode: Option<&str>) -> Option<Option<&'static str>> {
+    match (event_type, mode) {
+        ("sanction", Some("expel")) => Some(Some("expel")),
+        ("sanction", _) | ("coerce", Some("restrict")) | ("coerce", Some("seize")) => {
+            Some(Some("restrict"))
+        }
+        ("coerce", Some("arrest")) => Some(Some("arrest")),
+        ("coerce", _) => Some(None),
+        ("assault", _) | ("mobilize", _) => Some(Some("violence")),
+        ("threaten", mode) => Some(match mode {
+            Some("restrict") => Some("restrict"),
+            Some("arrest") => Some("arrest"),
+            Some("relations") => Some("relations"),
+            Some("expel") => Some("expel"),
+            Some("territory") => Some("territory"),
+            Some("violence") => Some("violence"),
+            _ => None,
+        }),
+        _ => None,
+    }
+}

@@ -1,0 +1,85 @@
+//! The index folder: where it lives by default, opening it safely (schema and
+//! version checks, analysers registered) and creating it.
+
+use std::path::{Path, PathBuf};
+
+use tantivy::directory::MmapDirectory;
+use tantivy::Index;
+
+use crate::schema::{register_analyzers, IndexManifest, NewsSchema, SCHEMA_VERSION};
+use crate::Error;
+
+/// `$XDG_DATA_HOME/newsdex/index` (`~/.local/share/newsdex/index` on Linux),
+/// or `.newsdex-index` in the current folder when there is no home.
+pub fn default_index_dir() -> PathBuf {
+    dirs::data_dir()
+        .map(|d| d.join("newsdex").join("index"))
+        .unwrap_or_else(|| PathBuf::from(".newsdex-index"))
+}
+
+pub fn exists(dir: &Path) -> bool {
+    dir.join("meta.json").is_file()
+}
+
+/// Opens an existing index for reading or writing.
+pub fn open(dir: &Path) -> Result<(Index, NewsSchema), Error> {
+    if !exists(dir) {
+        return Err(Error::NoIndex(dir.to_path_buf()));
+    }
+    if let Some(manifest) = IndexManifest::read(dir)? {
+        if manifest.schema_version != SCHEMA_VERSION {
+            return Err(Error::IncompatibleIndex(format!(
+                "schema version {} from newsdex {}, this is schema version {SCHEMA_VERSION}",
+                manifest.schema_version, manifest.newsdex_version
+            )));
+        }
+    }
+    let index = Index::open_in_dir(dir).map_err(|e| classify_open_error(dir, e))?;
+    let schema = NewsSchema::from_schema(&index.schema())?;
+    register_analyzers(&index);
+    Ok((index, schema))
+}
+
+/// Opens the index at `dir`, creating an empty one (and the folder) if there is none.
+pub fn open_or_create(dir: &Path) -> Result<(Index, NewsSchema), Error> {
+    if exists(dir) {
+        return open(dir);
+    }
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let schema = NewsSchema::build();
+    let directory = MmapDirectory::open(dir).map_err(|e| Error::Io {
+        path: dir.to_path_buf(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    let index = Index::create(directory, schema.schema.clone(), Default::default())?;
+    register_analyzers(&index);
+    Ok((index, schema))
+}
+
+fn classify_open_error(dir: &Path, err: tantivy::TantivyError) -> Error {
+    use tantivy::TantivyError as T;
+    match err {
+        T::OpenDirectoryError(e) => Error::Io {
+            path: dir.to_path_buf(),
+            source: std::io::Error::other(e.to_string()),
+        },
+        T::SchemaError(e) => Error::IncompatibleIndex(e),
+        T::DataCorruption(e) => Error::CorruptIndex(format!("{e:?}")),
+        T::OpenReadError(e) => Error::CorruptIndex(e.to_string()),
+        other => Error::CorruptIndex(other.to_string()),
+    }
+}
+
+/// Total size of the files in the index folder, in bytes.
+pub fn size_on_disk(dir: &Path) -> u64 {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum()
+}

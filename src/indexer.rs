@@ -1,0 +1,378 @@
+//! Indexing: reads corpora in parallel (rayon parses and tags), hands the
+//! documents to tantivy's writer threads, replaces articles whose id is
+//! already indexed, skips unchanged ones, and accounts for every record.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tantivy::schema::Facet;
+use tantivy::{DateTime, IndexWriter, TantivyDocument, Term};
+
+use crate::corpus::{self, Article, Location, Record, Rejection};
+use crate::dictionary::{Dictionaries, DictionarySource};
+use crate::extract::{Extractor, Tags};
+use crate::fields::FieldMap;
+use crate::index_dir;
+use crate::schema::{IndexManifest, NewsSchema, SCHEMA_VERSION};
+use crate::Error;
+
+/// Everything an indexing run needs, resolved from the command line.
+#[derive(Debug, Clone)]
+pub struct IndexConfig {
+    pub index_dir: PathBuf,
+    pub paths: Vec<PathBuf>,
+    pub threads: usize,
+    /// tantivy's indexing memory budget, in megabytes, shared by its threads.
+    pub memory_mb: usize,
+    pub fields: FieldMap,
+    pub dictionaries: DictionarySource,
+}
+
+/// Something to tell the user while indexing.
+#[derive(Debug)]
+pub enum Notice<'a> {
+    Rejected(&'a Rejection),
+    Warning {
+        location: &'a Location,
+        message: &'a str,
+    },
+    /// An id seen twice in this run; the first record was kept.
+    Duplicate {
+        location: &'a Location,
+        id: &'a str,
+        same_content: bool,
+    },
+}
+
+/// Receives notices and progress; called from many threads.
+pub trait Observer: Sync {
+    fn notice(&self, notice: Notice<'_>);
+    fn progress(&self, _bytes: u64, _articles: u64) {}
+}
+
+/// What a run did. `read = indexed + unchanged + duplicates + rejected`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct IndexReport {
+    pub files: u64,
+    pub read: u64,
+    /// Articles written: added plus updated.
+    pub indexed: u64,
+    pub added: u64,
+    pub updated: u64,
+    /// Already in the index with the same content; left as they were.
+    pub unchanged: u64,
+    /// Ids repeated within this run.
+    pub duplicates: u64,
+    pub rejected: u64,
+    pub warnings: u64,
+    pub bytes: u64,
+    pub seconds: f64,
+    pub total_articles: u64,
+}
+
+impl IndexReport {
+    pub fn megabytes(&self) -> f64 {
+        self.bytes as f64 / 1e6
+    }
+    pub fn mb_per_second(&self) -> f64 {
+        if self.seconds > 0.0 {
+            self.megabytes() / self.seconds
+        } else {
+            0.0
+        }
+    }
+}
+
+#[derive(Default)]
+struct Counters {
+    read: AtomicU64,
+    added: AtomicU64,
+    updated: AtomicU64,
+    unchanged: AtomicU64,
+    duplicates: AtomicU64,
+    rejected: AtomicU64,
+    warnings: AtomicU64,
+    bytes: AtomicU64,
+}
+
+/// Records per parallel batch: enough to keep the cores busy on one big
+/// file, small enough to keep memory flat.
+const BATCH: usize = 256;
+
+/// Indexes `config.paths` into the index at `config.index_dir`, creating it if needed.
+pub fn run(config: &IndexConfig, observer: &dyn Observer) -> Result<IndexReport, Error> {
+    let started = Instant::now();
+    let dictionaries = Dictionaries::load(&config.dictionaries)?;
+    let extractor = Extractor::new(&dictionaries)?;
+    let (index, schema) = index_dir::open_or_create(&config.index_dir)?;
+    let threads = config.threads.max(1);
+    let memory = (config.memory_mb.max(threads * 16)) * 1_000_000;
+    let writer: IndexWriter<TantivyDocument> = index
+        .writer_with_num_threads(threads, memory)
+        .map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(_, message) => {
+                Error::Locked(message.unwrap_or_else(|| "its lock file is held".into()))
+            }
+            other => Error::from(other),
+        })?;
+    let existing = existing_articles(&index)?;
+
+    let (files, unreadable) = corpus::collect_files(&config.paths);
+    let counters = Counters::default();
+    for rejection in &unreadable {
+        counters.read.fetch_add(1, Ordering::Relaxed);
+        counters.rejected.fetch_add(1, Ordering::Relaxed);
+        observer.notice(Notice::Rejected(rejection));
+    }
+    let seen: Mutex<HashMap<String, u64>> = Mutex::new(HashMap::new());
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::BadArgument(format!("cannot start {threads} threads: {e}")))?;
+    let failure: Mutex<Option<Error>> = Mutex::new(None);
+    let context = Context {
+        schema: &schema,
+        extractor: &extractor,
+        writer: &writer,
+        existing: &existing,
+        seen: &seen,
+        counters: &counters,
+        observer,
+    };
+
+    pool.install(|| {
+        files.par_iter().for_each(|path| {
+            if failure.lock().expect("lock").is_some() {
+                return;
+            }
+            if let Err(err) = context.index_file(path, &config.fields) {
+                failure.lock().expect("lock").get_or_insert(err);
+            }
+        })
+    });
+    if let Some(err) = failure.into_inner().expect("lock") {
+        return Err(err);
+    }
+    drop(context);
+    let mut writer = writer;
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+
+    let now = chrono::Utc::now().to_rfc3339();
+    let previous = IndexManifest::read(&config.index_dir)?;
+    IndexManifest {
+        schema_version: SCHEMA_VERSION,
+        newsdex_version: env!("CARGO_PKG_VERSION").to_string(),
+        dictionaries: config.dictionaries.describe(),
+        dictionary_checksum: config.dictionaries.checksum()?,
+        created: previous.map(|m| m.created).unwrap_or_else(|| now.clone()),
+        updated: now,
+    }
+    .write(&config.index_dir)?;
+
+    let reader = index.reader()?;
+    let added = counters.added.load(Ordering::Relaxed);
+    let updated = counters.updated.load(Ordering::Relaxed);
+    Ok(IndexReport {
+        files: files.len() as u64,
+        read: counters.read.load(Ordering::Relaxed),
+        indexed: added + updated,
+        added,
+        updated,
+        unchanged: counters.unchanged.load(Ordering::Relaxed),
+        duplicates: counters.duplicates.load(Ordering::Relaxed),
+        rejected: counters.rejected.load(Ordering::Relaxed),
+        warnings: counters.warnings.load(Ordering::Relaxed),
+        bytes: counters.bytes.load(Ordering::Relaxed),
+        seconds: started.elapsed().as_secs_f64(),
+        total_articles: reader.searcher().num_docs(),
+    })
+}
+
+struct Context<'a> {
+    schema: &'a NewsSchema,
+    extractor: &'a Extractor,
+    writer: &'a IndexWriter<TantivyDocument>,
+    existing: &'a HashMap<String, u64>,
+    seen: &'a Mutex<HashMap<String, u64>>,
+    counters: &'a Counters,
+    observer: &'a dyn Observer,
+}
+
+impl Context<'_> {
+    fn index_file(&self, path: &Path, fields: &FieldMap) -> Result<(), Error> {
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let mut batch: Vec<Box<Article>> = Vec::with_capacity(BATCH);
+        let mut result = Ok(());
+        corpus::read_file(path, fields, &mut |record| {
+            if result.is_err() {
+                return;
+            }
+            self.counters.read.fetch_add(1, Ordering::Relaxed);
+            match record {
+                Record::Article(article) => {
+                    batch.push(article);
+                    if batch.len() == BATCH {
+                        result = self.index_batch(std::mem::take(&mut batch));
+                    }
+                }
+                Record::Rejected(rejection) => {
+                    self.counters.rejected.fetch_add(1, Ordering::Relaxed);
+                    self.observer.notice(Notice::Rejected(&rejection));
+                }
+            }
+        });
+        result?;
+        self.index_batch(batch)?;
+        let bytes = self.counters.bytes.fetch_add(size, Ordering::Relaxed) + size;
+        self.observer.progress(
+            bytes,
+            self.counters.added.load(Ordering::Relaxed)
+                + self.counters.updated.load(Ordering::Relaxed),
+        );
+        Ok(())
+    }
+
+    fn index_batch(&self, batch: Vec<Box<Article>>) -> Result<(), Error> {
+        batch
+            .into_par_iter()
+            .try_for_each(|article| self.index_article(&article))
+    }
+
+    fn index_article(&self, article: &Article) -> Result<(), Error> {
+        for message in &article.warnings {
+            self.counters.warnings.fetch_add(1, Ordering::Relaxed);
+            self.observer.notice(Notice::Warning {
+                location: &article.location,
+                message,
+            });
+        }
+        let hash = content_hash(article);
+        {
+            let mut seen = self.seen.lock().expect("lock");
+            if let Some(&first_hash) = seen.get(&article.id) {
+                drop(seen);
+                self.counters.duplicates.fetch_add(1, Ordering::Relaxed);
+                self.observer.notice(Notice::Duplicate {
+                    location: &article.location,
+                    id: &article.id,
+                    same_content: first_hash == hash,
+                });
+                return Ok(());
+            }
+            seen.insert(article.id.clone(), hash);
+        }
+        let replacing = match self.existing.get(&article.id) {
+            Some(&old) if old == hash => {
+                self.counters.unchanged.fetch_add(1, Ordering::Relaxed);
+                return Ok(());
+            }
+            Some(_) => true,
+            None => false,
+        };
+        let tags = self.extractor.tag(&article.title, &article.body);
+        let document = build_document(self.schema, article, hash, &tags);
+        if replacing {
+            self.writer
+                .delete_term(Term::from_field_text(self.schema.id, &article.id));
+            self.counters.updated.fetch_add(1, Ordering::Relaxed);
+        } else {
+            self.counters.added.fetch_add(1, Ordering::Relaxed);
+        }
+        self.writer.add_document(document)?;
+        Ok(())
+    }
+}
+
+/// A fingerprint of everything stored about an article, to tell an updated
+/// article from an unchanged one.
+fn content_hash(article: &Article) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for part in [
+        article.title.as_str(),
+        article.body.as_str(),
+        article.source.as_deref().unwrap_or(""),
+        article.url.as_deref().unwrap_or(""),
+    ] {
+        hasher.update(part.as_bytes());
+        hasher.update(&[0]);
+    }
+    hasher.update(
+        &article
+            .date
+            .map_or(i64::MIN, |d| d.timestamp())
+            .to_le_bytes(),
+    );
+    hasher.digest()
+}
+
+fn build_document(
+    schema: &NewsSchema,
+    article: &Article,
+    hash: u64,
+    tags: &Tags,
+) -> TantivyDocument {
+    let mut doc = TantivyDocument::new();
+    doc.add_text(schema.id, &article.id);
+    doc.add_u64(schema.content_hash, hash);
+    doc.add_text(schema.title, &article.title);
+    doc.add_text(schema.body, &article.body);
+    if let Some(date) = article.date {
+        doc.add_date(schema.date, DateTime::from_timestamp_secs(date.timestamp()));
+    }
+    if let Some(source) = &article.source {
+        doc.add_text(schema.source, source);
+    }
+    if let Some(url) = &article.url {
+        doc.add_text(schema.url, url);
+    }
+    doc.add_text(schema.location, article.location.to_string());
+    for (field, paths) in [
+        (schema.actor, &tags.actors),
+        (schema.mention, &tags.mentions),
+        (schema.event, &tags.events),
+        (schema.dyad, &tags.dyads),
+    ] {
+        for path in paths {
+            if let Ok(facet) = Facet::from_text(path) {
+                doc.add_facet(field, facet);
+            }
+        }
+    }
+    if !tags.evidence.is_empty() {
+        let lines: Vec<String> = tags
+            .evidence
+            .iter()
+            .map(|e| format!("{}\t{}\t{}", e.dyad, e.start, e.end))
+            .collect();
+        doc.add_text(schema.evidence, lines.join("\n"));
+    }
+    doc
+}
+
+/// Every indexed id with its content hash, read from fast fields.
+fn existing_articles(index: &tantivy::Index) -> Result<HashMap<String, u64>, Error> {
+    let searcher = index.reader()?.searcher();
+    let mut out = HashMap::with_capacity(searcher.num_docs() as usize);
+    for segment in searcher.segment_readers() {
+        let fast = segment.fast_fields();
+        let Some(ids) = fast.str("id")? else { continue };
+        let hashes = fast.u64("content_hash")?;
+        let mut id = String::new();
+        for doc in segment.doc_ids_alive() {
+            let Some(ord) = ids.term_ords(doc).next() else {
+                continue;
+            };
+            id.clear();
+            ids.ord_to_str(ord, &mut id)
+                .map_err(|e| Error::CorruptIndex(format!("cannot read ids: {e}")))?;
+            out.insert(id.clone(), hashes.first(doc).unwrap_or(0));
+        }
+    }
+    Ok(out)
+}

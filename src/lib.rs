@@ -1,0 +1,51 @@
+//! newsdex: search your own news collections.
+//!
+//! The library reads corpora ([`corpus`]), tags articles with actor and event
+//! facets ([`extract`], from the data in [`dictionary`]), writes a tantivy
+//! index ([`indexer`], [`schema`]) and answers queries ([`search`], [`stats`]).
+//! It returns plain data; [`render`] prints it as text or JSON.
+
+pub mod corpus;
+pub mod dates;
+pub mod dictionary;
+pub mod extract;
+pub mod fields;
+pub mod index_dir;
+pub mod indexer;
+pub mod render;
+pub mod schema;
+pub mod search;
+pub mod stats;
+
+use std::path::PathBuf;
+
+/// Everything the library can fail with. Messages are lowercase and say what
+/// to do next.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("no index at {0}; build one with `newsdex index PATH...` or point --index at it")]
+    NoIndex(PathBuf),
+    #[error("the index was built by an incompatible newsdex ({0}); rebuild it with `newsdex index PATH... --rebuild`")]
+    IncompatibleIndex(String),
+    #[error("the index is damaged ({0}); rebuild it with `newsdex index PATH... --rebuild`")]
+    CorruptIndex(String),
+    #[error("dictionary {file}{}: {reason}", if *line > 0 { format!(" line {line}") } else { String::new() })]
+    Dictionary {
+        file: String,
+        line: usize,
+        reason: String,
+    },
+    #[error("{0}")]
+    BadArgument(String),
+    #[error("invalid query: {0}")]
+    BadQuery(String),
+    #[error("another newsdex process is writing to this index ({0}); wait for it to finish")]
+    Locked(String),
+    #[error("index error: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+}

@@ -1,0 +1,207 @@
+//! Printers: render the library's results as text (coloured on a terminal)
+//! or JSON, over any `Write`.
+
+use std::io::{self, Write};
+
+use anstyle::{AnsiColor, Style};
+use serde::Serialize;
+
+use crate::indexer::IndexReport;
+use crate::search::{FacetCount, SearchResults, Snippet};
+use crate::stats::IndexStats;
+
+/// Whether to emit ANSI colour.
+#[derive(Debug, Clone, Copy)]
+pub struct Palette {
+    pub color: bool,
+}
+
+impl Palette {
+    fn paint(&self, style: Style, text: &str) -> String {
+        if self.color {
+            format!("{}{text}{}", style.render(), style.render_reset())
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+const TITLE: Style = Style::new().bold();
+const DIM: Style = Style::new().dimmed();
+const MATCH: Style = AnsiColor::Red.on_default().bold();
+const RANK: Style = AnsiColor::Green.on_default();
+const FACET: Style = AnsiColor::Cyan.on_default();
+
+/// Pretty JSON followed by a newline.
+pub fn json<W: Write, T: Serialize>(out: &mut W, value: &T) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)
+}
+
+pub fn search_text<W: Write>(
+    out: &mut W,
+    results: &SearchResults,
+    palette: Palette,
+    show_facets: bool,
+) -> io::Result<()> {
+    for hit in &results.hits {
+        let date = hit
+            .date
+            .as_deref()
+            .map_or("----------", |d| &d[..10.min(d.len())]);
+        let score = hit.score.map(|s| format!(" {s:.2}")).unwrap_or_default();
+        let title = if hit.title.is_empty() {
+            "(untitled)"
+        } else {
+            &hit.title
+        };
+        writeln!(
+            out,
+            "{} {}  {}",
+            palette.paint(RANK, &format!("{:>3}.{score}", hit.rank)),
+            palette.paint(
+                DIM,
+                &format!("{date}  {}", hit.source.as_deref().unwrap_or("-"))
+            ),
+            palette.paint(TITLE, title)
+        )?;
+        writeln!(
+            out,
+            "     {}",
+            highlight(&hit.snippet, palette).replace('\n', " ")
+        )?;
+        let mut facets: Vec<&str> = hit
+            .actors
+            .iter()
+            .chain(&hit.events)
+            .map(String::as_str)
+            .collect();
+        facets.retain(|f| f.matches('/').count() <= 2);
+        writeln!(
+            out,
+            "     {}  {}",
+            palette.paint(DIM, &format!("id {}", hit.id)),
+            palette.paint(FACET, &facets.join(" "))
+        )?;
+        if !hit.dyads.is_empty() {
+            writeln!(
+                out,
+                "     {}",
+                palette.paint(FACET, &format!("dyads {}", hit.dyads.join(" ")))
+            )?;
+        }
+        for evidence in hit.evidence.iter().flatten() {
+            writeln!(
+                out,
+                "     {} {}",
+                palette.paint(FACET, &evidence.dyad),
+                palette.paint(DIM, &format!("“{}”", evidence.sentence))
+            )?;
+        }
+        writeln!(out)?;
+    }
+    if show_facets {
+        for (name, counts) in [
+            ("actors", &results.facets.actor),
+            ("events", &results.facets.event),
+            ("mentions", &results.facets.mention),
+            ("dyads", &results.facets.dyad),
+        ] {
+            facet_block(out, name, counts, palette)?;
+        }
+    }
+    Ok(())
+}
+
+fn facet_block<W: Write>(
+    out: &mut W,
+    name: &str,
+    counts: &[FacetCount],
+    palette: Palette,
+) -> io::Result<()> {
+    if counts.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "{}", palette.paint(TITLE, name))?;
+    for count in counts {
+        writeln!(
+            out,
+            "  {:>7}  {}",
+            count.count,
+            palette.paint(FACET, &count.path)
+        )?;
+    }
+    Ok(())
+}
+
+/// The snippet with matched terms painted; unchanged when colour is off.
+fn highlight(snippet: &Snippet, palette: Palette) -> String {
+    let mut out = String::with_capacity(snippet.text.len() + 16);
+    let mut last = 0;
+    for &[start, end] in &snippet.highlights {
+        if start < last || end > snippet.text.len() {
+            continue;
+        }
+        out.push_str(&snippet.text[last..start]);
+        out.push_str(&palette.paint(MATCH, &snippet.text[start..end]));
+        last = end;
+    }
+    out.push_str(&snippet.text[last..]);
+    out
+}
+
+pub fn stats_text<W: Write>(out: &mut W, stats: &IndexStats) -> io::Result<()> {
+    writeln!(out, "index       {}", stats.index)?;
+    writeln!(out, "articles    {}", stats.articles)?;
+    let day = |d: &Option<String>| {
+        d.as_deref()
+            .map_or("-".to_string(), |d| d[..10.min(d.len())].to_string())
+    };
+    writeln!(
+        out,
+        "dates       {} to {}",
+        day(&stats.first_date),
+        day(&stats.last_date)
+    )?;
+    writeln!(out, "size        {:.1} MB", stats.size_bytes as f64 / 1e6)?;
+    writeln!(out, "segments    {}", stats.segments)?;
+    if let Some(m) = &stats.manifest {
+        writeln!(
+            out,
+            "built by    newsdex {} (schema {}), dictionaries {} [{}]",
+            m.newsdex_version, m.schema_version, m.dictionaries, m.dictionary_checksum
+        )?;
+        writeln!(out, "created     {}", m.created)?;
+        writeln!(out, "updated     {}", m.updated)?;
+    }
+    for (name, counts) in [
+        ("top actors", &stats.top_actors),
+        ("top events", &stats.top_events),
+    ] {
+        writeln!(out, "{name}")?;
+        for count in counts {
+            writeln!(out, "  {:>7}  {}", count.count, count.path)?;
+        }
+    }
+    Ok(())
+}
+
+/// The one-line end-of-run summary for stderr.
+pub fn index_summary(report: &IndexReport) -> String {
+    format!(
+        "read {} · indexed {} (added {}, updated {}) · duplicates {} (unchanged {}, repeated in this run {}) · rejected {} · warnings {} · {:.1} MB in {:.2} s ({:.1} MB/s) · index holds {} articles",
+        report.read,
+        report.indexed,
+        report.added,
+        report.updated,
+        report.unchanged + report.duplicates,
+        report.unchanged,
+        report.duplicates,
+        report.rejected,
+        report.warnings,
+        report.megabytes(),
+        report.seconds,
+        report.mb_per_second(),
+        report.total_articles,
+    )
+}

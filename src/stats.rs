@@ -1,0 +1,60 @@
+//! Index statistics: size, date range, segments, what built it, and the most
+//! frequent actors and events.
+
+use std::path::Path;
+
+use serde::Serialize;
+use tantivy::query::AllQuery;
+
+use crate::index_dir;
+use crate::schema::IndexManifest;
+use crate::search::{format_date, top_k, FacetCount, FacetValueCounter, Searcher};
+use crate::Error;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexStats {
+    pub index: String,
+    pub articles: u64,
+    pub first_date: Option<String>,
+    pub last_date: Option<String>,
+    pub size_bytes: u64,
+    pub segments: usize,
+    pub manifest: Option<IndexManifest>,
+    pub top_actors: Vec<FacetCount>,
+    pub top_events: Vec<FacetCount>,
+}
+
+pub fn collect(dir: &Path, top: usize) -> Result<IndexStats, Error> {
+    let (index, schema) = index_dir::open(dir)?;
+    let searcher = Searcher::new(index, schema)?;
+    let reader = searcher.searcher();
+    let mut first: Option<tantivy::DateTime> = None;
+    let mut last: Option<tantivy::DateTime> = None;
+    for segment in reader.segment_readers() {
+        let column = segment.fast_fields().date("date")?;
+        for doc in segment.doc_ids_alive() {
+            if let Some(date) = column.first(doc) {
+                first = Some(first.map_or(date, |f| f.min(date)));
+                last = Some(last.map_or(date, |l| l.max(date)));
+            }
+        }
+    }
+    let (actors, events) = reader.search(
+        &AllQuery,
+        &(
+            FacetValueCounter::new("actor", 2),
+            FacetValueCounter::new("event", 2),
+        ),
+    )?;
+    Ok(IndexStats {
+        index: dir.display().to_string(),
+        articles: reader.num_docs(),
+        first_date: first.map(format_date),
+        last_date: last.map(format_date),
+        size_bytes: index_dir::size_on_disk(dir),
+        segments: reader.segment_readers().len(),
+        manifest: IndexManifest::read(dir)?,
+        top_actors: top_k(actors, top),
+        top_events: top_k(events, top),
+    })
+}

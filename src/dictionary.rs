@@ -247,17 +247,18 @@ impl Dictionaries {
             reason: e.message().to_string(),
         })?;
         let countries = rows(source, "actors/countries.tsv", 3, |c| {
-            let kind =
-                match c[1] {
-                    "name" => CountryTermKind::Name,
-                    "alias" => CountryTermKind::Alias,
-                    "demonym" => CountryTermKind::Demonym,
-                    "capital" => CountryTermKind::Capital,
-                    "historical" => CountryTermKind::Historical,
-                    other => return Err(format!(
+            let kind = match c[1] {
+                "name" => CountryTermKind::Name,
+                "alias" => CountryTermKind::Alias,
+                "demonym" => CountryTermKind::Demonym,
+                "capital" => CountryTermKind::Capital,
+                "historical" => CountryTermKind::Historical,
+                other => {
+                    return Err(format!(
                         "unknown kind `{other}`; use name, alias, demonym, capital or historical"
-                    )),
-                };
+                    ))
+                }
+            };
             Ok(CountryTerm {
                 iso3: c[0].to_string(),
                 kind,

@@ -70,14 +70,18 @@ pub struct IndexReport {
     pub duplicates: u64,
     pub rejected: u64,
     pub warnings: u64,
+    /// Size of the input files on disk (compressed where they are).
     pub bytes: u64,
+    /// Title and body text of the articles read, in bytes.
+    pub text_bytes: u64,
     pub seconds: f64,
     pub total_articles: u64,
 }
 
 impl IndexReport {
+    /// Megabytes of article text read.
     pub fn megabytes(&self) -> f64 {
-        self.bytes as f64 / 1e6
+        self.text_bytes as f64 / 1e6
     }
     pub fn mb_per_second(&self) -> f64 {
         if self.seconds > 0.0 {
@@ -98,6 +102,7 @@ struct Counters {
     rejected: AtomicU64,
     warnings: AtomicU64,
     bytes: AtomicU64,
+    text_bytes: AtomicU64,
 }
 
 /// Records per parallel batch: enough to keep the cores busy on one big
@@ -189,6 +194,7 @@ pub fn run(config: &IndexConfig, observer: &dyn Observer) -> Result<IndexReport,
         rejected: counters.rejected.load(Ordering::Relaxed),
         warnings: counters.warnings.load(Ordering::Relaxed),
         bytes: counters.bytes.load(Ordering::Relaxed),
+        text_bytes: counters.text_bytes.load(Ordering::Relaxed),
         seconds: started.elapsed().as_secs_f64(),
         total_articles: reader.searcher().num_docs(),
     })
@@ -216,6 +222,10 @@ impl Context<'_> {
             self.counters.read.fetch_add(1, Ordering::Relaxed);
             match record {
                 Record::Article(article) => {
+                    self.counters.text_bytes.fetch_add(
+                        (article.title.len() + article.body.len()) as u64,
+                        Ordering::Relaxed,
+                    );
                     batch.push(article);
                     if batch.len() == BATCH {
                         result = self.index_batch(std::mem::take(&mut batch));

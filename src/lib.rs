@@ -12,6 +12,7 @@ pub mod extract;
 pub mod fields;
 pub mod index_dir;
 pub mod indexer;
+pub mod ranking;
 pub mod render;
 pub mod schema;
 pub mod search;

@@ -189,7 +189,7 @@ pub fn stats_text<W: Write>(out: &mut W, stats: &IndexStats) -> io::Result<()> {
 /// The one-line end-of-run summary for stderr.
 pub fn index_summary(report: &IndexReport) -> String {
     format!(
-        "read {} · indexed {} (added {}, updated {}) · duplicates {} (unchanged {}, repeated in this run {}) · rejected {} · warnings {} · {:.1} MB in {:.2} s ({:.1} MB/s) · index holds {} articles",
+        "read {} · indexed {} (added {}, updated {}) · duplicates {} (unchanged {}, repeated in this run {}) · rejected {} · warnings {} · {:.1} MB of text in {:.2} s ({:.1} MB/s) · index holds {} articles",
         report.read,
         report.indexed,
         report.added,

@@ -9,7 +9,8 @@ use std::time::Instant;
 use serde::Serialize;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery,
+    TermQuery,
 };
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -17,6 +18,7 @@ use tantivy::{
     DocAddress, Index, Order, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term,
 };
 
+use crate::ranking::{Bm25Params, Bm25TermQuery};
 use crate::schema::NewsSchema;
 use crate::Error;
 
@@ -143,9 +145,12 @@ impl Searcher {
         if text == "*" {
             return Ok(Box::new(AllQuery));
         }
+        if is_plain_words(text) {
+            return self.bag_of_words(text, any);
+        }
         let mut parser =
             QueryParser::for_index(&self.index, vec![self.schema.title, self.schema.body]);
-        parser.set_field_boost(self.schema.title, 2.0);
+        parser.set_field_boost(self.schema.title, TITLE_BOOST);
         let query = if any {
             let (query, _errors) = parser.parse_query_lenient(text);
             query
@@ -163,6 +168,41 @@ impl Searcher {
             )));
         }
         Ok(query)
+    }
+
+    /// Plain words: each word must (or, with `any`, may) appear in the title
+    /// or the body, scored by newsdex's BM25 with the title counting double.
+    fn bag_of_words(&self, text: &str, any: bool) -> Result<Box<dyn Query>, Error> {
+        let mut analyzer = self.index.tokenizer_for_field(self.schema.body)?;
+        let mut words = Vec::new();
+        analyzer
+            .token_stream(text)
+            .process(&mut |token| words.push(token.text.clone()));
+        if words.is_empty() {
+            return Err(Error::BadQuery(format!(
+                "`{text}` has no searchable words (only stop words or punctuation); add a content word"
+            )));
+        }
+        let occur = if any { Occur::Should } else { Occur::Must };
+        let params = Bm25Params::default();
+        let clauses = words
+            .iter()
+            .map(|word| {
+                let in_title =
+                    Bm25TermQuery::new(Term::from_field_text(self.schema.title, word), params);
+                let in_body =
+                    Bm25TermQuery::new(Term::from_field_text(self.schema.body, word), params);
+                let either: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                    (
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(in_title), TITLE_BOOST)),
+                    ),
+                    (Occur::Should, Box::new(in_body)),
+                ]));
+                (occur, either)
+            })
+            .collect();
+        Ok(Box::new(BooleanQuery::new(clauses)))
     }
 
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, Error> {
@@ -384,6 +424,28 @@ impl Searcher {
             evidence,
         }
     }
+}
+
+/// How much more a word in the title counts than a word in the body.
+const TITLE_BOOST: Score = 2.0;
+
+/// True when the query uses none of the query language: no quotes, fields,
+/// groups, ranges, wildcards, boosts, `+`/`-` prefixes or AND/OR/NOT
+/// operators (an all-capitals query is shouting, not operators).
+fn is_plain_words(text: &str) -> bool {
+    let syntax = text.chars().any(|c| {
+        matches!(
+            c,
+            '"' | ':' | '(' | ')' | '[' | ']' | '{' | '}' | '*' | '^' | '~' | '\\'
+        )
+    });
+    let prefixed = text.split_whitespace().any(|w| w.starts_with(['+', '-']));
+    let shouting = !text.chars().any(char::is_lowercase);
+    let operators = !shouting
+        && text
+            .split_whitespace()
+            .any(|w| matches!(w, "AND" | "OR" | "NOT"));
+    !(syntax || prefixed || operators)
 }
 
 fn describe_parse_error(err: &tantivy::query::QueryParserError) -> String {

@@ -1,0 +1,1279 @@
+//! Integration tests that drive the real `newsdex` binary against the bundled
+//! `corpus/` and the bad-input fixtures in `tests/data/bad/`.
+//!
+//! Every test builds its own index in a temporary folder; the environment is
+//! cleared so the user's default index and settings are never touched.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tempfile::TempDir;
+
+// ---------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn corpus_dir() -> PathBuf {
+    manifest_dir().join("corpus")
+}
+
+fn bad_dir() -> PathBuf {
+    manifest_dir().join("tests/data/bad")
+}
+
+/// The binary with a clean environment, pointed at `index`.
+fn newsdex(index: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("newsdex").expect("the newsdex binary is built");
+    cmd.env_clear()
+        .env("NEWSDEX_INDEX", index)
+        .current_dir(manifest_dir());
+    cmd
+}
+
+/// What a finished run left behind.
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(cmd: &mut Command) -> Run {
+    let out = cmd.output().expect("newsdex runs");
+    let run = Run {
+        code: out.status.code().expect("exited normally, not by a signal"),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert!(
+        !run.stderr.contains("panicked"),
+        "newsdex panicked:\n{}",
+        run.stderr
+    );
+    run
+}
+
+/// A temporary folder holding an index (in `<tmp>/index`).
+struct TestIndex {
+    _dir: TempDir,
+    path: PathBuf,
+}
+
+impl TestIndex {
+    fn empty() -> TestIndex {
+        let dir = TempDir::new().expect("temp dir");
+        let path = dir.path().join("index");
+        TestIndex { _dir: dir, path }
+    }
+
+    fn cmd(&self) -> Command {
+        newsdex(&self.path)
+    }
+
+    /// `newsdex index ARGS...`; returns the run (any exit code).
+    fn index(&self, args: &[&str]) -> Run {
+        run(self.cmd().arg("index").args(args))
+    }
+
+    fn index_path(&self, path: &Path, extra: &[&str]) -> Run {
+        run(self.cmd().arg("index").arg(path).args(extra))
+    }
+
+    /// `newsdex search QUERY ARGS... --json`, expecting exit 0 or 1.
+    fn search(&self, query: &str, args: &[&str]) -> Value {
+        let r = run(self.cmd().arg("search").arg(query).args(args).arg("--json"));
+        assert!(
+            r.code == 0 || r.code == 1,
+            "search {query:?} {args:?} exited {}: {}",
+            r.code,
+            r.stderr
+        );
+        let v: Value = serde_json::from_str(&r.stdout)
+            .unwrap_or_else(|e| panic!("search output is not JSON ({e}):\n{}", r.stdout));
+        let total = v["total"].as_u64().expect("total");
+        assert_eq!(
+            r.code == 1,
+            total == 0,
+            "exit code {} for total {total}",
+            r.code
+        );
+        v
+    }
+
+    fn stats(&self) -> Value {
+        let r = run(self.cmd().args(["stats", "--json"]));
+        assert_eq!(r.code, 0, "stats failed: {}", r.stderr);
+        serde_json::from_str(&r.stdout).expect("stats output is JSON")
+    }
+
+    fn articles(&self) -> u64 {
+        self.stats()["articles"].as_u64().expect("articles")
+    }
+}
+
+/// A fresh index of `corpus/`.
+fn index_corpus() -> TestIndex {
+    let index = TestIndex::empty();
+    let r = index.index_path(&corpus_dir(), &[]);
+    assert_eq!(r.code, 0, "indexing corpus/ failed: {}", r.stderr);
+    index
+}
+
+/// The counts in the end-of-run summary line
+/// (`read N · indexed N (added N, updated N) · duplicates N (unchanged N, repeated in this run N) · rejected N · ...`).
+fn summary(stderr: &str) -> BTreeMap<&'static str, u64> {
+    let line = stderr
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("read "))
+        .unwrap_or_else(|| panic!("no summary line in stderr:\n{stderr}"));
+    let mut counts = BTreeMap::new();
+    for key in [
+        "read",
+        "indexed",
+        "added",
+        "updated",
+        "duplicates",
+        "unchanged",
+        "repeated in this run",
+        "rejected",
+        "warnings",
+    ] {
+        let pattern = format!("{key} ");
+        let at = line
+            .match_indices(&pattern)
+            .map(|(i, _)| i)
+            .find(|&i| i == 0 || !line[..i].ends_with(char::is_alphanumeric))
+            .unwrap_or_else(|| panic!("no `{key}` in summary: {line}"));
+        let digits: String = line[at + pattern.len()..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        let n = digits
+            .parse()
+            .unwrap_or_else(|_| panic!("no number after `{key}` in summary: {line}"));
+        counts.insert(key, n);
+    }
+    counts
+}
+
+fn hits(v: &Value) -> &Vec<Value> {
+    v["hits"].as_array().expect("hits array")
+}
+
+fn total(v: &Value) -> u64 {
+    v["total"].as_u64().expect("total")
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("not an array: {v}"))
+        .iter()
+        .map(|s| s.as_str().expect("string").to_string())
+        .collect()
+}
+
+/// The count reported for `path` in `facets.<facet>`, if listed.
+fn facet_count(v: &Value, facet: &str, path: &str) -> Option<u64> {
+    v["facets"][facet]
+        .as_array()
+        .expect("facet list")
+        .iter()
+        .find(|c| c["path"] == path)
+        .map(|c| c["count"].as_u64().expect("count"))
+}
+
+/// Scores by id.
+fn scores(v: &Value) -> HashMap<String, f64> {
+    hits(v)
+        .iter()
+        .map(|h| {
+            (
+                h["id"].as_str().unwrap().to_string(),
+                h["score"].as_f64().expect("a relevance score"),
+            )
+        })
+        .collect()
+}
+
+fn ids(v: &Value) -> Vec<String> {
+    hits(v)
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Asserts an error exit: code 2, exactly one stderr line `newsdex: error: ...`.
+fn assert_one_line_error(r: &Run, what: &str) {
+    assert_eq!(r.code, 2, "{what}: expected exit 2, stderr: {}", r.stderr);
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "{what}: stderr is not one line: {:?}",
+        r.stderr
+    );
+    assert!(
+        lines[0].starts_with("newsdex: error: "),
+        "{what}: stderr does not start with `newsdex: error:`: {:?}",
+        r.stderr
+    );
+}
+
+const ESC: char = '\u{1b}';
+
+// ---------------------------------------------------------------------------
+// Indexing every input format
+// ---------------------------------------------------------------------------
+
+#[test]
+fn every_input_format_is_read() {
+    let index = TestIndex::empty();
+    let r = index.index_path(&corpus_dir(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let s = summary(&r.stderr);
+    assert_eq!(s["read"], 26, "{}", r.stderr);
+    assert_eq!(s["indexed"], 26, "{}", r.stderr);
+    assert_eq!(s["rejected"], 0, "{}", r.stderr);
+    assert_eq!(index.articles(), 26);
+
+    // (format, unique word, expected id or None for content ids, title fragment)
+    let cases: &[(&str, &str, Option<&str>, &str)] = &[
+        ("seed dated .txt", "Cameron", None, "Electoral Commission"),
+        ("dated .txt", "Chornomorsk", None, "grain"),
+        (
+            "plain .txt",
+            "chemotherapy",
+            None,
+            "Ransomware attack forces Georgia hospital",
+        ),
+        ("plain .txt", "Maidenhead", None, "May"),
+        (
+            "single .json",
+            "Mauritania",
+            Some("nx-single-001"),
+            "Macron pledges aid",
+        ),
+        ("single .json", "soybeans", None, "Santos"),
+        (
+            "JSON array (uuid/headline/content)",
+            "Hamburg",
+            Some("3f6c2a1e-8b4d-4c7a-9e21-5d0b7a6f1c01"),
+            "EU lifts sanctions on Iranian airline",
+        ),
+        (
+            "JSON array (uuid/headline/content)",
+            "Gauteng",
+            Some("3f6c2a1e-8b4d-4c7a-9e21-5d0b7a6f1c04"),
+            "mpox",
+        ),
+        (
+            ".jsonl (ID/content_original)",
+            "Baerbock",
+            Some("wire-0002"),
+            "Germany recalls envoy",
+        ),
+        (
+            ".ndjson (_id/text/publishedAt)",
+            "Marsudi",
+            Some("feed-01"),
+            "Wang Yi urges calm",
+        ),
+        (".jsonl.gz", "scallop", Some("gz-01"), "Japanese seafood"),
+        (
+            ".txt.gz",
+            "Mpumalanga",
+            None,
+            "South African power utility workers",
+        ),
+    ];
+    for &(format, word, id, title) in cases {
+        let v = index.search(word, &[]);
+        assert_eq!(
+            total(&v),
+            1,
+            "{format}: `{word}` should find one article: {v}"
+        );
+        let hit = &hits(&v)[0];
+        if let Some(id) = id {
+            assert_eq!(hit["id"], id, "{format}: `{word}`");
+        }
+        let got = hit["title"].as_str().unwrap();
+        assert!(
+            got.contains(title),
+            "{format}: `{word}` found {got:?}, expected a title with {title:?}"
+        );
+    }
+
+    // Format-specific metadata made it through.
+    let feed = index.search("Marsudi", &[]);
+    assert_eq!(hits(&feed)[0]["date"], "2023-07-13T08:00:00Z");
+    let wire = index.search("Baerbock", &[]);
+    assert_eq!(hits(&wire)[0]["source"], "Example Times");
+    let seed = index.search("\"Electoral Commission\"", &[]);
+    assert_eq!(hits(&seed)[0]["date"], "2024-03-26T00:00:00Z");
+    let array = index.search("Hamburg", &[]);
+    assert_eq!(
+        hits(&array)[0]["date"],
+        "2024-03-26T00:00:00Z",
+        "long-form date"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Facets of the seed article
+// ---------------------------------------------------------------------------
+
+fn seed_hit(index: &TestIndex) -> Value {
+    let v = index.search("\"Electoral Commission\"", &[]);
+    assert_eq!(total(&v), 1, "{v}");
+    hits(&v)[0].clone()
+}
+
+#[test]
+fn seed_article_has_actor_event_and_dyad_facets() {
+    let index = index_corpus();
+    let hit = seed_hit(&index);
+    let actors = strings(&hit["actors"]);
+    let events = strings(&hit["events"]);
+    let dyads = strings(&hit["dyads"]);
+    let mentions = strings(&hit["mentions"]);
+    for actor in ["/country/GBR", "/country/CHN"] {
+        assert!(actors.contains(&actor.to_string()), "{actor} in {actors:?}");
+    }
+    assert!(
+        actors.iter().any(|a| a.starts_with("/group/G0128")),
+        "APT31 (/group/G0128) in {actors:?}"
+    );
+    assert!(
+        events.iter().any(|e| e.starts_with("/accuse")),
+        "{events:?}"
+    );
+    assert!(
+        events.iter().any(|e| e.starts_with("/sanction")),
+        "{events:?}"
+    );
+    assert!(events.contains(&"/coerce/cyber".to_string()), "{events:?}");
+    for dyad in ["/GBR/accuse/CHN", "/GBR/sanction/CHN"] {
+        assert!(dyads.contains(&dyad.to_string()), "{dyad} in {dyads:?}");
+    }
+    assert!(
+        mentions.contains(&"/country/TWN".to_string()),
+        "Taiwan is mentioned: {mentions:?}"
+    );
+}
+
+#[test]
+#[ignore = "bug: /country/TWN is tagged as an actor of the seed article though Taiwan is only mentioned"]
+fn seed_article_taiwan_is_a_mention_not_an_actor() {
+    let index = index_corpus();
+    let hit = seed_hit(&index);
+    let actors = strings(&hit["actors"]);
+    let mentions = strings(&hit["mentions"]);
+    assert!(
+        mentions.contains(&"/country/TWN".to_string()),
+        "{mentions:?}"
+    );
+    assert!(
+        !actors.iter().any(|a| a.starts_with("/country/TWN")),
+        "Taiwan is not an actor: {actors:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Filters
+// ---------------------------------------------------------------------------
+
+/// Runs `*` with a filter, checks each hit with `keep`, and that the facet
+/// count for `facet_path` (if given) equals the total.
+fn check_filter(
+    index: &TestIndex,
+    filter: &[&str],
+    facet: Option<(&str, &str)>,
+    keep: impl Fn(&Value) -> bool,
+) -> Value {
+    let mut args = filter.to_vec();
+    args.extend(["-n", "100", "--facet-limit", "1000"]);
+    let v = index.search("*", &args);
+    assert!(total(&v) > 0, "{filter:?} matched nothing");
+    assert!(total(&v) < 26, "{filter:?} filtered nothing");
+    assert_eq!(hits(&v).len() as u64, total(&v));
+    for hit in hits(&v) {
+        assert!(keep(hit), "{filter:?} let through {hit}");
+    }
+    if let Some((facet, path)) = facet {
+        assert_eq!(
+            facet_count(&v, facet, path),
+            Some(total(&v)),
+            "{filter:?}: facets.{facet} count for {path} should equal total {}: {}",
+            total(&v),
+            v["facets"][facet]
+        );
+    }
+    v
+}
+
+fn has(hit: &Value, field: &str, path: &str) -> bool {
+    strings(&hit[field]).iter().any(|p| p == path)
+}
+
+#[test]
+fn actor_filter_by_path_and_by_name() {
+    let index = index_corpus();
+    let by_path = check_filter(
+        &index,
+        &["--actor", "/country/CHN"],
+        Some(("actor", "/country/CHN")),
+        |h| has(h, "actors", "/country/CHN"),
+    );
+    let by_name = check_filter(
+        &index,
+        &["--actor", "China"],
+        Some(("actor", "/country/CHN")),
+        |h| has(h, "actors", "/country/CHN"),
+    );
+    let mut a = ids(&by_path);
+    let mut b = ids(&by_name);
+    a.sort();
+    b.sort();
+    assert_eq!(a, b, "`China` resolves to /country/CHN");
+    assert!(a.iter().any(|id| id == "wire-0001"));
+}
+
+#[test]
+fn event_filters() {
+    let index = index_corpus();
+    check_filter(&index, &["--event", "accuse"], None, |h| {
+        strings(&h["events"])
+            .iter()
+            .any(|e| e == "/accuse" || e.starts_with("/accuse/"))
+    });
+    check_filter(
+        &index,
+        &["--event", "/coerce/cyber"],
+        Some(("event", "/coerce/cyber")),
+        |h| has(h, "events", "/coerce/cyber"),
+    );
+}
+
+#[test]
+#[ignore = "bug: facets.event does not roll sub-events up, so `--event accuse` has no /accuse facet count equal to total"]
+fn event_type_filter_facet_count_equals_total() {
+    let index = index_corpus();
+    check_filter(
+        &index,
+        &["--event", "accuse"],
+        Some(("event", "/accuse")),
+        |h| {
+            strings(&h["events"])
+                .iter()
+                .any(|e| e == "/accuse" || e.starts_with("/accuse/"))
+        },
+    );
+}
+
+#[test]
+fn dyad_and_mention_filters() {
+    let index = index_corpus();
+    let v = check_filter(
+        &index,
+        &["--dyad", "GBR:accuse:CHN"],
+        Some(("dyad", "/GBR/accuse/CHN")),
+        |h| has(h, "dyads", "/GBR/accuse/CHN"),
+    );
+    assert!(hits(&v)[0]["title"]
+        .as_str()
+        .unwrap()
+        .contains("Electoral Commission"));
+    let path_form = index.search("*", &["--dyad", "/GBR/accuse/CHN"]);
+    assert_eq!(ids(&path_form), ids(&v), "both dyad spellings agree");
+
+    check_filter(
+        &index,
+        &["--mention", "Wang Yi"],
+        Some(("mention", "/person/wang-yi")),
+        |h| has(h, "mentions", "/person/wang-yi"),
+    );
+    check_filter(
+        &index,
+        &["--mention", "/country/TWN"],
+        Some(("mention", "/country/TWN")),
+        |h| has(h, "mentions", "/country/TWN"),
+    );
+}
+
+#[test]
+fn source_filter_is_case_insensitive() {
+    let index = index_corpus();
+    let exact = check_filter(&index, &["--source", "Newsdex Wire"], None, |h| {
+        h["source"] == "Newsdex Wire"
+    });
+    let lower = index.search("*", &["--source", "newsdex wire", "-n", "100"]);
+    let upper = index.search("*", &["--source", "NEWSDEX WIRE", "-n", "100"]);
+    assert_eq!(ids(&exact), ids(&lower));
+    assert_eq!(ids(&exact), ids(&upper));
+    // Repeating --source means any of them.
+    let either = index.search(
+        "*",
+        &[
+            "--source",
+            "Newsdex Wire",
+            "--source",
+            "sample gazette",
+            "-n",
+            "100",
+        ],
+    );
+    let sample = index.search("*", &["--source", "Sample Gazette", "-n", "100"]);
+    assert_eq!(total(&either), total(&exact) + total(&sample));
+}
+
+#[test]
+fn date_range_filter() {
+    let index = index_corpus();
+    let v = check_filter(
+        &index,
+        &["--from", "2024-01-01", "--to", "2024-03-26"],
+        None,
+        |h| {
+            let date = h["date"].as_str().unwrap_or("");
+            ("2024-01-01".."2024-03-27").contains(&&date[..10.min(date.len())])
+        },
+    );
+    // --to is inclusive of the whole day.
+    assert!(
+        hits(&v).iter().any(|h| h["date"] == "2024-03-26T09:15:00Z"),
+        "an article at 09:15 on the --to day is kept: {v}"
+    );
+    // Undated articles never match a date filter.
+    assert!(hits(&v).iter().all(|h| !h["date"].is_null()));
+    let from_only = index.search("*", &["--from", "2024-03-01", "-n", "100"]);
+    for hit in hits(&from_only) {
+        assert!(hit["date"].as_str().expect("dated") >= "2024-03-01");
+    }
+    assert!(total(&from_only) > 0);
+}
+
+#[test]
+fn filters_do_not_change_scores() {
+    let index = index_corpus();
+    let plain = scores(&index.search("china", &["-n", "100"]));
+    for filter in [
+        &["--actor", "/country/CHN"][..],
+        &["--source", "Newsdex Wire"],
+        &["--from", "2023-01-01"],
+        &["--event", "accuse"],
+    ] {
+        let mut args = filter.to_vec();
+        args.extend(["-n", "100"]);
+        let filtered = scores(&index.search("china", &args));
+        assert!(!filtered.is_empty(), "{filter:?} kept nothing");
+        assert!(filtered.len() <= plain.len());
+        for (id, score) in &filtered {
+            assert_eq!(
+                Some(score),
+                plain.get(id),
+                "score of {id} changed with {filter:?}"
+            );
+        }
+    }
+}
+
+#[test]
+#[ignore = "bug: `*` scores 1.0 alone but 0.0 with a filter (tantivy drops the AllQuery scorer inside the filtered conjunction)"]
+fn filters_do_not_change_scores_of_match_all() {
+    let index = index_corpus();
+    let plain = scores(&index.search("*", &["-n", "100"]));
+    let filtered = scores(&index.search("*", &["--actor", "/country/CHN", "-n", "100"]));
+    for (id, score) in &filtered {
+        assert_eq!(Some(score), plain.get(id), "score of {id}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Match all, sorting, paging
+// ---------------------------------------------------------------------------
+
+#[test]
+fn star_matches_everything_and_sort_by_date() {
+    let index = index_corpus();
+    let all = index.search("*", &["-n", "100"]);
+    assert_eq!(total(&all), 26);
+    assert_eq!(hits(&all).len(), 26);
+
+    let by_date = index.search("*", &["--sort", "date", "-n", "100"]);
+    assert_eq!(total(&by_date), 26);
+    let dates: Vec<Option<&str>> = hits(&by_date).iter().map(|h| h["date"].as_str()).collect();
+    let dated: Vec<&str> = dates.iter().flatten().copied().collect();
+    assert!(dated.len() >= 19, "{dates:?}");
+    for pair in dated.windows(2) {
+        assert!(pair[0] >= pair[1], "not newest first: {dates:?}");
+    }
+    // Undated articles come after every dated one.
+    let first_undated = dates
+        .iter()
+        .position(Option::is_none)
+        .unwrap_or(dates.len());
+    assert!(
+        dates[first_undated..].iter().all(Option::is_none),
+        "undated articles are last: {dates:?}"
+    );
+    assert_eq!(dated[0], "2024-05-03T09:00:00Z");
+}
+
+#[test]
+fn limit_and_offset_page_through_results() {
+    let index = index_corpus();
+    for sort in ["relevance", "date"] {
+        let all = index.search("*", &["--sort", sort, "-n", "100"]);
+        let all_ids = ids(&all);
+        let mut paged = Vec::new();
+        for offset in (0..26).step_by(7) {
+            let page = index.search(
+                "*",
+                &[
+                    "--sort",
+                    sort,
+                    "--limit",
+                    "7",
+                    "--offset",
+                    &offset.to_string(),
+                ],
+            );
+            assert_eq!(total(&page), 26, "total is the whole result set");
+            let page_hits = hits(&page);
+            assert_eq!(page_hits.len(), 7.min(26 - offset));
+            for (i, hit) in page_hits.iter().enumerate() {
+                assert_eq!(hit["rank"], offset + i + 1, "ranks continue across pages");
+            }
+            paged.extend(ids(&page));
+        }
+        if sort == "date" {
+            assert_eq!(paged, all_ids, "pages concatenate to the full list");
+        } else {
+            // All `*` scores tie, so only check that paging covers every
+            // article exactly once.
+            let mut a = paged.clone();
+            let mut b = all_ids.clone();
+            a.sort();
+            b.sort();
+            assert_eq!(a, b, "pages cover every article once");
+        }
+    }
+    // Relevance paging on a real query.
+    let full = ids(&index.search("china", &["-n", "100"]));
+    let first = ids(&index.search("china", &["-n", "2"]));
+    let second = ids(&index.search("china", &["-n", "2", "--offset", "2"]));
+    assert_eq!(first, full[..2]);
+    assert_eq!(second, full[2..4]);
+    // Past the end: no hits, but the total is still reported.
+    let past = index.search("china", &["--offset", "100"]);
+    assert!(hits(&past).is_empty());
+    assert_eq!(total(&past) as usize, full.len());
+}
+
+// ---------------------------------------------------------------------------
+// Snippets and stemming
+// ---------------------------------------------------------------------------
+
+/// The highlighted strings of a hit's snippet; panics if a range is invalid.
+fn highlighted(hit: &Value) -> Vec<String> {
+    let text = hit["snippet"]["text"].as_str().expect("snippet text");
+    hit["snippet"]["highlights"]
+        .as_array()
+        .expect("highlights")
+        .iter()
+        .map(|r| {
+            let s = r[0].as_u64().unwrap() as usize;
+            let e = r[1].as_u64().unwrap() as usize;
+            assert!(s < e, "empty range {r} in {text:?}");
+            text.get(s..e)
+                .unwrap_or_else(|| panic!("range {r} is not a slice of {text:?}"))
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn snippets_highlight_query_terms() {
+    let index = index_corpus();
+    for word in ["china", "Ukraine", "ransomware", "strike"] {
+        let v = index.search(word, &["-n", "100"]);
+        assert!(total(&v) > 0, "{word}");
+        for hit in hits(&v) {
+            let marked = highlighted(hit);
+            assert!(!marked.is_empty(), "`{word}`: no highlight in {hit}");
+            for m in marked {
+                assert!(
+                    m.to_lowercase().starts_with(&word.to_lowercase()),
+                    "`{word}` highlighted {m:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn stemming_matches_other_word_forms() {
+    let index = index_corpus();
+    let v = index.search("sanctioned", &["-n", "100"]);
+    assert!(total(&v) >= 2, "{v}");
+    let mut forms = Vec::new();
+    for hit in hits(&v) {
+        for m in highlighted(hit) {
+            assert!(
+                m.to_lowercase().starts_with("sanction"),
+                "highlighted {m:?}"
+            );
+            forms.push(m.to_lowercase());
+        }
+    }
+    assert!(
+        forms.iter().any(|f| f == "sanctions"),
+        "`sanctioned` finds articles that say `sanctions`: {forms:?}"
+    );
+    let ids = ids(&v);
+    assert!(
+        ids.iter()
+            .any(|id| id == "3f6c2a1e-8b4d-4c7a-9e21-5d0b7a6f1c01"),
+        "the EU lifts sanctions article: {ids:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// JSON output shape
+// ---------------------------------------------------------------------------
+
+#[test]
+fn json_output_has_every_documented_field() {
+    let index = index_corpus();
+    let v = index.search("china", &[]);
+    assert_eq!(v["query"], "china");
+    assert!(v["total"].is_u64());
+    assert!(v["took_ms"].is_number());
+    assert!(!hits(&v).is_empty());
+    for (i, hit) in hits(&v).iter().enumerate() {
+        assert_eq!(hit["rank"], i + 1);
+        assert!(hit["score"].is_number(), "{hit}");
+        assert!(hit["id"].is_string());
+        assert!(hit["title"].is_string());
+        for key in ["date", "source", "url"] {
+            assert!(
+                hit[key].is_string() || hit[key].is_null(),
+                "{key} present (string or null): {hit}"
+            );
+            assert!(hit.get(key).is_some(), "{key} key present: {hit}");
+        }
+        for key in ["actors", "events", "mentions", "dyads"] {
+            assert!(hit[key].is_array(), "{key}: {hit}");
+            strings(&hit[key]);
+        }
+        assert!(hit["snippet"]["text"].is_string());
+        assert!(hit["snippet"]["highlights"].is_array());
+        highlighted(hit);
+    }
+    let with_url = hits(&v)
+        .iter()
+        .find(|h| h["id"] == "wire-0001")
+        .expect("wire-0001 mentions China");
+    assert!(with_url["url"].as_str().unwrap().contains("example."));
+    for facet in ["actor", "event", "mention", "dyad"] {
+        let list = v["facets"][facet]
+            .as_array()
+            .unwrap_or_else(|| panic!("facets.{facet}: {v}"));
+        assert!(!list.is_empty(), "facets.{facet}");
+        for c in list {
+            assert!(c["path"].as_str().unwrap().starts_with('/'), "{c}");
+            assert!(c["count"].as_u64().unwrap() >= 1, "{c}");
+        }
+    }
+    // --sort date: no relevance score.
+    let by_date = index.search("china", &["--sort", "date"]);
+    assert!(hits(&by_date).iter().all(|h| h["score"].is_null()));
+}
+
+// ---------------------------------------------------------------------------
+// Re-indexing
+// ---------------------------------------------------------------------------
+
+#[test]
+fn reindexing_is_idempotent() {
+    let index = index_corpus();
+    let r = index.index_path(&corpus_dir(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let s = summary(&r.stderr);
+    assert_eq!(s["read"], 26);
+    assert_eq!(s["added"], 0, "{}", r.stderr);
+    assert_eq!(s["updated"], 0, "{}", r.stderr);
+    assert_eq!(s["unchanged"], 26, "{}", r.stderr);
+    assert_eq!(index.articles(), 26);
+}
+
+/// A copy of `corpus/` in a temp dir.
+fn copy_corpus(to: &Path) {
+    for entry in walk(&corpus_dir()) {
+        let rel = entry.strip_prefix(corpus_dir()).unwrap();
+        let dest = to.join(rel);
+        fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        fs::copy(&entry, &dest).unwrap();
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{from:?} not in {}", path.display());
+    fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn editing_an_article_with_an_id_updates_it() {
+    let copy = TempDir::new().unwrap();
+    copy_corpus(copy.path());
+    let index = TestIndex::empty();
+    let r = index.index_path(copy.path(), &[]);
+    assert_eq!(summary(&r.stderr)["indexed"], 26, "{}", r.stderr);
+
+    // wire-0002 in wire.jsonl carries an explicit ID.
+    edit(
+        &copy.path().join("jsonl/wire.jsonl"),
+        "Baerbock",
+        "Baerbock (quokkaword)",
+    );
+    let r = index.index_path(copy.path(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let s = summary(&r.stderr);
+    assert_eq!(s["updated"], 1, "{}", r.stderr);
+    assert_eq!(s["added"], 0, "{}", r.stderr);
+    assert_eq!(s["unchanged"], 25, "{}", r.stderr);
+    assert_eq!(index.articles(), 26);
+    let v = index.search("quokkaword", &[]);
+    assert_eq!(total(&v), 1);
+    assert_eq!(hits(&v)[0]["id"], "wire-0002");
+}
+
+#[test]
+#[ignore = "bug: editing an article without an explicit id (text file) adds a new article and leaves the old version (ids are content hashes), so the index holds 27"]
+fn editing_a_text_article_replaces_it() {
+    let copy = TempDir::new().unwrap();
+    copy_corpus(copy.path());
+    let index = TestIndex::empty();
+    index.index_path(copy.path(), &[]);
+    edit(
+        &copy.path().join("dated/002-opec-output-cut.txt"),
+        "barrels",
+        "barrels (quokkaword)",
+    );
+    let r = index.index_path(copy.path(), &[]);
+    let s = summary(&r.stderr);
+    assert_eq!(s["updated"], 1, "{}", r.stderr);
+    assert_eq!(index.articles(), 26);
+}
+
+// ---------------------------------------------------------------------------
+// Bad inputs
+// ---------------------------------------------------------------------------
+
+const GOOD_FIXTURE_TITLES: &[(&str, &str)] = &[
+    ("bakery", "Fixture bakery wins regional bread prize"),
+    ("lighthouse", "Fixture lighthouse keepers vote to unionise"),
+    ("ferry", "Fixture ferry timetable changes for winter"),
+    ("orchard", "Fixture orchard harvest beats forecasts"),
+    ("museum", "Fixture museum reopens after renovation"),
+    ("tram", "Fixture tram line extension approved"),
+];
+
+#[test]
+fn bad_inputs_are_reported_and_good_records_indexed() {
+    let tmp = TempDir::new().unwrap();
+    let rejects = tmp.path().join("rejects.jsonl");
+    let index = TestIndex::empty();
+    let r = index.index_path(&bad_dir(), &["--rejects", rejects.to_str().unwrap()]);
+    assert_eq!(
+        r.code, 0,
+        "without --strict, rejections do not fail the run: {}",
+        r.stderr
+    );
+
+    // stderr names each bad file, with the line or record, and a reason.
+    let rejected: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("rejected "))
+        .collect();
+    for (place, reason) in [
+        ("broken.jsonl:3:", "invalid JSON"),
+        ("broken.jsonl:5:", "no body"),
+        ("array-bad.json record 2:", "number"),
+        ("latin1.txt:1:", "UTF-8"),
+        ("truncated.jsonl.gz:3:", "truncated"),
+        ("binary.bin:", "binary"),
+        ("empty.txt:", "empty"),
+    ] {
+        assert!(
+            rejected
+                .iter()
+                .any(|l| l.contains(place) && l.contains(reason)),
+            "no `rejected ...{place} ...{reason}` line in:\n{}",
+            r.stderr
+        );
+    }
+    assert!(
+        !rejected.iter().any(|l| l.contains("good.txt")),
+        "good.txt is not rejected:\n{}",
+        r.stderr
+    );
+    // The ids bad-1 and bad-2 are in both broken.jsonl and truncated.jsonl.gz;
+    // the second one read is reported as a duplicate.
+    for id in ["bad-1", "bad-2"] {
+        assert!(
+            r.stderr.lines().any(|l| l.starts_with("duplicate ")
+                && l.contains(&format!("{id:?}"))
+                && (l.contains("truncated.jsonl.gz:") || l.contains("broken.jsonl:"))),
+            "no duplicate line for {id}:\n{}",
+            r.stderr
+        );
+    }
+
+    // The counts reconcile.
+    let s = summary(&r.stderr);
+    assert_eq!(
+        s["read"],
+        s["indexed"] + s["duplicates"] + s["rejected"],
+        "{}",
+        r.stderr
+    );
+    assert_eq!(s["duplicates"], s["unchanged"] + s["repeated in this run"]);
+    assert_eq!(s["indexed"], 6, "{}", r.stderr);
+    assert_eq!(s["rejected"], 7, "{}", r.stderr);
+    assert_eq!(s["repeated in this run"], 2, "{}", r.stderr);
+    assert_eq!(s["read"], 15, "{}", r.stderr);
+    assert_eq!(index.articles(), 6);
+
+    // Good records are searchable.
+    for (word, title) in GOOD_FIXTURE_TITLES {
+        if ["lighthouse", "ferry"].contains(word) {
+            continue; // bad-1 and bad-2: see below
+        }
+        let v = index.search(word, &[]);
+        assert_eq!(total(&v), 1, "`{word}`: {v}");
+        assert_eq!(hits(&v)[0]["title"], *title);
+    }
+    // Of each id given twice, exactly one version is indexed. (Which one
+    // depends on thread timing; see `duplicate_ids_keep_the_first_file_in_order`.)
+    for (id, words) in [
+        ("bad-1", ["lighthouse", "canal"]),
+        ("bad-2", ["ferry", "library"]),
+    ] {
+        let found: u64 = words.iter().map(|w| total(&index.search(w, &[]))).sum();
+        assert_eq!(found, 1, "one version of {id} is indexed");
+    }
+    // The record after the gzip damage is never indexed.
+    assert_eq!(total(&index.search("bridge", &[])), 0);
+
+    // The rejects file: one JSON object per rejected record.
+    let text = fs::read_to_string(&rejects).expect("rejects file written");
+    let records: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert_eq!(records.len() as u64, s["rejected"], "{text}");
+    for rec in &records {
+        assert!(rec["file"].is_string(), "{rec}");
+        assert!(
+            rec["reason"].as_str().is_some_and(|r| !r.is_empty()),
+            "{rec}"
+        );
+    }
+    let find = |name: &str| -> Vec<&Value> {
+        records
+            .iter()
+            .filter(|r| r["file"].as_str().unwrap().ends_with(name))
+            .collect()
+    };
+    let broken = find("broken.jsonl");
+    let mut lines: Vec<u64> = broken.iter().map(|r| r["line"].as_u64().unwrap()).collect();
+    lines.sort();
+    assert_eq!(lines, [3, 5]);
+    assert_eq!(find("array-bad.json")[0]["record"], 2);
+    assert_eq!(find("truncated.jsonl.gz")[0]["line"], 3);
+    assert_eq!(find("latin1.txt").len(), 1);
+    assert_eq!(find("binary.bin").len(), 1);
+    assert_eq!(find("empty.txt").len(), 1);
+    assert!(find("good.txt").is_empty());
+}
+
+#[test]
+#[ignore = "bug: which record wins a duplicate id depends on thread timing (files are indexed in parallel, first come first kept), so results and re-index counts are not reproducible"]
+fn duplicate_ids_keep_the_first_file_in_order() {
+    // broken.jsonl sorts before truncated.jsonl.gz, so its bad-1 and bad-2
+    // ("lighthouse", "ferry") should be the ones kept, every time.
+    for attempt in 0..8 {
+        let index = TestIndex::empty();
+        let r = index.index_path(&bad_dir(), &["--quiet"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        for (word, title) in &GOOD_FIXTURE_TITLES[1..3] {
+            let v = index.search(word, &[]);
+            assert_eq!(
+                total(&v),
+                1,
+                "attempt {attempt}: `{word}` ({title}) was not kept"
+            );
+        }
+    }
+}
+
+#[test]
+fn truncated_gzip_keeps_the_lines_before_the_damage() {
+    let index = TestIndex::empty();
+    let r = index.index_path(&bad_dir().join("truncated.jsonl.gz"), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let s = summary(&r.stderr);
+    assert_eq!(s["indexed"], 2, "{}", r.stderr);
+    assert_eq!(s["rejected"], 1, "{}", r.stderr);
+    assert_eq!(total(&index.search("canal", &[])), 1);
+    assert_eq!(total(&index.search("library", &[])), 1);
+    assert_eq!(total(&index.search("bridge", &[])), 0);
+}
+
+#[test]
+fn strict_exits_2_when_something_was_rejected() {
+    let index = TestIndex::empty();
+    let r = index.index_path(&bad_dir(), &["--strict", "--quiet"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("newsdex: error:"), "{}", r.stderr);
+    assert!(r.stderr.contains("--strict"), "{}", r.stderr);
+    // The good records were still indexed.
+    assert_eq!(index.articles(), 6);
+    // --quiet: no per-record lines, only the summary and the error.
+    assert!(
+        !r.stderr.lines().any(|l| l.starts_with("rejected ")),
+        "{}",
+        r.stderr
+    );
+
+    // A clean corpus with --strict exits 0.
+    let clean = TestIndex::empty();
+    let r = clean.index_path(&corpus_dir(), &["--strict"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+// ---------------------------------------------------------------------------
+// Exit codes and errors
+// ---------------------------------------------------------------------------
+
+#[test]
+fn search_exit_codes() {
+    let index = index_corpus();
+    let r = run(index.cmd().args(["search", "china"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(index.cmd().args(["search", "xyzzyplugh"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    let r = run(index.cmd().args(["search", "zebra unicorn"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("--any"), "suggests --any: {}", r.stderr);
+    let r = run(index.cmd().args(["search", "zebra unicorn", "--json"]));
+    assert_eq!(r.code, 1);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(total(&v), 0);
+}
+
+#[test]
+fn bad_requests_are_one_line_errors() {
+    let index = index_corpus();
+    let cases: &[&[&str]] = &[
+        &["search", "\"unbalanced"],
+        &["search", "title:("],
+        &["search", "nosuchfield:x"],
+        &["search", "china", "--from", "2024-13-01"],
+        &["search", "china", "--to", "yesterday"],
+        &["search", "china", "--actor", "/nonsense"],
+        &["search", "china", "--actor", "Narnia"],
+        &["search", "china", "--mention", "Xyzzyland"],
+        &["search", "china", "--event", "frobnicate"],
+        &["search", "china", "--dyad", "GBR:frobnicate:CHN"],
+        &["search", "china", "--dyad", "GBR-CHN"],
+        &["search", "the of and"],
+        &["search", "the of and", "--any"],
+        &["search", ""],
+        &[
+            "search",
+            "china",
+            "--from",
+            "2024-02-01",
+            "--to",
+            "2024-01-01",
+        ],
+    ];
+    for args in cases {
+        let r = run(index.cmd().args(*args));
+        assert_one_line_error(&r, &format!("{args:?}"));
+        assert!(r.stdout.is_empty(), "{args:?}: stdout {:?}", r.stdout);
+    }
+}
+
+#[test]
+fn missing_index_is_a_one_line_error() {
+    let tmp = TempDir::new().unwrap();
+    let missing = tmp.path().join("no-such-index");
+    for args in [&["search", "china"][..], &["stats"], &["stats", "--json"]] {
+        let r = run(newsdex(&missing).args(args));
+        assert_one_line_error(&r, &format!("{args:?}"));
+    }
+    // --index overrides the environment.
+    let index = index_corpus();
+    let r = run(newsdex(&missing)
+        .arg("--index")
+        .arg(&index.path)
+        .args(["search", "china"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!missing.exists(), "searching must not create an index");
+}
+
+#[test]
+fn any_finds_articles_for_natural_language_questions() {
+    let index = index_corpus();
+    let question = "how did the kremlin respond to the grid attack blame";
+    let all = index.search(question, &[]);
+    assert_eq!(total(&all), 0);
+    let any = index.search(question, &["--any"]);
+    assert!(total(&any) > 0);
+    let top: Vec<String> = ids(&any).into_iter().take(3).collect();
+    let sandworm = index.search("substations", &[]);
+    let sandworm_id = hits(&sandworm)[0]["id"].as_str().unwrap().to_string();
+    assert!(
+        top.contains(&sandworm_id),
+        "the Sandworm grid article ranks near the top: {any}"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Colour and text output
+// ---------------------------------------------------------------------------
+
+#[test]
+fn colour_choices() {
+    let index = index_corpus();
+    let never = run(index.cmd().args(["search", "china", "--color", "never"]));
+    assert_eq!(never.code, 0);
+    assert!(!never.stdout.contains(ESC), "{:?}", never.stdout);
+    let always = run(index.cmd().args(["search", "china", "--color", "always"]));
+    assert_eq!(always.code, 0);
+    assert!(always.stdout.contains(ESC), "{:?}", always.stdout);
+    let auto = run(index
+        .cmd()
+        .args(["search", "china", "--color", "auto"])
+        .env("NO_COLOR", "1"));
+    assert_eq!(auto.code, 0);
+    assert!(!auto.stdout.contains(ESC), "{:?}", auto.stdout);
+    // Not a terminal: auto means no colour even without NO_COLOR.
+    let piped = run(index.cmd().args(["search", "china"]));
+    assert!(!piped.stdout.contains(ESC), "{:?}", piped.stdout);
+    // Without colour, the text is the coloured text with the escapes removed.
+    assert_eq!(strip_ansi(&always.stdout), never.stdout);
+}
+
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == ESC {
+            // CSI: ESC [ params final-byte
+            if chars.next() == Some('[') {
+                for c in chars.by_ref() {
+                    if ('@'..='~').contains(&c) {
+                        break;
+                    }
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[test]
+fn text_output_lists_rank_date_title_and_id() {
+    let index = index_corpus();
+    let r = run(index
+        .cmd()
+        .args(["search", "\"Electoral Commission\"", "--color", "never"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    let first = lines[0];
+    assert!(first.trim_start().starts_with("1."), "{first:?}");
+    assert!(first.contains("2024-03-26"), "{first:?}");
+    assert!(
+        first.contains("The UK on Monday accused China of launching cyberattacks"),
+        "{first:?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.trim_start().starts_with("id ")),
+        "{}",
+        r.stdout
+    );
+    let id_line = lines
+        .iter()
+        .find(|l| l.trim_start().starts_with("id "))
+        .unwrap();
+    assert!(id_line.contains("/country/GBR"), "{id_line:?}");
+    assert!(r.stderr.contains("of 1 articles"), "{}", r.stderr);
+
+    // An article with a source shows it on the hit line.
+    let r = run(index.cmd().args(["search", "Baerbock", "--color", "never"]));
+    let first = r.stdout.lines().next().unwrap();
+    assert!(
+        first.contains("2024-05-03") && first.contains("Example Times"),
+        "{first:?}"
+    );
+    assert!(r.stdout.contains("id wire-0002"), "{}", r.stdout);
+
+    // --facets prints facet blocks after the hits.
+    let r = run(index
+        .cmd()
+        .args(["search", "china", "--facets", "--color", "never"]));
+    for block in ["actors", "events", "mentions", "dyads"] {
+        assert!(
+            r.stdout.lines().any(|l| l == block),
+            "no `{block}` block in:\n{}",
+            r.stdout
+        );
+    }
+}
+
+#[test]
+fn stats_text_output() {
+    let index = index_corpus();
+    let r = run(index.cmd().arg("stats"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .lines()
+            .any(|l| l.starts_with("articles") && l.ends_with(" 26")),
+        "{}",
+        r.stdout
+    );
+    let stats = index.stats();
+    assert_eq!(stats["first_date"], "2022-10-12T00:00:00Z");
+    assert_eq!(stats["last_date"], "2024-05-03T09:00:00Z");
+}

@@ -150,10 +150,7 @@ pub enum Outcome {
 }
 
 pub fn run(cli: Cli) -> Result<Outcome> {
-    let index = cli
-        .index
-        .clone()
-        .unwrap_or_else(index_dir::default_index_dir);
+    let index = cli.index.clone().unwrap_or_else(index_dir::default_index_dir);
     match cli.command {
         Command::Index(args) => run_index(index, args),
         Command::Search(args) => run_search(index, args),
@@ -188,10 +185,11 @@ fn run_index(index: PathBuf, args: IndexArgs) -> Result<Outcome> {
         .map(|m| m.len())
         .sum();
     let rejects = match &args.rejects {
-        Some(path) => Some(Mutex::new(BufWriter::new(
-            File::create(path)
-                .with_context(|| format!("cannot create the rejects file {}", path.display()))?,
-        ))),
+        Some(path) => {
+            Some(Mutex::new(BufWriter::new(File::create(path).with_context(|| {
+                format!("cannot create the rejects file {}", path.display())
+            })?)))
+        }
         None => None,
     };
     let observer = CliObserver::new(total_bytes, args.quiet, rejects);
@@ -203,8 +201,8 @@ fn run_index(index: PathBuf, args: IndexArgs) -> Result<Outcome> {
         fields,
         dictionaries,
     };
-    let report = indexer::run(&config, &observer)
-        .with_context(|| format!("indexing into {} failed", index.display()))?;
+    let report =
+        indexer::run(&config, &observer).with_context(|| format!("indexing into {} failed", index.display()))?;
     observer.finish()?;
     eprintln!("{}", render::index_summary(&report));
     if args.strict && report.rejected > 0 {
@@ -233,8 +231,7 @@ impl CliObserver {
         let bar = if quiet || !io::stderr().is_terminal() {
             ProgressBar::hidden()
         } else {
-            let bar =
-                ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr());
+            let bar = ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr());
             bar.set_style(
                 ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta} · {msg}")
                     .expect("valid template"),
@@ -272,10 +269,7 @@ impl CliObserver {
                 .context("writing the rejects file failed")?;
         }
         if !self.quiet {
-            for (kind, name) in ["rejected records", "warnings", "duplicate ids"]
-                .iter()
-                .enumerate()
-            {
+            for (kind, name) in ["rejected records", "warnings", "duplicate ids"].iter().enumerate() {
                 let shown = self.shown[kind].load(Ordering::Relaxed);
                 if shown > SHOWN_PER_KIND {
                     let hint = if kind == 0 {
@@ -304,14 +298,9 @@ impl Observer for CliObserver {
                         self.rejects_error.lock().expect("lock").get_or_insert(err);
                     }
                 }
-                self.say(
-                    0,
-                    format!("rejected {}: {}", rejection.location, rejection.reason),
-                );
+                self.say(0, format!("rejected {}: {}", rejection.location, rejection.reason));
             }
-            Notice::Warning { location, message } => {
-                self.say(1, format!("warning {location}: {message}"))
-            }
+            Notice::Warning { location, message } => self.say(1, format!("warning {location}: {message}")),
             Notice::Duplicate {
                 location,
                 id,
@@ -322,7 +311,10 @@ impl Observer for CliObserver {
                 } else {
                     "reuses, with different content,"
                 };
-                self.say(2, format!("duplicate {location}: {what} id {id:?} seen earlier in this run; kept the first"));
+                self.say(
+                    2,
+                    format!("duplicate {location}: {what} id {id:?} seen earlier in this run; kept the first"),
+                );
             }
         }
     }
@@ -345,21 +337,9 @@ fn run_search(index: PathBuf, args: SearchArgs) -> Result<Outcome> {
         .iter()
         .map(|a| resolver.entity(a, "mention"))
         .collect::<Result<Vec<_>>>()?;
-    let events = args
-        .event
-        .iter()
-        .map(|e| event_path(e))
-        .collect::<Result<Vec<_>>>()?;
-    let dyads = args
-        .dyad
-        .iter()
-        .map(|d| resolver.dyad(d))
-        .collect::<Result<Vec<_>>>()?;
-    let from = args
-        .from
-        .as_deref()
-        .map(|d| day_start(d, "--from"))
-        .transpose()?;
+    let events = args.event.iter().map(|e| event_path(e)).collect::<Result<Vec<_>>>()?;
+    let dyads = args.dyad.iter().map(|d| resolver.dyad(d)).collect::<Result<Vec<_>>>()?;
+    let from = args.from.as_deref().map(|d| day_start(d, "--from")).transpose()?;
     let to = args
         .to
         .as_deref()
@@ -399,8 +379,7 @@ fn run_search(index: PathBuf, args: SearchArgs) -> Result<Outcome> {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => {
-                io::stdout().is_terminal()
-                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
             }
         };
         render::search_text(&mut out, &results, Palette { color }, args.facets)?;
@@ -416,10 +395,7 @@ fn run_search(index: PathBuf, args: SearchArgs) -> Result<Outcome> {
     }
     out.flush()?;
     if results.total == 0 {
-        if !request.any
-            && !request.query.trim().eq("*")
-            && request.query.split_whitespace().count() > 1
-        {
+        if !request.any && !request.query.trim().eq("*") && request.query.split_whitespace().count() > 1 {
             eprintln!("no article has all of these words; try --any to rank articles that have some of them");
         }
         return Ok(Outcome::NoResults);
@@ -442,11 +418,8 @@ fn run_stats(index: PathBuf, args: StatsArgs) -> Result<Outcome> {
 
 /// Seconds since the epoch at the start of a `YYYY-MM-DD` day.
 fn day_start(text: &str, flag: &str) -> Result<i64> {
-    let date = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-        Error::BadArgument(format!(
-            "{flag} `{text}` is not a date; write it as YYYY-MM-DD"
-        ))
-    })?;
+    let date = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| Error::BadArgument(format!("{flag} `{text}` is not a date; write it as YYYY-MM-DD")))?;
     Ok(date
         .and_hms_opt(0, 0, 0)
         .expect("midnight exists")
@@ -456,11 +429,7 @@ fn day_start(text: &str, flag: &str) -> Result<i64> {
 
 /// `/accuse`, `/accuse/allege`, `accuse`, `ACCUSE`, `accuse/allege`, `accuse:allege`.
 fn event_path(text: &str) -> Result<String> {
-    let cleaned = text
-        .trim()
-        .trim_start_matches('/')
-        .to_lowercase()
-        .replace(':', "/");
+    let cleaned = text.trim().trim_start_matches('/').to_lowercase().replace(':', "/");
     let event_type = cleaned.split('/').next().unwrap_or("");
     if !EVENT_TYPES.contains(&event_type) {
         bail!(Error::BadArgument(format!(
@@ -502,16 +471,15 @@ impl NameResolver {
             return Ok(text.to_string());
         }
         self.dictionaries()?.resolve_actor(text).ok_or_else(|| {
-            Error::BadArgument(format!("--{flag} `{text}`: no such name in the dictionaries; give a facet path such as /country/CHN")).into()
+            Error::BadArgument(format!(
+                "--{flag} `{text}`: no such name in the dictionaries; give a facet path such as /country/CHN"
+            ))
+            .into()
         })
     }
 
     fn dyad(&mut self, text: &str) -> Result<String> {
-        let parts: Vec<&str> = text
-            .trim()
-            .trim_start_matches('/')
-            .split([':', '/'])
-            .collect();
+        let parts: Vec<&str> = text.trim().trim_start_matches('/').split([':', '/']).collect();
         let [source, event_type, target] = parts[..] else {
             bail!(Error::BadArgument(format!(
                 "--dyad `{text}` is not SOURCE:event:TARGET, e.g. GBR:accuse:CHN"
@@ -535,9 +503,7 @@ impl NameResolver {
             }
             match dictionaries.resolve_actor(part) {
                 Some(path) => Ok(path.rsplit('/').next().unwrap_or(part).to_string()),
-                None => bail!(Error::BadArgument(format!(
-                    "--dyad `{text}`: unknown actor `{part}`"
-                ))),
+                None => bail!(Error::BadArgument(format!("--dyad `{text}`: unknown actor `{part}`"))),
             }
         };
         let source = code(self, source)?;

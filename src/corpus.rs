@@ -112,10 +112,7 @@ pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Rejection>) {
         for entry in walker {
             match entry {
                 // Documentation beside the articles (a folder's README.md) is not news.
-                Ok(entry)
-                    if entry.file_type().is_file()
-                        && entry.depth() > 0
-                        && is_documentation(entry.path()) => {}
+                Ok(entry) if entry.file_type().is_file() && entry.depth() > 0 && is_documentation(entry.path()) => {}
                 Ok(entry) if entry.file_type().is_file() => files.push(entry.into_path()),
                 Ok(_) => {}
                 Err(err) => {
@@ -236,12 +233,7 @@ fn detect_format(path: &Path, head: &[u8]) -> Format {
     }
 }
 
-fn read_json_lines(
-    path: &Path,
-    mut reader: Box<dyn BufRead + Send>,
-    fields: &FieldMap,
-    sink: &mut dyn FnMut(Record),
-) {
+fn read_json_lines(path: &Path, mut reader: Box<dyn BufRead + Send>, fields: &FieldMap, sink: &mut dyn FnMut(Record)) {
     let mut line = Vec::new();
     let mut number = 0u64;
     loop {
@@ -278,30 +270,18 @@ fn read_json_lines(
 
 fn trim_line(line: &[u8]) -> &[u8] {
     let line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
-    let end = line
-        .iter()
-        .rposition(|b| !b.is_ascii_whitespace())
-        .map_or(0, |p| p + 1);
-    let start = line
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(end);
+    let end = line.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(0, |p| p + 1);
+    let start = line.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(end);
     &line[start..end]
 }
 
 fn parse_json_line(text: &[u8]) -> Result<Map<String, Value>, String> {
     if let Err(err) = std::str::from_utf8(text) {
-        return Err(format!(
-            "invalid UTF-8 at byte {} of the line",
-            err.valid_up_to()
-        ));
+        return Err(format!("invalid UTF-8 at byte {} of the line", err.valid_up_to()));
     }
     match serde_json::from_slice::<Value>(text) {
         Ok(Value::Object(object)) => Ok(object),
-        Ok(other) => Err(format!(
-            "expected a JSON object, found {}",
-            json_kind(&other)
-        )),
+        Ok(other) => Err(format!("expected a JSON object, found {}", json_kind(&other))),
         Err(err) => Err(format!("invalid JSON: {}", json_error(&err))),
     }
 }
@@ -351,8 +331,7 @@ fn read_json_document(
         sink,
         elements: 0,
     };
-    let outcome =
-        serde::Deserializer::deserialize_any(&mut de, &mut visitor).and_then(|()| de.end());
+    let outcome = serde::Deserializer::deserialize_any(&mut de, &mut visitor).and_then(|()| de.end());
     let elements = visitor.elements;
     if let Err(err) = outcome {
         if elements == 1 && err.to_string().starts_with("trailing characters") {
@@ -461,17 +440,14 @@ impl<'de> serde::de::Visitor<'de> for &mut DocumentVisitor<'_, '_> {
 
 /// Turns a JSON object into an article through the field aliases.
 fn map_record(object: Map<String, Value>, fields: &FieldMap, location: Location) -> Record {
-    let reject =
-        |location: Location, reason: String| Record::Rejected(Rejection { location, reason });
+    let reject = |location: Location, reason: String| Record::Rejected(Rejection { location, reason });
     let mut warnings = Vec::new();
     let body = match lookup(&object, fields, ArticleField::Body) {
         None => {
             let keys = fields.keys(ArticleField::Body).join(", ");
             return reject(
                 location,
-                format!(
-                    "no body text (looked for {keys}); map the right key with --field body=KEY"
-                ),
+                format!("no body text (looked for {keys}); map the right key with --field body=KEY"),
             );
         }
         Some((key, value)) => match text_of(value) {
@@ -480,10 +456,7 @@ fn map_record(object: Map<String, Value>, fields: &FieldMap, location: Location)
             None => {
                 return reject(
                     location,
-                    format!(
-                        "field `{key}` (the body) is {}, expected text",
-                        json_kind(value)
-                    ),
+                    format!("field `{key}` (the body) is {}, expected text", json_kind(value)),
                 );
             }
         },
@@ -518,7 +491,9 @@ fn map_record(object: Map<String, Value>, fields: &FieldMap, location: Location)
                     Value::String(text) => format!("{:?}", truncate(text, 40)),
                     other => json_kind(other).to_string(),
                 };
-                warnings.push(format!("field `{key}` holds {shown}, not a date newsdex can read; indexed without a date"));
+                warnings.push(format!(
+                    "field `{key}` holds {shown}, not a date newsdex can read; indexed without a date"
+                ));
             }
             parsed
         }
@@ -549,11 +524,7 @@ fn map_record(object: Map<String, Value>, fields: &FieldMap, location: Location)
 }
 
 /// The first alias key present with a non-null value.
-fn lookup<'v>(
-    object: &'v Map<String, Value>,
-    fields: &FieldMap,
-    field: ArticleField,
-) -> Option<(&'v str, &'v Value)> {
+fn lookup<'v>(object: &'v Map<String, Value>, fields: &FieldMap, field: ArticleField) -> Option<(&'v str, &'v Value)> {
     fields.keys(field).iter().find_map(|key| {
         object
             .get_key_value(key.as_str())
@@ -566,13 +537,9 @@ fn lookup<'v>(
 fn text_of(value: &Value) -> Option<String> {
     match value {
         Value::String(text) => Some(text.clone()),
-        Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_string) => Some(
-            items
-                .iter()
-                .filter_map(Value::as_str)
-                .collect::<Vec<_>>()
-                .join("\n\n"),
-        ),
+        Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_string) => {
+            Some(items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("\n\n"))
+        }
         _ => None,
     }
 }
@@ -599,7 +566,10 @@ pub fn clean_line(text: &str) -> String {
     let cleaned: String = text
         .chars()
         .map(|c| if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c })
-        .filter(|c| !is_unwanted_control(*c) && !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}'))
+        .filter(|c| {
+            !is_unwanted_control(*c)
+                && !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+        })
         .collect();
     cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -633,7 +603,8 @@ fn read_text(path: &Path, mut reader: Box<dyn BufRead + Send>, sink: &mut dyn Fn
         Err(err) => {
             let at = err.utf8_error().valid_up_to();
             let line = err.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
-            let reason = format!("invalid UTF-8 at byte {at}; convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8)");
+            let reason =
+                format!("invalid UTF-8 at byte {at}; convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8)");
             return sink(Record::Rejected(Rejection {
                 location: Location::line(path, line as u64),
                 reason,
@@ -656,12 +627,7 @@ fn read_text(path: &Path, mut reader: Box<dyn BufRead + Send>, sink: &mut dyn Fn
     sink(record);
 }
 
-fn text_article(
-    title: String,
-    body: &str,
-    date: Option<DateTime<Utc>>,
-    location: Location,
-) -> Record {
+fn text_article(title: String, body: &str, date: Option<DateTime<Utc>>, location: Location) -> Record {
     if body.is_empty() {
         return Record::Rejected(Rejection {
             location,
@@ -689,9 +655,7 @@ fn text_article(
 /// The seed's format: the first line starts with ` date YYYY-MM-DD `.
 fn parse_dated(text: &str) -> Option<(DateTime<Utc>, &str)> {
     let rest = text.trim_start_matches([' ', '\t']).strip_prefix("date")?;
-    let rest = rest
-        .strip_prefix([' ', '\t'])?
-        .trim_start_matches([' ', '\t']);
+    let rest = rest.strip_prefix([' ', '\t'])?.trim_start_matches([' ', '\t']);
     let date_text = rest.get(..10)?;
     let date = dates::parse_date(date_text)?;
     let body = &rest[10..];
@@ -714,10 +678,7 @@ fn first_sentence(body: &str) -> String {
     if sentence.chars().count() <= 160 {
         return sentence.trim().to_string();
     }
-    let cut = sentence
-        .char_indices()
-        .nth(160)
-        .map_or(sentence.len(), |(i, _)| i);
+    let cut = sentence.char_indices().nth(160).map_or(sentence.len(), |(i, _)| i);
     let cut = sentence[..cut].rfind(' ').unwrap_or(cut);
     format!("{}…", sentence[..cut].trim_end())
 }
@@ -755,19 +716,16 @@ mod tests {
     fn rejections(records: &[Record]) -> Vec<&Rejection> {
         records
             .iter()
-            .filter_map(|r| {
-                if let Record::Rejected(x) = r {
-                    Some(x)
-                } else {
-                    None
-                }
-            })
+            .filter_map(|r| if let Record::Rejected(x) = r { Some(x) } else { None })
             .collect()
     }
 
     #[test]
     fn dated_text_like_the_seed() {
-        let records = read_bytes("a.txt", b" date 2024-03-26 The UK on Monday accused China of things. More text.\n\nSecond paragraph.");
+        let records = read_bytes(
+            "a.txt",
+            b" date 2024-03-26 The UK on Monday accused China of things. More text.\n\nSecond paragraph.",
+        );
         let a = articles(&records)[0];
         assert_eq!(a.date.unwrap().format("%Y-%m-%d").to_string(), "2024-03-26");
         assert_eq!(a.title, "The UK on Monday accused China of things.");
@@ -777,10 +735,7 @@ mod tests {
 
     #[test]
     fn plain_text_title_then_body() {
-        let records = read_bytes(
-            "b.txt",
-            b"\n\nGrain deal signed\nThe body of the story.\nMore.",
-        );
+        let records = read_bytes("b.txt", b"\n\nGrain deal signed\nThe body of the story.\nMore.");
         let a = articles(&records)[0];
         assert_eq!(a.title, "Grain deal signed");
         assert_eq!(a.body, "The body of the story.\nMore.");
@@ -798,11 +753,7 @@ mod tests {
         let all = articles(&records);
         assert_eq!(all.len(), 2);
         assert_eq!(
-            (
-                all[0].id.as_str(),
-                all[0].title.as_str(),
-                all[0].body.as_str()
-            ),
+            (all[0].id.as_str(), all[0].title.as_str(), all[0].body.as_str()),
             ("x1", "H", "B")
         );
         assert_eq!(all[0].source.as_deref(), Some("P"));
@@ -818,10 +769,7 @@ mod tests {
             b"{\"id\":1,\"body\":\"one\"}\n{broken\n\n{\"id\":2}\n[1]\n{\"id\":3,\"body\":42}\n{\"id\":4,\"text\":\"four\"}\n",
         );
         let good = articles(&records);
-        assert_eq!(
-            good.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(),
-            ["1", "4"]
-        );
+        assert_eq!(good.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["1", "4"]);
         let bad = rejections(&records);
         let lines: Vec<_> = bad.iter().map(|r| r.location.line.unwrap()).collect();
         assert_eq!(lines, [2, 4, 5, 6]);
@@ -847,18 +795,12 @@ mod tests {
         let records = read_bytes("f.jsonl.gz", &bytes);
         assert_eq!(articles(&records)[0].body, "zipped");
         let truncated = read_bytes("g.jsonl.gz", &bytes[..bytes.len() - 6]);
-        assert!(
-            rejections(&truncated)[0].reason.contains("truncated"),
-            "{truncated:?}"
-        );
+        assert!(rejections(&truncated)[0].reason.contains("truncated"), "{truncated:?}");
     }
 
     #[test]
     fn empty_and_binary_files() {
-        assert_eq!(
-            rejections(&read_bytes("h.txt", b""))[0].reason,
-            "empty file"
-        );
+        assert_eq!(rejections(&read_bytes("h.txt", b""))[0].reason, "empty file");
         let binary: Vec<u8> = (0u8..64).collect();
         assert!(rejections(&read_bytes("i.bin", &binary))[0]
             .reason

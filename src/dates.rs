@@ -82,11 +82,7 @@ pub fn from_timestamp(value: f64) -> Option<DateTime<Utc>> {
     if !value.is_finite() {
         return None;
     }
-    let seconds = if value.abs() > 1e11 {
-        value / 1000.0
-    } else {
-        value
-    };
+    let seconds = if value.abs() > 1e11 { value / 1000.0 } else { value };
     DateTime::from_timestamp(seconds as i64, 0).and_then(in_range)
 }
 
@@ -144,14 +140,8 @@ mod tests {
 
     #[test]
     fn rfc2822() {
-        assert_eq!(
-            ymd_hms("Tue, 26 Mar 2024 09:15:00 +0000"),
-            "2024-03-26 09:15:00"
-        );
-        assert_eq!(
-            ymd_hms("Tue, 26 Mar 2024 09:15:00 GMT"),
-            "2024-03-26 09:15:00"
-        );
+        assert_eq!(ymd_hms("Tue, 26 Mar 2024 09:15:00 +0000"), "2024-03-26 09:15:00");
+        assert_eq!(ymd_hms("Tue, 26 Mar 2024 09:15:00 GMT"), "2024-03-26 09:15:00");
     }
 
     #[test]

@@ -14,42 +14,21 @@ use crate::Error;
 /// The dictionary files, by path relative to the `index-schema/` folder.
 const EMBEDDED: &[(&str, &str)] = &[
     ("fields.toml", include_str!("../index-schema/fields.toml")),
-    (
-        "extraction.toml",
-        include_str!("../index-schema/extraction.toml"),
-    ),
+    ("extraction.toml", include_str!("../index-schema/extraction.toml")),
     (
         "actors/countries.tsv",
         include_str!("../index-schema/actors/countries.tsv"),
     ),
-    (
-        "actors/igos.tsv",
-        include_str!("../index-schema/actors/igos.tsv"),
-    ),
-    (
-        "actors/groups.tsv",
-        include_str!("../index-schema/actors/groups.tsv"),
-    ),
-    (
-        "actors/people.tsv",
-        include_str!("../index-schema/actors/people.tsv"),
-    ),
-    (
-        "actors/sectors.tsv",
-        include_str!("../index-schema/actors/sectors.tsv"),
-    ),
+    ("actors/igos.tsv", include_str!("../index-schema/actors/igos.tsv")),
+    ("actors/groups.tsv", include_str!("../index-schema/actors/groups.tsv")),
+    ("actors/people.tsv", include_str!("../index-schema/actors/people.tsv")),
+    ("actors/sectors.tsv", include_str!("../index-schema/actors/sectors.tsv")),
     (
         "actors/agencies.tsv",
         include_str!("../index-schema/actors/agencies.tsv"),
     ),
-    (
-        "events/events.tsv",
-        include_str!("../index-schema/events/events.tsv"),
-    ),
-    (
-        "events/guards.tsv",
-        include_str!("../index-schema/events/guards.tsv"),
-    ),
+    ("events/events.tsv", include_str!("../index-schema/events/events.tsv")),
+    ("events/guards.tsv", include_str!("../index-schema/events/guards.tsv")),
 ];
 
 /// Where dictionaries come from.
@@ -301,9 +280,7 @@ impl Dictionaries {
             if !EVENT_TYPES.contains(&event_type.as_str()) {
                 return Err(format!("unknown PLOVER type `{}`", c[0]));
             }
-            let weight: u8 = c[2]
-                .parse()
-                .map_err(|_| format!("weight `{}` is not a number", c[2]))?;
+            let weight: u8 = c[2].parse().map_err(|_| format!("weight `{}` is not a number", c[2]))?;
             let pattern = c[3].to_lowercase();
             let (head, object) = match pattern.split_once(" ... ") {
                 Some((head, object)) => (head.trim().to_string(), Some(object.trim().to_string())),

@@ -229,26 +229,13 @@ impl Extractor {
             );
         }
         for (term, sector) in &dictionaries.sectors {
-            builder.add(
-                term,
-                Cue::Sector {
-                    sector: sector.clone(),
-                },
-            );
+            builder.add(term, Cue::Sector { sector: sector.clone() });
         }
         for (title, sector) in &dictionaries.rules.people.role_titles {
-            builder.add(
-                title,
-                Cue::Role {
-                    sector: sector.clone(),
-                },
-            );
+            builder.add(title, Cue::Role { sector: sector.clone() });
         }
         for pattern in &dictionaries.events {
-            let event_type = EVENT_TYPES
-                .iter()
-                .position(|t| *t == pattern.event_type)
-                .unwrap_or(0) as u8;
+            let event_type = EVENT_TYPES.iter().position(|t| *t == pattern.event_type).unwrap_or(0) as u8;
             let object = pattern
                 .object
                 .as_ref()
@@ -267,12 +254,7 @@ impl Extractor {
             builder.add(&guard.pattern, Cue::Guard(guard.kind));
         }
         for phrase in &dictionaries.rules.ambiguity.not_actors {
-            builder.add(
-                phrase,
-                Cue::NotActor {
-                    exact: phrase.clone(),
-                },
-            );
+            builder.add(phrase, Cue::NotActor { exact: phrase.clone() });
         }
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
@@ -283,12 +265,7 @@ impl Extractor {
                 line: 0,
                 reason: e.to_string(),
             })?;
-        let lower_set = |words: &[String]| {
-            words
-                .iter()
-                .map(|w| w.to_lowercase())
-                .collect::<HashSet<_>>()
-        };
+        let lower_set = |words: &[String]| words.iter().map(|w| w.to_lowercase()).collect::<HashSet<_>>();
         let rules = &dictionaries.rules;
         Ok(Extractor {
             automaton,
@@ -405,10 +382,7 @@ impl Extractor {
     fn analyse(&self, text: &str) -> Analysis {
         let hits = self.hits(text);
         let bounds = self.sentence_bounds(text);
-        let us_state_context = self
-            .state_cues
-            .iter()
-            .any(|cue| text.contains(cue.as_str()));
+        let us_state_context = self.state_cues.iter().any(|cue| text.contains(cue.as_str()));
         let mut sentences: Vec<SentenceAnalysis> = bounds
             .iter()
             .map(|range| SentenceAnalysis {
@@ -429,20 +403,14 @@ impl Extractor {
         for (i, hit) in hits.iter().enumerate() {
             for cue in &self.cues[hit.cue as usize] {
                 match cue {
-                    Cue::Entity {
-                        entity,
-                        exact,
-                        capital,
-                    } => {
+                    Cue::Entity { entity, exact, capital } => {
                         let matched = &text[hit.start..hit.end];
                         if !case_matches(matched, exact) {
                             continue;
                         }
                         let mut entity = self.entities[*entity as usize].clone();
                         let next = next_word(text, hit.end);
-                        if exact.eq_ignore_ascii_case("turkey")
-                            && self.bird_cues.contains(&next.to_lowercase())
-                        {
+                        if exact.eq_ignore_ascii_case("turkey") && self.bird_cues.contains(&next.to_lowercase()) {
                             break;
                         }
                         if self.state_names.contains(exact) && us_state_context {
@@ -450,10 +418,8 @@ impl Extractor {
                         }
                         let mut can_act = true;
                         if *capital {
-                            let possessive = text[hit.end..].starts_with("'s")
-                                || text[hit.end..].starts_with("’s");
-                            can_act =
-                                possessive || self.government_cues.contains(&next.to_lowercase());
+                            let possessive = text[hit.end..].starts_with("'s") || text[hit.end..].starts_with("’s");
+                            can_act = possessive || self.government_cues.contains(&next.to_lowercase());
                         }
                         if entity.kind == EntityKind::Country && entity.sector.is_none() {
                             if let Some((j, sector)) = self.sector_after(text, &hits, i) {
@@ -470,8 +436,7 @@ impl Extractor {
                             let country = placed
                                 .last()
                                 .filter(|(_, end, e, _)| {
-                                    e.kind == EntityKind::Country
-                                        && words_between(text, *end, hit.start) <= 1
+                                    e.kind == EntityKind::Country && words_between(text, *end, hit.start) <= 1
                                 })
                                 .map(|(_, _, e, _)| e.code.clone());
                             // A dictionary person right after the title keeps its own record.
@@ -507,12 +472,10 @@ impl Extractor {
         let guards: Vec<(usize, GuardKind)> = hits
             .iter()
             .flat_map(|h| {
-                self.cues[h.cue as usize]
-                    .iter()
-                    .filter_map(move |c| match c {
-                        Cue::Guard(kind) => Some((h.end, *kind)),
-                        _ => None,
-                    })
+                self.cues[h.cue as usize].iter().filter_map(move |c| match c {
+                    Cue::Guard(kind) => Some((h.end, *kind)),
+                    _ => None,
+                })
             })
             .collect();
         for hit in &hits {
@@ -547,19 +510,16 @@ impl Extractor {
                 let mut mode = mode.clone();
                 match guard {
                     Some(GuardKind::Negation) => continue,
-                    Some(GuardKind::Hypothetical) => {
-                        match hypothetical_threat(event_type, mode.as_deref()) {
-                            Some(threat_mode) => {
-                                event_type = "threaten";
-                                mode = threat_mode.map(str::to_string);
-                            }
-                            None => continue,
+                    Some(GuardKind::Hypothetical) => match hypothetical_threat(event_type, mode.as_deref()) {
+                        Some(threat_mode) => {
+                            event_type = "threaten";
+                            mode = threat_mode.map(str::to_string);
                         }
-                    }
+                        None => continue,
+                    },
                     _ => {}
                 }
-                let (source, target) =
-                    self.participants(&placed, sentence_start, sentence_end, hit.start, hit.end);
+                let (source, target) = self.participants(&placed, sentence_start, sentence_end, hit.start, hit.end);
                 sentences[sentence].events.push(SentenceEvent {
                     event_type,
                     mode,
@@ -589,14 +549,10 @@ impl Extractor {
             .clone()
             .find(|(s, _, _, act)| *s < event_start && *act)
             .map(|(_, _, e, _)| e.clone());
-        let source_code = source
-            .as_ref()
-            .and_then(|e| e.dyad_code().map(str::to_string));
+        let source_code = source.as_ref().and_then(|e| e.dyad_code().map(str::to_string));
         let target = in_sentence
             .filter(|(s, _, e, _)| {
-                *s >= event_end
-                    && e.dyad_code().is_some()
-                    && e.dyad_code().map(str::to_string) != source_code
+                *s >= event_end && e.dyad_code().is_some() && e.dyad_code().map(str::to_string) != source_code
             })
             .map(|(_, _, e, _)| e.clone())
             .next();
@@ -605,12 +561,7 @@ impl Extractor {
 
     /// A sector noun that directly follows a country ("Chinese Foreign
     /// Ministry", "British government"): at most one word between.
-    fn sector_after(
-        &self,
-        text: &str,
-        hits: &[Hit],
-        country_hit: usize,
-    ) -> Option<(usize, String)> {
+    fn sector_after(&self, text: &str, hits: &[Hit], country_hit: usize) -> Option<(usize, String)> {
         let end = hits[country_hit].end;
         hits.iter()
             .enumerate()
@@ -628,12 +579,7 @@ impl Extractor {
     }
 
     /// Later short mentions of a person seen in full ("Cameron", "Mr Cameron").
-    fn add_short_mentions(
-        &self,
-        text: &str,
-        hits: &[Hit],
-        placed: &mut Vec<(usize, usize, Entity, bool)>,
-    ) {
+    fn add_short_mentions(&self, text: &str, hits: &[Hit], placed: &mut Vec<(usize, usize, Entity, bool)>) {
         let people: Vec<(usize, usize, Entity)> = placed
             .iter()
             .filter(|(_, _, e, _)| e.kind == EntityKind::Person)
@@ -679,7 +625,11 @@ impl Extractor {
         self.automaton
             .find_iter(text)
             .filter(|m| is_boundary(text, m.start(), m.end()))
-            .map(|m| Hit { start: m.start(), end: m.end(), cue: m.pattern().as_u32() })
+            .map(|m| Hit {
+                start: m.start(),
+                end: m.end(),
+                cue: m.pattern().as_u32(),
+            })
             .filter(|h| {
                 // A phrase that blocks an actor reading blocks only when its case fits.
                 !self.cues[h.cue as usize]
@@ -714,11 +664,8 @@ impl Extractor {
                         k += 1;
                     }
                     let next = text[k..].chars().next();
-                    let starts_sentence = next.is_some_and(|c| {
-                        c.is_uppercase()
-                            || c.is_ascii_digit()
-                            || matches!(c, '"' | '“' | '\'' | '‘')
-                    });
+                    let starts_sentence = next
+                        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '“' | '\'' | '‘'));
                     if starts_sentence && (b != b'.' || !self.is_abbreviation(text, start, i)) {
                         split_at = Some(j);
                     }
@@ -821,10 +768,7 @@ fn is_word_char(c: char) -> bool {
 }
 
 fn is_boundary(text: &str, start: usize, end: usize) -> bool {
-    let before_ok = text[..start]
-        .chars()
-        .next_back()
-        .is_none_or(|c| !is_word_char(c));
+    let before_ok = text[..start].chars().next_back().is_none_or(|c| !is_word_char(c));
     let after_ok = text[end..].chars().next().is_none_or(|c| !is_word_char(c));
     before_ok && after_ok
 }
@@ -839,9 +783,9 @@ fn next_word(text: &str, from: usize) -> &str {
 
 fn previous_word(text: &str, before: usize) -> &str {
     let head = text[..before].trim_end_matches(|c: char| c.is_whitespace() || c == '.');
-    let start = head.rfind(|c: char| !is_word_char(c)).map_or(0, |p| {
-        p + head[p..].chars().next().map_or(1, char::len_utf8)
-    });
+    let start = head
+        .rfind(|c: char| !is_word_char(c))
+        .map_or(0, |p| p + head[p..].chars().next().map_or(1, char::len_utf8));
     &head[start..]
 }
 
@@ -887,9 +831,7 @@ fn person_after_role(text: &str, role_end: usize) -> Option<(usize, String)> {
             .trim_end_matches("’s");
         let capitalised = clean.chars().next().is_some_and(char::is_uppercase)
             && clean.chars().skip(1).any(char::is_lowercase)
-            && clean
-                .chars()
-                .all(|c| c.is_alphabetic() || c == '-' || c == '\'');
+            && clean.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'');
         if !capitalised {
             break;
         }
@@ -905,11 +847,7 @@ fn person_after_role(text: &str, role_end: usize) -> Option<(usize, String)> {
     if words.len() < 2 {
         return None;
     }
-    let slug = words
-        .iter()
-        .map(|w| w.to_lowercase())
-        .collect::<Vec<_>>()
-        .join("-");
+    let slug = words.iter().map(|w| w.to_lowercase()).collect::<Vec<_>>().join("-");
     Some((end, slug))
 }
 
@@ -917,9 +855,7 @@ fn person_after_role(text: &str, role_end: usize) -> Option<(usize, String)> {
 fn hypothetical_threat(event_type: &str, mode: Option<&str>) -> Option<Option<&'static str>> {
     match (event_type, mode) {
         ("sanction", Some("expel")) => Some(Some("expel")),
-        ("sanction", _) | ("coerce", Some("restrict")) | ("coerce", Some("seize")) => {
-            Some(Some("restrict"))
-        }
+        ("sanction", _) | ("coerce", Some("restrict")) | ("coerce", Some("seize")) => Some(Some("restrict")),
         ("coerce", Some("arrest")) => Some(Some("arrest")),
         ("coerce", _) => Some(None),
         ("assault", _) | ("mobilize", _) => Some(Some("violence")),

@@ -107,9 +107,7 @@ impl FieldMap {
         })?;
         let key = key.trim();
         if key.is_empty() {
-            return Err(Error::BadArgument(format!(
-                "field override `{spec}` names no JSON key"
-            )));
+            return Err(Error::BadArgument(format!("field override `{spec}` names no JSON key")));
         }
         *self.keys_mut(field) = vec![key.to_string()];
         Ok(())

@@ -117,14 +117,12 @@ pub fn run(config: &IndexConfig, observer: &dyn Observer) -> Result<IndexReport,
     let (index, schema) = index_dir::open_or_create(&config.index_dir)?;
     let threads = config.threads.max(1);
     let memory = (config.memory_mb.max(threads * 16)) * 1_000_000;
-    let writer: IndexWriter<TantivyDocument> = index
-        .writer_with_num_threads(threads, memory)
-        .map_err(|e| match e {
-            tantivy::TantivyError::LockFailure(_, message) => {
-                Error::Locked(message.unwrap_or_else(|| "its lock file is held".into()))
-            }
-            other => Error::from(other),
-        })?;
+    let writer: IndexWriter<TantivyDocument> = index.writer_with_num_threads(threads, memory).map_err(|e| match e {
+        tantivy::TantivyError::LockFailure(_, message) => {
+            Error::Locked(message.unwrap_or_else(|| "its lock file is held".into()))
+        }
+        other => Error::from(other),
+    })?;
     let existing = existing_articles(&index)?;
 
     let (files, unreadable) = corpus::collect_files(&config.paths);
@@ -222,10 +220,9 @@ impl Context<'_> {
             self.counters.read.fetch_add(1, Ordering::Relaxed);
             match record {
                 Record::Article(article) => {
-                    self.counters.text_bytes.fetch_add(
-                        (article.title.len() + article.body.len()) as u64,
-                        Ordering::Relaxed,
-                    );
+                    self.counters
+                        .text_bytes
+                        .fetch_add((article.title.len() + article.body.len()) as u64, Ordering::Relaxed);
                     batch.push(article);
                     if batch.len() == BATCH {
                         result = self.index_batch(std::mem::take(&mut batch));
@@ -242,8 +239,7 @@ impl Context<'_> {
         let bytes = self.counters.bytes.fetch_add(size, Ordering::Relaxed) + size;
         self.observer.progress(
             bytes,
-            self.counters.added.load(Ordering::Relaxed)
-                + self.counters.updated.load(Ordering::Relaxed),
+            self.counters.added.load(Ordering::Relaxed) + self.counters.updated.load(Ordering::Relaxed),
         );
         Ok(())
     }
@@ -312,21 +308,11 @@ fn content_hash(article: &Article) -> u64 {
         hasher.update(part.as_bytes());
         hasher.update(&[0]);
     }
-    hasher.update(
-        &article
-            .date
-            .map_or(i64::MIN, |d| d.timestamp())
-            .to_le_bytes(),
-    );
+    hasher.update(&article.date.map_or(i64::MIN, |d| d.timestamp()).to_le_bytes());
     hasher.digest()
 }
 
-fn build_document(
-    schema: &NewsSchema,
-    article: &Article,
-    hash: u64,
-    tags: &Tags,
-) -> TantivyDocument {
+fn build_document(schema: &NewsSchema, article: &Article, hash: u64, tags: &Tags) -> TantivyDocument {
     let mut doc = TantivyDocument::new();
     doc.add_text(schema.id, &article.id);
     doc.add_u64(schema.content_hash, hash);

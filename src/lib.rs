@@ -25,10 +25,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("no index at {0}; build one with `newsdex index PATH...` or point --index at it")]
     NoIndex(PathBuf),
     #[error("the index was built by an incompatible newsdex ({0}); rebuild it with `newsdex index PATH... --rebuild`")]
@@ -36,11 +33,7 @@ pub enum Error {
     #[error("the index is damaged ({0}); rebuild it with `newsdex index PATH... --rebuild`")]
     CorruptIndex(String),
     #[error("dictionary {file}{}: {reason}", if *line > 0 { format!(" line {line}") } else { String::new() })]
-    Dictionary {
-        file: String,
-        line: usize,
-        reason: String,
-    },
+    Dictionary { file: String, line: usize, reason: String },
     #[error("{0}")]
     BadArgument(String),
     #[error("invalid query: {0}")]

@@ -7,9 +7,7 @@ use std::sync::Arc;
 
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
-use tantivy::query::{
-    Bm25StatisticsProvider, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight,
-};
+use tantivy::query::{Bm25StatisticsProvider, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term};
 
@@ -45,8 +43,7 @@ impl Query for Bm25TermQuery {
                 let docs = Bm25StatisticsProvider::total_num_docs(searcher)?.max(1);
                 let doc_freq = Bm25StatisticsProvider::doc_freq(searcher, &self.term)?.min(docs);
                 let tokens = searcher.total_num_tokens(self.term.field())?;
-                let idf =
-                    (1.0 + ((docs - doc_freq) as Score + 0.5) / (doc_freq as Score + 0.5)).ln();
+                let idf = (1.0 + ((docs - doc_freq) as Score + 0.5) / (doc_freq as Score + 0.5)).ln();
                 (idf, (tokens as Score / docs as Score).max(1.0))
             }
             _ => (0.0, 1.0),
@@ -76,11 +73,7 @@ struct Bm25TermWeight {
 }
 
 impl Bm25TermWeight {
-    fn term_scorer(
-        &self,
-        reader: &SegmentReader,
-        boost: Score,
-    ) -> tantivy::Result<Option<Bm25Scorer>> {
+    fn term_scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Option<Bm25Scorer>> {
         let field = self.term.field();
         let postings = reader
             .inverted_index(field)?
@@ -106,8 +99,7 @@ impl Weight for Bm25TermWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let not_matching =
-            || tantivy::TantivyError::InvalidArgument(format!("document {doc} does not match"));
+        let not_matching = || tantivy::TantivyError::InvalidArgument(format!("document {doc} does not match"));
         let mut scorer = self.term_scorer(reader, 1.0)?.ok_or_else(not_matching)?;
         if scorer.seek(doc) != doc {
             return Err(not_matching());

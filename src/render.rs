@@ -45,37 +45,18 @@ pub fn search_text<W: Write>(
     show_facets: bool,
 ) -> io::Result<()> {
     for hit in &results.hits {
-        let date = hit
-            .date
-            .as_deref()
-            .map_or("----------", |d| &d[..10.min(d.len())]);
+        let date = hit.date.as_deref().map_or("----------", |d| &d[..10.min(d.len())]);
         let score = hit.score.map(|s| format!(" {s:.2}")).unwrap_or_default();
-        let title = if hit.title.is_empty() {
-            "(untitled)"
-        } else {
-            &hit.title
-        };
+        let title = if hit.title.is_empty() { "(untitled)" } else { &hit.title };
         writeln!(
             out,
             "{} {}  {}",
             palette.paint(RANK, &format!("{:>3}.{score}", hit.rank)),
-            palette.paint(
-                DIM,
-                &format!("{date}  {}", hit.source.as_deref().unwrap_or("-"))
-            ),
+            palette.paint(DIM, &format!("{date}  {}", hit.source.as_deref().unwrap_or("-"))),
             palette.paint(TITLE, title)
         )?;
-        writeln!(
-            out,
-            "     {}",
-            highlight(&hit.snippet, palette).replace('\n', " ")
-        )?;
-        let mut facets: Vec<&str> = hit
-            .actors
-            .iter()
-            .chain(&hit.events)
-            .map(String::as_str)
-            .collect();
+        writeln!(out, "     {}", highlight(&hit.snippet, palette).replace('\n', " "))?;
+        let mut facets: Vec<&str> = hit.actors.iter().chain(&hit.events).map(String::as_str).collect();
         facets.retain(|f| f.matches('/').count() <= 2);
         writeln!(
             out,
@@ -113,23 +94,13 @@ pub fn search_text<W: Write>(
     Ok(())
 }
 
-fn facet_block<W: Write>(
-    out: &mut W,
-    name: &str,
-    counts: &[FacetCount],
-    palette: Palette,
-) -> io::Result<()> {
+fn facet_block<W: Write>(out: &mut W, name: &str, counts: &[FacetCount], palette: Palette) -> io::Result<()> {
     if counts.is_empty() {
         return Ok(());
     }
     writeln!(out, "{}", palette.paint(TITLE, name))?;
     for count in counts {
-        writeln!(
-            out,
-            "  {:>7}  {}",
-            count.count,
-            palette.paint(FACET, &count.path)
-        )?;
+        writeln!(out, "  {:>7}  {}", count.count, palette.paint(FACET, &count.path))?;
     }
     Ok(())
 }
@@ -174,10 +145,7 @@ pub fn stats_text<W: Write>(out: &mut W, stats: &IndexStats) -> io::Result<()> {
         writeln!(out, "created     {}", m.created)?;
         writeln!(out, "updated     {}", m.updated)?;
     }
-    for (name, counts) in [
-        ("top actors", &stats.top_actors),
-        ("top events", &stats.top_events),
-    ] {
+    for (name, counts) in [("top actors", &stats.top_actors), ("top events", &stats.top_events)] {
         writeln!(out, "{name}")?;
         for count in counts {
             writeln!(out, "  {:>7}  {}", count.count, count.path)?;

@@ -9,14 +9,11 @@ use std::time::Instant;
 use serde::Serialize;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{
-    DocAddress, Index, Order, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term,
-};
+use tantivy::{DocAddress, Index, Order, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
 
 use crate::ranking::{Bm25Params, Bm25TermQuery};
 use crate::schema::NewsSchema;
@@ -119,11 +116,7 @@ pub struct Searcher {
 impl Searcher {
     pub fn new(index: Index, schema: NewsSchema) -> Result<Searcher, Error> {
         let reader = index.reader()?;
-        Ok(Searcher {
-            index,
-            schema,
-            reader,
-        })
+        Ok(Searcher { index, schema, reader })
     }
 
     pub fn schema(&self) -> &NewsSchema {
@@ -148,8 +141,7 @@ impl Searcher {
         if is_plain_words(text) {
             return self.bag_of_words(text, any);
         }
-        let mut parser =
-            QueryParser::for_index(&self.index, vec![self.schema.title, self.schema.body]);
+        let mut parser = QueryParser::for_index(&self.index, vec![self.schema.title, self.schema.body]);
         parser.set_field_boost(self.schema.title, TITLE_BOOST);
         let query = if any {
             let (query, _errors) = parser.parse_query_lenient(text);
@@ -188,10 +180,8 @@ impl Searcher {
         let clauses = words
             .iter()
             .map(|word| {
-                let in_title =
-                    Bm25TermQuery::new(Term::from_field_text(self.schema.title, word), params);
-                let in_body =
-                    Bm25TermQuery::new(Term::from_field_text(self.schema.body, word), params);
+                let in_title = Bm25TermQuery::new(Term::from_field_text(self.schema.title, word), params);
+                let in_body = Bm25TermQuery::new(Term::from_field_text(self.schema.body, word), params);
                 let either: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
                     (
                         Occur::Should,
@@ -217,50 +207,27 @@ impl Searcher {
             FacetValueCounter::new("dyad", 3),
         );
         let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
-        let (ranked, total, facet_counts): (Vec<(Option<Score>, DocAddress)>, usize, _) =
-            match request.sort {
-                SortOrder::Relevance => {
-                    let (docs, total, counts) =
-                        searcher.search(&*filtered, &(top.order_by_score(), Count, facets))?;
-                    (
-                        docs.into_iter().map(|(s, d)| (Some(s), d)).collect(),
-                        total,
-                        counts,
-                    )
-                }
-                SortOrder::Date => {
-                    let by_date = top.order_by_fast_field::<tantivy::DateTime>("date", Order::Desc);
-                    let (docs, total, counts) =
-                        searcher.search(&*filtered, &(by_date, Count, facets))?;
-                    (
-                        docs.into_iter().map(|(_, d)| (None, d)).collect(),
-                        total,
-                        counts,
-                    )
-                }
-            };
-        let ranked = if request.limit == 0 {
-            Vec::new()
-        } else {
-            ranked
+        let (ranked, total, facet_counts): (Vec<(Option<Score>, DocAddress)>, usize, _) = match request.sort {
+            SortOrder::Relevance => {
+                let (docs, total, counts) = searcher.search(&*filtered, &(top.order_by_score(), Count, facets))?;
+                (docs.into_iter().map(|(s, d)| (Some(s), d)).collect(), total, counts)
+            }
+            SortOrder::Date => {
+                let by_date = top.order_by_fast_field::<tantivy::DateTime>("date", Order::Desc);
+                let (docs, total, counts) = searcher.search(&*filtered, &(by_date, Count, facets))?;
+                (docs.into_iter().map(|(_, d)| (None, d)).collect(), total, counts)
+            }
         };
-        let snippets =
-            SnippetGenerator::create(&searcher, &*user_query, self.schema.body).map(|mut g| {
-                g.set_max_num_chars(request.snippet_chars);
-                g
-            })?;
+        let ranked = if request.limit == 0 { Vec::new() } else { ranked };
+        let snippets = SnippetGenerator::create(&searcher, &*user_query, self.schema.body).map(|mut g| {
+            g.set_max_num_chars(request.snippet_chars);
+            g
+        })?;
         let title_snippets = SnippetGenerator::create(&searcher, &*user_query, self.schema.title)?;
         let mut hits = Vec::with_capacity(ranked.len());
         for (i, (score, address)) in ranked.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(address)?;
-            hits.push(self.hit(
-                request,
-                request.offset + i + 1,
-                score,
-                &doc,
-                &snippets,
-                &title_snippets,
-            ));
+            hits.push(self.hit(request, request.offset + i + 1, score, &doc, &snippets, &title_snippets));
         }
         let (actor, event, mention, dyad) = facet_counts;
         let limit = request.facet_limit;
@@ -280,11 +247,7 @@ impl Searcher {
 
     /// Adds filters as zero-scored required clauses, so they select without
     /// changing the ranking.
-    fn with_filters(
-        &self,
-        query: Box<dyn Query>,
-        request: &SearchRequest,
-    ) -> Result<Box<dyn Query>, Error> {
+    fn with_filters(&self, query: Box<dyn Query>, request: &SearchRequest) -> Result<Box<dyn Query>, Error> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (field, paths) in [
             (self.schema.actor, &request.actors),
@@ -299,10 +262,7 @@ impl Searcher {
                     ))
                 })?;
                 let term = Term::from_facet(field, &facet);
-                clauses.push((
-                    Occur::Must,
-                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
-                ));
+                clauses.push((Occur::Must, Box::new(TermQuery::new(term, IndexRecordOption::Basic))));
             }
         }
         if !request.sources.is_empty() {
@@ -323,10 +283,8 @@ impl Searcher {
             let bound = |secs: Option<i64>, inclusive: bool| match secs {
                 None => Bound::Unbounded,
                 Some(s) => {
-                    let term = Term::from_field_date_for_search(
-                        self.schema.date,
-                        tantivy::DateTime::from_timestamp_secs(s),
-                    );
+                    let term =
+                        Term::from_field_date_for_search(self.schema.date, tantivy::DateTime::from_timestamp_secs(s));
                     if inclusive {
                         Bound::Included(term)
                     } else {
@@ -336,10 +294,7 @@ impl Searcher {
             };
             clauses.push((
                 Occur::Must,
-                Box::new(RangeQuery::new(
-                    bound(request.from, true),
-                    bound(request.to, false),
-                )),
+                Box::new(RangeQuery::new(bound(request.from, true), bound(request.to, false))),
             ));
         }
         if clauses.is_empty() {
@@ -348,10 +303,7 @@ impl Searcher {
         let filter = BooleanQuery::new(clauses);
         Ok(Box::new(BooleanQuery::new(vec![
             (Occur::Must, query),
-            (
-                Occur::Must,
-                Box::new(ConstScoreQuery::new(Box::new(filter), 0.0)),
-            ),
+            (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(filter), 0.0))),
         ])))
     }
 
@@ -365,11 +317,7 @@ impl Searcher {
         title_snippets: &SnippetGenerator,
     ) -> SearchHit {
         let s = &self.schema;
-        let text = |field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .map(str::to_string)
-        };
+        let text = |field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
         let facets = |field| -> Vec<String> {
             doc.get_all(field)
                 .filter_map(|v| v.as_facet())
@@ -379,13 +327,7 @@ impl Searcher {
         };
         let body = text(s.body).unwrap_or_default();
         let title = text(s.title).unwrap_or_default();
-        let snippet = best_snippet(
-            &body,
-            &title,
-            snippets,
-            title_snippets,
-            request.snippet_chars,
-        );
+        let snippet = best_snippet(&body, &title, snippets, title_snippets, request.snippet_chars);
         let evidence = request.evidence.then(|| {
             text(s.evidence)
                 .unwrap_or_default()
@@ -410,10 +352,7 @@ impl Searcher {
             score,
             id: text(s.id).unwrap_or_default(),
             title,
-            date: doc
-                .get_first(s.date)
-                .and_then(|v| v.as_datetime())
-                .map(format_date),
+            date: doc.get_first(s.date).and_then(|v| v.as_datetime()).map(format_date),
             source: text(s.source),
             url: text(s.url),
             actors: facets(s.actor),
@@ -441,19 +380,16 @@ fn is_plain_words(text: &str) -> bool {
     });
     let prefixed = text.split_whitespace().any(|w| w.starts_with(['+', '-']));
     let shouting = !text.chars().any(char::is_lowercase);
-    let operators = !shouting
-        && text
-            .split_whitespace()
-            .any(|w| matches!(w, "AND" | "OR" | "NOT"));
+    let operators = !shouting && text.split_whitespace().any(|w| matches!(w, "AND" | "OR" | "NOT"));
     !(syntax || prefixed || operators)
 }
 
 fn describe_parse_error(err: &tantivy::query::QueryParserError) -> String {
     use tantivy::query::QueryParserError as E;
     match err {
-        E::SyntaxError(text) => format!(
-            "syntax error ({text}); check quotes and brackets, or use --any for plain words"
-        ),
+        E::SyntaxError(text) => {
+            format!("syntax error ({text}); check quotes and brackets, or use --any for plain words")
+        }
         E::FieldDoesNotExist(field) => {
             format!("unknown field `{field}`; searchable fields are title, body and source")
         }
@@ -494,11 +430,7 @@ fn best_snippet(
 fn to_snippet(snippet: &tantivy::snippet::Snippet) -> Snippet {
     Snippet {
         text: snippet.fragment().to_string(),
-        highlights: snippet
-            .highlighted()
-            .iter()
-            .map(|r| [r.start, r.end])
-            .collect(),
+        highlights: snippet.highlighted().iter().map(|r| [r.start, r.end]).collect(),
     }
 }
 
@@ -551,11 +483,7 @@ impl Collector for FacetValueCounter {
     type Fruit = HashMap<String, u64>;
     type Child = FacetValueSegmentCounter;
 
-    fn for_segment(
-        &self,
-        _: SegmentOrdinal,
-        segment: &SegmentReader,
-    ) -> tantivy::Result<Self::Child> {
+    fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
         let reader = segment.facet_reader(&self.field)?;
         let counts = vec![0; reader.num_facets()];
         Ok(FacetValueSegmentCounter {
@@ -569,10 +497,7 @@ impl Collector for FacetValueCounter {
         false
     }
 
-    fn merge_fruits(
-        &self,
-        fruits: Vec<HashMap<String, u64>>,
-    ) -> tantivy::Result<HashMap<String, u64>> {
+    fn merge_fruits(&self, fruits: Vec<HashMap<String, u64>>) -> tantivy::Result<HashMap<String, u64>> {
         let mut merged = HashMap::new();
         for fruit in fruits {
             for (path, count) in fruit {

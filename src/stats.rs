@@ -41,10 +41,7 @@ pub fn collect(dir: &Path, top: usize) -> Result<IndexStats, Error> {
     }
     let (actors, events) = reader.search(
         &AllQuery,
-        &(
-            FacetValueCounter::new("actor", 2),
-            FacetValueCounter::new("event", 2),
-        ),
+        &(FacetValueCounter::new("actor", 2), FacetValueCounter::new("event", 2)),
     )?;
     Ok(IndexStats {
         index: dir.display().to_string(),

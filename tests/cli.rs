@@ -31,9 +31,7 @@ fn bad_dir() -> PathBuf {
 /// The binary with a clean environment, pointed at `index`.
 fn newsdex(index: &Path) -> Command {
     let mut cmd = Command::cargo_bin("newsdex").expect("the newsdex binary is built");
-    cmd.env_clear()
-        .env("NEWSDEX_INDEX", index)
-        .current_dir(manifest_dir());
+    cmd.env_clear().env("NEWSDEX_INDEX", index).current_dir(manifest_dir());
     cmd
 }
 
@@ -51,11 +49,7 @@ fn run(cmd: &mut Command) -> Run {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     };
-    assert!(
-        !run.stderr.contains("panicked"),
-        "newsdex panicked:\n{}",
-        run.stderr
-    );
+    assert!(!run.stderr.contains("panicked"), "newsdex panicked:\n{}", run.stderr);
     run
 }
 
@@ -97,12 +91,7 @@ impl TestIndex {
         let v: Value = serde_json::from_str(&r.stdout)
             .unwrap_or_else(|e| panic!("search output is not JSON ({e}):\n{}", r.stdout));
         let total = v["total"].as_u64().expect("total");
-        assert_eq!(
-            r.code == 1,
-            total == 0,
-            "exit code {} for total {total}",
-            r.code
-        );
+        assert_eq!(r.code == 1, total == 0, "exit code {} for total {total}", r.code);
         v
     }
 
@@ -203,22 +192,14 @@ fn scores(v: &Value) -> HashMap<String, f64> {
 }
 
 fn ids(v: &Value) -> Vec<String> {
-    hits(v)
-        .iter()
-        .map(|h| h["id"].as_str().unwrap().to_string())
-        .collect()
+    hits(v).iter().map(|h| h["id"].as_str().unwrap().to_string()).collect()
 }
 
 /// Asserts an error exit: code 2, exactly one stderr line `newsdex: error: ...`.
 fn assert_one_line_error(r: &Run, what: &str) {
     assert_eq!(r.code, 2, "{what}: expected exit 2, stderr: {}", r.stderr);
     let lines: Vec<&str> = r.stderr.lines().collect();
-    assert_eq!(
-        lines.len(),
-        1,
-        "{what}: stderr is not one line: {:?}",
-        r.stderr
-    );
+    assert_eq!(lines.len(), 1, "{what}: stderr is not one line: {:?}", r.stderr);
     assert!(
         lines[0].starts_with("newsdex: error: "),
         "{what}: stderr does not start with `newsdex: error:`: {:?}",
@@ -286,20 +267,11 @@ fn every_input_format_is_read() {
             "Wang Yi urges calm",
         ),
         (".jsonl.gz", "scallop", Some("gz-01"), "Japanese seafood"),
-        (
-            ".txt.gz",
-            "Mpumalanga",
-            None,
-            "South African power utility workers",
-        ),
+        (".txt.gz", "Mpumalanga", None, "South African power utility workers"),
     ];
     for &(format, word, id, title) in cases {
         let v = index.search(word, &[]);
-        assert_eq!(
-            total(&v),
-            1,
-            "{format}: `{word}` should find one article: {v}"
-        );
+        assert_eq!(total(&v), 1, "{format}: `{word}` should find one article: {v}");
         let hit = &hits(&v)[0];
         if let Some(id) = id {
             assert_eq!(hit["id"], id, "{format}: `{word}`");
@@ -319,11 +291,7 @@ fn every_input_format_is_read() {
     let seed = index.search("\"Electoral Commission\"", &[]);
     assert_eq!(hits(&seed)[0]["date"], "2024-03-26T00:00:00Z");
     let array = index.search("Hamburg", &[]);
-    assert_eq!(
-        hits(&array)[0]["date"],
-        "2024-03-26T00:00:00Z",
-        "long-form date"
-    );
+    assert_eq!(hits(&array)[0]["date"], "2024-03-26T00:00:00Z", "long-form date");
 }
 
 // ---------------------------------------------------------------------------
@@ -351,14 +319,8 @@ fn seed_article_has_actor_event_and_dyad_facets() {
         actors.iter().any(|a| a.starts_with("/group/G0128")),
         "APT31 (/group/G0128) in {actors:?}"
     );
-    assert!(
-        events.iter().any(|e| e.starts_with("/accuse")),
-        "{events:?}"
-    );
-    assert!(
-        events.iter().any(|e| e.starts_with("/sanction")),
-        "{events:?}"
-    );
+    assert!(events.iter().any(|e| e.starts_with("/accuse")), "{events:?}");
+    assert!(events.iter().any(|e| e.starts_with("/sanction")), "{events:?}");
     assert!(events.contains(&"/coerce/cyber".to_string()), "{events:?}");
     for dyad in ["/GBR/accuse/CHN", "/GBR/sanction/CHN"] {
         assert!(dyads.contains(&dyad.to_string()), "{dyad} in {dyads:?}");
@@ -376,10 +338,7 @@ fn seed_article_taiwan_is_a_mention_not_an_actor() {
     let hit = seed_hit(&index);
     let actors = strings(&hit["actors"]);
     let mentions = strings(&hit["mentions"]);
-    assert!(
-        mentions.contains(&"/country/TWN".to_string()),
-        "{mentions:?}"
-    );
+    assert!(mentions.contains(&"/country/TWN".to_string()), "{mentions:?}");
     assert!(
         !actors.iter().any(|a| a.starts_with("/country/TWN")),
         "Taiwan is not an actor: {actors:?}"
@@ -432,12 +391,9 @@ fn actor_filter_by_path_and_by_name() {
         Some(("actor", "/country/CHN")),
         |h| has(h, "actors", "/country/CHN"),
     );
-    let by_name = check_filter(
-        &index,
-        &["--actor", "China"],
-        Some(("actor", "/country/CHN")),
-        |h| has(h, "actors", "/country/CHN"),
-    );
+    let by_name = check_filter(&index, &["--actor", "China"], Some(("actor", "/country/CHN")), |h| {
+        has(h, "actors", "/country/CHN")
+    });
     let mut a = ids(&by_path);
     let mut b = ids(&by_name);
     a.sort();
@@ -466,16 +422,11 @@ fn event_filters() {
 #[ignore = "bug: facets.event does not roll sub-events up, so `--event accuse` has no /accuse facet count equal to total"]
 fn event_type_filter_facet_count_equals_total() {
     let index = index_corpus();
-    check_filter(
-        &index,
-        &["--event", "accuse"],
-        Some(("event", "/accuse")),
-        |h| {
-            strings(&h["events"])
-                .iter()
-                .any(|e| e == "/accuse" || e.starts_with("/accuse/"))
-        },
-    );
+    check_filter(&index, &["--event", "accuse"], Some(("event", "/accuse")), |h| {
+        strings(&h["events"])
+            .iter()
+            .any(|e| e == "/accuse" || e.starts_with("/accuse/"))
+    });
 }
 
 #[test]
@@ -487,10 +438,7 @@ fn dyad_and_mention_filters() {
         Some(("dyad", "/GBR/accuse/CHN")),
         |h| has(h, "dyads", "/GBR/accuse/CHN"),
     );
-    assert!(hits(&v)[0]["title"]
-        .as_str()
-        .unwrap()
-        .contains("Electoral Commission"));
+    assert!(hits(&v)[0]["title"].as_str().unwrap().contains("Electoral Commission"));
     let path_form = index.search("*", &["--dyad", "/GBR/accuse/CHN"]);
     assert_eq!(ids(&path_form), ids(&v), "both dyad spellings agree");
 
@@ -521,14 +469,7 @@ fn source_filter_is_case_insensitive() {
     // Repeating --source means any of them.
     let either = index.search(
         "*",
-        &[
-            "--source",
-            "Newsdex Wire",
-            "--source",
-            "sample gazette",
-            "-n",
-            "100",
-        ],
+        &["--source", "Newsdex Wire", "--source", "sample gazette", "-n", "100"],
     );
     let sample = index.search("*", &["--source", "Sample Gazette", "-n", "100"]);
     assert_eq!(total(&either), total(&exact) + total(&sample));
@@ -537,15 +478,10 @@ fn source_filter_is_case_insensitive() {
 #[test]
 fn date_range_filter() {
     let index = index_corpus();
-    let v = check_filter(
-        &index,
-        &["--from", "2024-01-01", "--to", "2024-03-26"],
-        None,
-        |h| {
-            let date = h["date"].as_str().unwrap_or("");
-            ("2024-01-01".."2024-03-27").contains(&&date[..10.min(date.len())])
-        },
-    );
+    let v = check_filter(&index, &["--from", "2024-01-01", "--to", "2024-03-26"], None, |h| {
+        let date = h["date"].as_str().unwrap_or("");
+        ("2024-01-01".."2024-03-27").contains(&&date[..10.min(date.len())])
+    });
     // --to is inclusive of the whole day.
     assert!(
         hits(&v).iter().any(|h| h["date"] == "2024-03-26T09:15:00Z"),
@@ -576,11 +512,7 @@ fn filters_do_not_change_scores() {
         assert!(!filtered.is_empty(), "{filter:?} kept nothing");
         assert!(filtered.len() <= plain.len());
         for (id, score) in &filtered {
-            assert_eq!(
-                Some(score),
-                plain.get(id),
-                "score of {id} changed with {filter:?}"
-            );
+            assert_eq!(Some(score), plain.get(id), "score of {id} changed with {filter:?}");
         }
     }
 }
@@ -616,10 +548,7 @@ fn star_matches_everything_and_sort_by_date() {
         assert!(pair[0] >= pair[1], "not newest first: {dates:?}");
     }
     // Undated articles come after every dated one.
-    let first_undated = dates
-        .iter()
-        .position(Option::is_none)
-        .unwrap_or(dates.len());
+    let first_undated = dates.iter().position(Option::is_none).unwrap_or(dates.len());
     assert!(
         dates[first_undated..].iter().all(Option::is_none),
         "undated articles are last: {dates:?}"
@@ -635,17 +564,7 @@ fn limit_and_offset_page_through_results() {
         let all_ids = ids(&all);
         let mut paged = Vec::new();
         for offset in (0..26).step_by(7) {
-            let page = index.search(
-                "*",
-                &[
-                    "--sort",
-                    sort,
-                    "--limit",
-                    "7",
-                    "--offset",
-                    &offset.to_string(),
-                ],
-            );
+            let page = index.search("*", &["--sort", sort, "--limit", "7", "--offset", &offset.to_string()]);
             assert_eq!(total(&page), 26, "total is the whole result set");
             let page_hits = hits(&page);
             assert_eq!(page_hits.len(), 7.min(26 - offset));
@@ -727,10 +646,7 @@ fn stemming_matches_other_word_forms() {
     let mut forms = Vec::new();
     for hit in hits(&v) {
         for m in highlighted(hit) {
-            assert!(
-                m.to_lowercase().starts_with("sanction"),
-                "highlighted {m:?}"
-            );
+            assert!(m.to_lowercase().starts_with("sanction"), "highlighted {m:?}");
             forms.push(m.to_lowercase());
         }
     }
@@ -740,8 +656,7 @@ fn stemming_matches_other_word_forms() {
     );
     let ids = ids(&v);
     assert!(
-        ids.iter()
-            .any(|id| id == "3f6c2a1e-8b4d-4c7a-9e21-5d0b7a6f1c01"),
+        ids.iter().any(|id| id == "3f6c2a1e-8b4d-4c7a-9e21-5d0b7a6f1c01"),
         "the EU lifts sanctions article: {ids:?}"
     );
 }
@@ -914,11 +829,7 @@ fn bad_inputs_are_reported_and_good_records_indexed() {
     );
 
     // stderr names each bad file, with the line or record, and a reason.
-    let rejected: Vec<&str> = r
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("rejected "))
-        .collect();
+    let rejected: Vec<&str> = r.stderr.lines().filter(|l| l.starts_with("rejected ")).collect();
     for (place, reason) in [
         ("broken.jsonl:3:", "invalid JSON"),
         ("broken.jsonl:5:", "no body"),
@@ -929,9 +840,7 @@ fn bad_inputs_are_reported_and_good_records_indexed() {
         ("empty.txt:", "empty"),
     ] {
         assert!(
-            rejected
-                .iter()
-                .any(|l| l.contains(place) && l.contains(reason)),
+            rejected.iter().any(|l| l.contains(place) && l.contains(reason)),
             "no `rejected ...{place} ...{reason}` line in:\n{}",
             r.stderr
         );
@@ -979,10 +888,7 @@ fn bad_inputs_are_reported_and_good_records_indexed() {
     }
     // Of each id given twice, exactly one version is indexed. (Which one
     // depends on thread timing; see `duplicate_ids_keep_the_first_file_in_order`.)
-    for (id, words) in [
-        ("bad-1", ["lighthouse", "canal"]),
-        ("bad-2", ["ferry", "library"]),
-    ] {
+    for (id, words) in [("bad-1", ["lighthouse", "canal"]), ("bad-2", ["ferry", "library"])] {
         let found: u64 = words.iter().map(|w| total(&index.search(w, &[]))).sum();
         assert_eq!(found, 1, "one version of {id} is indexed");
     }
@@ -998,10 +904,7 @@ fn bad_inputs_are_reported_and_good_records_indexed() {
     assert_eq!(records.len() as u64, s["rejected"], "{text}");
     for rec in &records {
         assert!(rec["file"].is_string(), "{rec}");
-        assert!(
-            rec["reason"].as_str().is_some_and(|r| !r.is_empty()),
-            "{rec}"
-        );
+        assert!(rec["reason"].as_str().is_some_and(|r| !r.is_empty()), "{rec}");
     }
     let find = |name: &str| -> Vec<&Value> {
         records
@@ -1032,11 +935,7 @@ fn duplicate_ids_keep_the_first_file_in_order() {
         assert_eq!(r.code, 0, "{}", r.stderr);
         for (word, title) in &GOOD_FIXTURE_TITLES[1..3] {
             let v = index.search(word, &[]);
-            assert_eq!(
-                total(&v),
-                1,
-                "attempt {attempt}: `{word}` ({title}) was not kept"
-            );
+            assert_eq!(total(&v), 1, "attempt {attempt}: `{word}` ({title}) was not kept");
         }
     }
 }
@@ -1064,11 +963,7 @@ fn strict_exits_2_when_something_was_rejected() {
     // The good records were still indexed.
     assert_eq!(index.articles(), 6);
     // --quiet: no per-record lines, only the summary and the error.
-    assert!(
-        !r.stderr.lines().any(|l| l.starts_with("rejected ")),
-        "{}",
-        r.stderr
-    );
+    assert!(!r.stderr.lines().any(|l| l.starts_with("rejected ")), "{}", r.stderr);
 
     // A clean corpus with --strict exits 0.
     let clean = TestIndex::empty();
@@ -1115,14 +1010,7 @@ fn bad_requests_are_one_line_errors() {
         &["search", "the of and"],
         &["search", "the of and", "--any"],
         &["search", ""],
-        &[
-            "search",
-            "china",
-            "--from",
-            "2024-02-01",
-            "--to",
-            "2024-01-01",
-        ],
+        &["search", "china", "--from", "2024-02-01", "--to", "2024-01-01"],
     ];
     for args in cases {
         let r = run(index.cmd().args(*args));
@@ -1227,15 +1115,8 @@ fn text_output_lists_rank_date_title_and_id() {
         first.contains("The UK on Monday accused China of launching cyberattacks"),
         "{first:?}"
     );
-    assert!(
-        lines.iter().any(|l| l.trim_start().starts_with("id ")),
-        "{}",
-        r.stdout
-    );
-    let id_line = lines
-        .iter()
-        .find(|l| l.trim_start().starts_with("id "))
-        .unwrap();
+    assert!(lines.iter().any(|l| l.trim_start().starts_with("id ")), "{}", r.stdout);
+    let id_line = lines.iter().find(|l| l.trim_start().starts_with("id ")).unwrap();
     assert!(id_line.contains("/country/GBR"), "{id_line:?}");
     assert!(r.stderr.contains("of 1 articles"), "{}", r.stderr);
 
@@ -1249,9 +1130,7 @@ fn text_output_lists_rank_date_title_and_id() {
     assert!(r.stdout.contains("id wire-0002"), "{}", r.stdout);
 
     // --facets prints facet blocks after the hits.
-    let r = run(index
-        .cmd()
-        .args(["search", "china", "--facets", "--color", "never"]));
+    let r = run(index.cmd().args(["search", "china", "--facets", "--color", "never"]));
     for block in ["actors", "events", "mentions", "dyads"] {
         assert!(
             r.stdout.lines().any(|l| l == block),

@@ -8,9 +8,7 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 
 fn shared_ir(name: &str) -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/ir")
-        .join(name);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/ir").join(name);
     if dir.join("corpus.jsonl").is_file() {
         Some(dir)
     } else {
@@ -30,12 +28,7 @@ fn evaluate(collection: &Path) -> Scores {
     Command::cargo_bin("newsdex")
         .unwrap()
         .env_clear()
-        .args([
-            "--index",
-            index.path().to_str().unwrap(),
-            "index",
-            "--quiet",
-        ])
+        .args(["--index", index.path().to_str().unwrap(), "index", "--quiet"])
         .arg(collection.join("corpus.jsonl"))
         .assert()
         .success();
@@ -103,11 +96,7 @@ fn evaluate(collection: &Path) -> Scores {
         let relevant = ideal.len() as f64;
         let found = ranked.iter().take(100).filter(|id| gain(id) > 0.0).count() as f64;
         ndcg_sum += if idcg > 0.0 { dcg / idcg } else { 0.0 };
-        recall_sum += if relevant > 0.0 {
-            found / relevant
-        } else {
-            0.0
-        };
+        recall_sum += if relevant > 0.0 { found / relevant } else { 0.0 };
         queries += 1;
     }
     Scores {
@@ -152,9 +141,5 @@ fn time_magazine_smoke() {
         "time: {} queries, nDCG@10 {:.4}, R@100 {:.4} (Lucene BM25: 0.7068, 0.9669)",
         scores.queries, scores.ndcg_at_10, scores.recall_at_100
     );
-    assert!(
-        scores.ndcg_at_10 >= 0.65,
-        "nDCG@10 {:.4}",
-        scores.ndcg_at_10
-    );
+    assert!(scores.ndcg_at_10 >= 0.65, "nDCG@10 {:.4}", scores.ndcg_at_10);
 }

@@ -75,11 +75,7 @@ fn index_allsides_and_reuters() {
         .args(["stats", "--json"])
         .output()
         .expect("newsdex runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stats: Value = serde_json::from_slice(&out.stdout).expect("stats JSON");
     assert_eq!(stats["articles"].as_u64(), Some(indexed), "{stats}");
 }

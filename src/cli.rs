@@ -12,6 +12,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use newsdex::dictionary::{self, Dictionaries, DictionarySource, EVENT_TYPES};
+use newsdex::evaluate::{self, EvalReport};
+use newsdex::extract::Extractor;
 use newsdex::indexer::{self, IndexConfig, Notice, Observer};
 use newsdex::render::{self, Palette};
 use newsdex::search::{SearchRequest, Searcher, SortOrder};
@@ -40,6 +42,23 @@ enum Command {
     Search(SearchArgs),
     /// Show what the index holds
     Stats(StatsArgs),
+    /// Score actor and event extraction against human labels (PLOVER gold sentences, Reuters-21578)
+    Eval(EvalArgs),
+}
+
+#[derive(Debug, Args)]
+struct EvalArgs {
+    /// PLOVER gold-standard sentences (JSON Lines) [default: ../shared/gold/plover_gsr_cameo_v08.jsonl]
+    #[arg(long, value_name = "FILE")]
+    plover: Option<PathBuf>,
+    /// Reuters-21578 XML folder [default: ../shared/corpora/reuters21578/xml]
+    #[arg(long, value_name = "DIR")]
+    reuters: Option<PathBuf>,
+    /// Use dictionaries from this index-schema folder instead of the built-in ones
+    #[arg(long, env = "NEWSDEX_DICTIONARIES", value_name = "DIR")]
+    dictionaries: Option<PathBuf>,
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -155,19 +174,20 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Index(args) => run_index(index, args),
         Command::Search(args) => run_search(index, args),
         Command::Stats(args) => run_stats(index, args),
+        Command::Eval(args) => run_eval(args),
+    }
+}
+
+fn dictionary_source(dir: Option<PathBuf>) -> Result<DictionarySource> {
+    match dir {
+        Some(dir) if !dir.is_dir() => bail!("dictionary folder {} does not exist", dir.display()),
+        Some(dir) => Ok(DictionarySource::Dir(dir)),
+        None => Ok(DictionarySource::Embedded),
     }
 }
 
 fn run_index(index: PathBuf, args: IndexArgs) -> Result<Outcome> {
-    let dictionaries = match args.dictionaries {
-        Some(dir) => {
-            if !dir.is_dir() {
-                bail!("dictionary folder {} does not exist", dir.display());
-            }
-            DictionarySource::Dir(dir)
-        }
-        None => DictionarySource::Embedded,
-    };
+    let dictionaries = dictionary_source(args.dictionaries)?;
     let mut fields = dictionary::load_field_map(&dictionaries)?;
     for spec in &args.fields {
         fields.apply_override(spec)?;
@@ -411,6 +431,30 @@ fn run_stats(index: PathBuf, args: StatsArgs) -> Result<Outcome> {
         render::json(&mut out, &stats)?;
     } else {
         render::stats_text(&mut out, &stats)?;
+    }
+    out.flush()?;
+    Ok(Outcome::Success)
+}
+
+fn run_eval(args: EvalArgs) -> Result<Outcome> {
+    let shared = |path: &str| Some(PathBuf::from(path)).filter(|p| p.exists());
+    let plover_path = args.plover.or_else(|| shared("../shared/gold/plover_gsr_cameo_v08.jsonl"));
+    let reuters_path = args.reuters.or_else(|| shared("../shared/corpora/reuters21578/xml"));
+    if plover_path.is_none() && reuters_path.is_none() {
+        bail!("no labelled data found; pass --plover FILE and/or --reuters DIR (see EVALUATION.md)");
+    }
+    let dictionaries = Dictionaries::load(&dictionary_source(args.dictionaries)?)?;
+    let extractor = Extractor::new(&dictionaries)?;
+    let report = EvalReport {
+        plover: plover_path.map(|p| evaluate::plover(&extractor, &p)).transpose()?,
+        reuters: reuters_path.map(|d| evaluate::reuters(&extractor, &dictionaries, &d)).transpose()?,
+    };
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    if args.json {
+        render::json(&mut out, &report)?;
+    } else {
+        render::eval_text(&mut out, &report)?;
     }
     out.flush()?;
     Ok(Outcome::Success)

@@ -8,6 +8,7 @@
 pub mod corpus;
 pub mod dates;
 pub mod dictionary;
+pub mod evaluate;
 pub mod extract;
 pub mod fields;
 pub mod index_dir;

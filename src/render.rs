@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 
+use crate::evaluate::{EvalReport, Prf};
 use crate::indexer::IndexReport;
 use crate::search::{FacetCount, SearchResults, Snippet};
 use crate::stats::IndexStats;
@@ -172,4 +173,38 @@ pub fn index_summary(report: &IndexReport) -> String {
         report.mb_per_second(),
         report.total_articles,
     )
+}
+
+fn prf_line<W: Write>(out: &mut W, name: &str, prf: &Prf) -> io::Result<()> {
+    writeln!(
+        out,
+        "  {name:<22} P {:.3}  R {:.3}  F1 {:.3}   (tp {}, fp {}, fn {})",
+        prf.precision, prf.recall, prf.f1, prf.true_positives, prf.false_positives, prf.false_negatives
+    )
+}
+
+pub fn eval_text<W: Write>(out: &mut W, report: &EvalReport) -> io::Result<()> {
+    if let Some(p) = &report.plover {
+        writeln!(out, "PLOVER gold sentences: {}", p.sentences)?;
+        writeln!(out, "  event top-1 accuracy   {:.3}   ({} without a prediction)", p.top1_accuracy, p.no_prediction)?;
+        prf_line(out, "events, micro", &p.micro)?;
+        writeln!(out, "  events, macro F1       {:.3}", p.macro_f1)?;
+        for (event_type, prf) in &p.per_type {
+            prf_line(out, &format!("  {event_type}"), prf)?;
+        }
+        prf_line(out, "source country", &p.source_country)?;
+        prf_line(out, "target country", &p.target_country)?;
+        prf_line(out, "source country+sector", &p.source_sector)?;
+        prf_line(out, "target country+sector", &p.target_sector)?;
+    }
+    if let Some(r) = &report.reuters {
+        writeln!(out, "Reuters-21578 articles: {}", r.articles)?;
+        prf_line(out, "country", &r.country)?;
+        prf_line(out, "person", &r.person)?;
+        prf_line(out, "organisation", &r.organisation)?;
+        if !r.unmapped_labels.is_empty() {
+            writeln!(out, "  labels with no dictionary entry ({}): {}", r.unmapped_labels.len(), r.unmapped_labels.join(" "))?;
+        }
+    }
+    Ok(())
 }

@@ -70,11 +70,7 @@ impl TestIndex {
         newsdex(&self.path)
     }
 
-    /// `newsdex index ARGS...`; returns the run (any exit code).
-    fn index(&self, args: &[&str]) -> Run {
-        run(self.cmd().arg("index").args(args))
-    }
-
+    /// `newsdex index PATH EXTRA...`; returns the run (any exit code).
     fn index_path(&self, path: &Path, extra: &[&str]) -> Run {
         run(self.cmd().arg("index").arg(path).args(extra))
     }

@@ -438,7 +438,9 @@ fn run_stats(index: PathBuf, args: StatsArgs) -> Result<Outcome> {
 
 fn run_eval(args: EvalArgs) -> Result<Outcome> {
     let shared = |path: &str| Some(PathBuf::from(path)).filter(|p| p.exists());
-    let plover_path = args.plover.or_else(|| shared("../shared/gold/plover_gsr_cameo_v08.jsonl"));
+    let plover_path = args
+        .plover
+        .or_else(|| shared("../shared/gold/plover_gsr_cameo_v08.jsonl"));
     let reuters_path = args.reuters.or_else(|| shared("../shared/corpora/reuters21578/xml"));
     if plover_path.is_none() && reuters_path.is_none() {
         bail!("no labelled data found; pass --plover FILE and/or --reuters DIR (see EVALUATION.md)");
@@ -447,7 +449,9 @@ fn run_eval(args: EvalArgs) -> Result<Outcome> {
     let extractor = Extractor::new(&dictionaries)?;
     let report = EvalReport {
         plover: plover_path.map(|p| evaluate::plover(&extractor, &p)).transpose()?,
-        reuters: reuters_path.map(|d| evaluate::reuters(&extractor, &dictionaries, &d)).transpose()?,
+        reuters: reuters_path
+            .map(|d| evaluate::reuters(&extractor, &dictionaries, &d))
+            .transpose()?,
     };
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());

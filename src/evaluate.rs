@@ -43,8 +43,19 @@ impl Tally {
         let ratio = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
         let precision = ratio(self.tp, self.tp + self.fp);
         let recall = ratio(self.tp, self.tp + self.fn_);
-        let f1 = if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) };
-        Prf { precision, recall, f1, true_positives: self.tp, false_positives: self.fp, false_negatives: self.fn_ }
+        let f1 = if precision + recall == 0.0 {
+            0.0
+        } else {
+            2.0 * precision * recall / (precision + recall)
+        };
+        Prf {
+            precision,
+            recall,
+            f1,
+            true_positives: self.tp,
+            false_positives: self.fp,
+            false_negatives: self.fn_,
+        }
     }
 }
 
@@ -92,7 +103,9 @@ fn iso3_of_cameo(code: &str) -> &str {
 }
 
 fn is_country_code(code: &str) -> bool {
-    code.len() == 3 && code.chars().all(|c| c.is_ascii_uppercase()) && !matches!(code, "IGO" | "NGO" | "IMG" | "MNC" | "***")
+    code.len() == 3
+        && code.chars().all(|c| c.is_ascii_uppercase())
+        && !matches!(code, "IGO" | "NGO" | "IMG" | "MNC" | "***")
 }
 
 fn country_of(entity: &Entity) -> Option<String> {
@@ -104,7 +117,10 @@ fn country_of(entity: &Entity) -> Option<String> {
 
 /// Scores event types and participants on PLOVER gold-standard sentences (JSON Lines).
 pub fn plover(extractor: &Extractor, path: &Path) -> Result<PloverScores, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let mut per_type: HashMap<&str, Tally> = HashMap::new();
     let mut micro = Tally::default();
     let (mut source_country, mut target_country, mut source_sector, mut target_sector) =
@@ -112,11 +128,8 @@ pub fn plover(extractor: &Extractor, path: &Path) -> Result<PloverScores, Error>
     let mut confusion: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
     let (mut sentences, mut correct, mut no_prediction) = (0, 0, 0);
     for (number, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-        let record: serde_json::Value = serde_json::from_str(line).map_err(|e| Error::BadArgument(format!(
-            "{} line {}: invalid JSON ({e})",
-            path.display(),
-            number + 1
-        )))?;
+        let record: serde_json::Value = serde_json::from_str(line)
+            .map_err(|e| Error::BadArgument(format!("{} line {}: invalid JSON ({e})", path.display(), number + 1)))?;
         let sentence = record["text"].as_str().unwrap_or_default();
         let gold_type = record["event_v08"].as_str().unwrap_or_default().to_lowercase();
         let events = extractor.sentence_events(sentence);
@@ -128,7 +141,11 @@ pub fn plover(extractor: &Extractor, path: &Path) -> Result<PloverScores, Error>
         if top.is_none() {
             no_prediction += 1;
         }
-        *confusion.entry(gold_type.clone()).or_default().entry(top.unwrap_or("none").to_string()).or_default() += 1;
+        *confusion
+            .entry(gold_type.clone())
+            .or_default()
+            .entry(top.unwrap_or("none").to_string())
+            .or_default() += 1;
         let predicted: BTreeSet<&str> = events.iter().map(|e| e.event_type).collect();
         let gold: BTreeSet<&str> = [gold_type.as_str()].into_iter().collect();
         micro.add_sets(&predicted, &gold);
@@ -181,7 +198,10 @@ pub fn plover(extractor: &Extractor, path: &Path) -> Result<PloverScores, Error>
         source_sector.add_sets(&source_sectors, &gold_source_sectors);
         target_sector.add_sets(&target_sectors, &gold_target_sectors);
     }
-    let per_type: BTreeMap<String, Prf> = per_type.into_iter().map(|(t, tally)| (t.to_string(), tally.prf())).collect();
+    let per_type: BTreeMap<String, Prf> = per_type
+        .into_iter()
+        .map(|(t, tally)| (t.to_string(), tally.prf()))
+        .collect();
     let macro_f1 = per_type.values().map(|p| p.f1).sum::<f64>() / per_type.len().max(1) as f64;
     Ok(PloverScores {
         sentences,
@@ -214,7 +234,10 @@ fn top_type(events: &[crate::extract::SentenceEvent]) -> Option<&'static str> {
 /// Scores article-level recognition on Reuters-21578's SGML-as-XML files.
 pub fn reuters(extractor: &Extractor, dictionaries: &Dictionaries, dir: &Path) -> Result<ReutersScores, Error> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|source| Error::Io { path: dir.to_path_buf(), source })?
+        .map_err(|source| Error::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "xml"))
@@ -225,19 +248,41 @@ pub fn reuters(extractor: &Extractor, dictionaries: &Dictionaries, dir: &Path) -
     let (mut country, mut person, mut organisation) = (Tally::default(), Tally::default(), Tally::default());
     let mut articles = 0;
     for file in files {
-        let text = std::fs::read_to_string(&file).map_err(|source| Error::Io { path: file.clone(), source })?;
-        let document = roxmltree::Document::parse_with_options(&text, roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() })
-            .map_err(|e| Error::BadArgument(format!("{}: not parseable XML ({e})", file.display())))?;
+        let bytes = std::fs::read(&file).map_err(|source| Error::Io {
+            path: file.clone(),
+            source,
+        })?;
+        // One Reuters file carries a few stray non-UTF-8 bytes; they fall in no label.
+        let text = String::from_utf8_lossy(&bytes);
+        let document = roxmltree::Document::parse_with_options(
+            &text,
+            roxmltree::ParsingOptions {
+                allow_dtd: true,
+                ..Default::default()
+            },
+        )
+        .map_err(|e| Error::BadArgument(format!("{}: not parseable XML ({e})", file.display())))?;
         for article in document.descendants().filter(|n| n.has_tag_name("REUTERS")) {
             let labels = |tag: &str| -> Vec<String> {
                 article
                     .children()
                     .find(|n| n.has_tag_name(tag))
-                    .map(|n| n.children().filter(|d| d.has_tag_name("D")).filter_map(|d| d.text()).map(str::to_string).collect())
+                    .map(|n| {
+                        n.children()
+                            .filter(|d| d.has_tag_name("D"))
+                            .filter_map(|d| d.text())
+                            .map(str::to_string)
+                            .collect()
+                    })
                     .unwrap_or_default()
             };
             let content = |tag: &str| -> String {
-                article.descendants().find(|n| n.has_tag_name(tag)).and_then(|n| n.text()).unwrap_or_default().to_string()
+                article
+                    .descendants()
+                    .find(|n| n.has_tag_name(tag))
+                    .and_then(|n| n.text())
+                    .unwrap_or_default()
+                    .to_string()
             };
             let (title, dateline, body) = (content("TITLE"), content("DATELINE"), content("BODY"));
             if body.trim().is_empty() && title.trim().is_empty() {
@@ -248,7 +293,10 @@ pub fn reuters(extractor: &Extractor, dictionaries: &Dictionaries, dir: &Path) -
             let entities = extractor.entities(&full);
             let mut gold_places = BTreeSet::new();
             for slug in labels("PLACES") {
-                let code = place_codes.entry(slug.clone()).or_insert_with(|| resolve_place(dictionaries, &slug)).clone();
+                let code = place_codes
+                    .entry(slug.clone())
+                    .or_insert_with(|| resolve_place(dictionaries, &slug))
+                    .clone();
                 match code {
                     Some(code) => {
                         gold_places.insert(code);
@@ -258,8 +306,11 @@ pub fn reuters(extractor: &Extractor, dictionaries: &Dictionaries, dir: &Path) -
                     }
                 }
             }
-            let found_places: BTreeSet<String> =
-                entities.iter().filter(|e| e.kind == EntityKind::Country).map(|e| e.code.clone()).collect();
+            let found_places: BTreeSet<String> = entities
+                .iter()
+                .filter(|e| e.kind == EntityKind::Country)
+                .map(|e| e.code.clone())
+                .collect();
             country.add_sets(&found_places, &gold_places);
 
             let gold_people: BTreeSet<String> = labels("PEOPLE").into_iter().collect();
@@ -271,8 +322,11 @@ pub fn reuters(extractor: &Extractor, dictionaries: &Dictionaries, dir: &Path) -
             person.add_sets(&found_people, &gold_people);
 
             let gold_orgs: BTreeSet<String> = labels("ORGS").into_iter().map(|s| s.replace('-', "")).collect();
-            let found_orgs: BTreeSet<String> =
-                entities.iter().filter(|e| e.kind == EntityKind::Igo).map(|e| e.code.replace('-', "")).collect();
+            let found_orgs: BTreeSet<String> = entities
+                .iter()
+                .filter(|e| e.kind == EntityKind::Igo)
+                .map(|e| e.code.replace('-', ""))
+                .collect();
             organisation.add_sets(&found_orgs, &gold_orgs);
         }
     }
@@ -288,5 +342,7 @@ pub fn reuters(extractor: &Extractor, dictionaries: &Dictionaries, dir: &Path) -
 /// A Reuters place slug (`west-germany`, `usa`) as a country code.
 fn resolve_place(dictionaries: &Dictionaries, slug: &str) -> Option<String> {
     let words = slug.replace('-', " ");
-    dictionaries.resolve_country_code(&words).or_else(|| dictionaries.resolve_country_code(&slug.to_uppercase()))
+    dictionaries
+        .resolve_country_code(&words)
+        .or_else(|| dictionaries.resolve_country_code(&slug.to_uppercase()))
 }

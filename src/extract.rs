@@ -295,13 +295,19 @@ impl Extractor {
                     tags.mentions.extend(entity.facets());
                 }
                 for event in &sentence.events {
-                    let path = match &event.mode {
-                        Some(mode) => format!("/{}/{}", event.event_type, mode),
-                        None => format!("/{}", event.event_type),
-                    };
-                    *event_weights.entry(path).or_default() += event.weight;
-                    for entity in [&event.source, &event.target].into_iter().flatten() {
-                        tags.actors.extend(entity.facets());
+                    if let Some(mode) = &event.mode {
+                        *event_weights
+                            .entry(format!("/{}/{}", event.event_type, mode))
+                            .or_default() += event.weight;
+                    }
+                    *event_weights.entry(format!("/{}", event.event_type)).or_default() += event.weight;
+                    // An event names its actors through its source; a target
+                    // without a source is only a place the sentence talks about.
+                    if let Some(source) = &event.source {
+                        tags.actors.extend(source.facets());
+                        if let Some(target) = &event.target {
+                            tags.actors.extend(target.facets());
+                        }
                     }
                     for dyad in self.dyads(event) {
                         if is_body {
@@ -317,15 +323,10 @@ impl Extractor {
             }
         }
         // A single weak cue in a whole article is noise; a strong cue, or weak
-        // cues that recur, are an event.
-        let mut type_weights: HashMap<&str, u32> = HashMap::new();
-        for (path, weight) in &event_weights {
+        // cues that recur, are an event. Modes follow their type.
+        for path in event_weights.keys() {
             let event_type = path[1..].split('/').next().unwrap_or("");
-            *type_weights.entry(event_type).or_default() += weight;
-        }
-        for (path, weight) in event_weights.iter() {
-            let event_type = path[1..].split('/').next().unwrap_or("");
-            if *weight >= 2 || type_weights.get(event_type).copied().unwrap_or(0) >= 2 {
+            if event_weights.get(&format!("/{event_type}")).copied().unwrap_or(0) >= 2 {
                 tags.events.insert(path.clone());
             }
         }
@@ -357,17 +358,14 @@ impl Extractor {
         out
     }
 
-    /// Events of one sentence, strongest first: the sentence-level view that
+    /// Events of one sentence, in text order: the sentence-level view that
     /// `newsdex eval` scores.
     pub fn sentence_events(&self, sentence: &str) -> Vec<SentenceEvent> {
-        let mut events: Vec<SentenceEvent> = self
-            .analyse(sentence)
+        self.analyse(sentence)
             .sentences
             .into_iter()
             .flat_map(|s| s.events)
-            .collect();
-        events.sort_by(|a, b| b.weight.cmp(&a.weight));
-        events
+            .collect()
     }
 
     /// Every entity recognised in a text, in order.

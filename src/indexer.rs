@@ -132,7 +132,7 @@ pub fn run(config: &IndexConfig, observer: &dyn Observer) -> Result<IndexReport,
         counters.rejected.fetch_add(1, Ordering::Relaxed);
         observer.notice(Notice::Rejected(rejection));
     }
-    let seen: Mutex<HashMap<String, u64>> = Mutex::new(HashMap::new());
+    let seen: Mutex<HashMap<String, SeenRecord>> = Mutex::new(HashMap::new());
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -149,11 +149,11 @@ pub fn run(config: &IndexConfig, observer: &dyn Observer) -> Result<IndexReport,
     };
 
     pool.install(|| {
-        files.par_iter().for_each(|path| {
+        files.par_iter().enumerate().for_each(|(file_number, path)| {
             if failure.lock().expect("lock").is_some() {
                 return;
             }
-            if let Err(err) = context.index_file(path, &config.fields) {
+            if let Err(err) = context.index_file(file_number, path, &config.fields) {
                 failure.lock().expect("lock").get_or_insert(err);
             }
         })
@@ -161,7 +161,6 @@ pub fn run(config: &IndexConfig, observer: &dyn Observer) -> Result<IndexReport,
     if let Some(err) = failure.into_inner().expect("lock") {
         return Err(err);
     }
-    drop(context);
     let mut writer = writer;
     writer.commit()?;
     writer.wait_merging_threads()?;
@@ -203,15 +202,16 @@ struct Context<'a> {
     extractor: &'a Extractor,
     writer: &'a IndexWriter<TantivyDocument>,
     existing: &'a HashMap<String, u64>,
-    seen: &'a Mutex<HashMap<String, u64>>,
+    seen: &'a Mutex<HashMap<String, SeenRecord>>,
     counters: &'a Counters,
     observer: &'a dyn Observer,
 }
 
 impl Context<'_> {
-    fn index_file(&self, path: &Path, fields: &FieldMap) -> Result<(), Error> {
+    fn index_file(&self, file_number: usize, path: &Path, fields: &FieldMap) -> Result<(), Error> {
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        let mut batch: Vec<Box<Article>> = Vec::with_capacity(BATCH);
+        let mut batch: Vec<(Priority, Box<Article>)> = Vec::with_capacity(BATCH);
+        let mut record_number = 0;
         let mut result = Ok(());
         corpus::read_file(path, fields, &mut |record| {
             if result.is_err() {
@@ -223,7 +223,8 @@ impl Context<'_> {
                     self.counters
                         .text_bytes
                         .fetch_add((article.title.len() + article.body.len()) as u64, Ordering::Relaxed);
-                    batch.push(article);
+                    record_number += 1;
+                    batch.push(((file_number, record_number), article));
                     if batch.len() == BATCH {
                         result = self.index_batch(std::mem::take(&mut batch));
                     }
@@ -244,13 +245,13 @@ impl Context<'_> {
         Ok(())
     }
 
-    fn index_batch(&self, batch: Vec<Box<Article>>) -> Result<(), Error> {
+    fn index_batch(&self, batch: Vec<(Priority, Box<Article>)>) -> Result<(), Error> {
         batch
             .into_par_iter()
-            .try_for_each(|article| self.index_article(&article))
+            .try_for_each(|(priority, article)| self.index_article(&article, priority))
     }
 
-    fn index_article(&self, article: &Article) -> Result<(), Error> {
+    fn index_article(&self, article: &Article, priority: Priority) -> Result<(), Error> {
         for message in &article.warnings {
             self.counters.warnings.fetch_add(1, Ordering::Relaxed);
             self.observer.notice(Notice::Warning {
@@ -259,40 +260,93 @@ impl Context<'_> {
             });
         }
         let hash = content_hash(article);
-        {
-            let mut seen = self.seen.lock().expect("lock");
-            if let Some(&first_hash) = seen.get(&article.id) {
-                drop(seen);
-                self.counters.duplicates.fetch_add(1, Ordering::Relaxed);
-                self.observer.notice(Notice::Duplicate {
+        let outcome = match self.existing.get(&article.id) {
+            None => Outcome::Added,
+            Some(&old) if old == hash => Outcome::Unchanged,
+            Some(_) => Outcome::Updated,
+        };
+        let document = || {
+            build_document(
+                self.schema,
+                article,
+                hash,
+                &self.extractor.tag(&article.title, &article.body),
+            )
+        };
+        // Tagging, the costly part, happens outside the lock.
+        let mut prepared = (outcome != Outcome::Unchanged).then(document);
+
+        // Which of two records with one id wins must not depend on thread
+        // timing: the first in file order does, whichever arrives first.
+        // Writer operations happen under the lock so a delete never overtakes
+        // the add it is meant to undo.
+        let mut seen = self.seen.lock().expect("lock");
+        let mut replaces_earlier = false;
+        if let Some(first) = seen.get(&article.id) {
+            self.counters.duplicates.fetch_add(1, Ordering::Relaxed);
+            let same_content = first.hash == hash;
+            if first.priority < priority {
+                let notice = Notice::Duplicate {
                     location: &article.location,
                     id: &article.id,
-                    same_content: first_hash == hash,
-                });
+                    same_content,
+                };
+                self.observer.notice(notice);
                 return Ok(());
             }
-            seen.insert(article.id.clone(), hash);
+            self.counter(first.outcome).fetch_sub(1, Ordering::Relaxed);
+            let notice = Notice::Duplicate {
+                location: &first.location,
+                id: &article.id,
+                same_content,
+            };
+            self.observer.notice(notice);
+            replaces_earlier = true;
         }
-        let replacing = match self.existing.get(&article.id) {
-            Some(&old) if old == hash => {
-                self.counters.unchanged.fetch_add(1, Ordering::Relaxed);
-                return Ok(());
-            }
-            Some(_) => true,
-            None => false,
-        };
-        let tags = self.extractor.tag(&article.title, &article.body);
-        let document = build_document(self.schema, article, hash, &tags);
-        if replacing {
+        if replaces_earlier || outcome == Outcome::Updated {
             self.writer
                 .delete_term(Term::from_field_text(self.schema.id, &article.id));
-            self.counters.updated.fetch_add(1, Ordering::Relaxed);
-        } else {
-            self.counters.added.fetch_add(1, Ordering::Relaxed);
         }
-        self.writer.add_document(document)?;
+        if replaces_earlier || outcome != Outcome::Unchanged {
+            let document = prepared.take().unwrap_or_else(document);
+            self.writer.add_document(document)?;
+        }
+        self.counter(outcome).fetch_add(1, Ordering::Relaxed);
+        let record = SeenRecord {
+            priority,
+            hash,
+            outcome,
+            location: article.location.clone(),
+        };
+        seen.insert(article.id.clone(), record);
         Ok(())
     }
+
+    fn counter(&self, outcome: Outcome) -> &AtomicU64 {
+        match outcome {
+            Outcome::Added => &self.counters.added,
+            Outcome::Updated => &self.counters.updated,
+            Outcome::Unchanged => &self.counters.unchanged,
+        }
+    }
+}
+
+/// A record's place in the input: file order, then order within the file.
+type Priority = (usize, u64);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Added,
+    Updated,
+    Unchanged,
+}
+
+/// The record that holds an id in this run.
+struct SeenRecord {
+    priority: Priority,
+    hash: u64,
+    outcome: Outcome,
+    location: Location,
 }
 
 /// A fingerprint of everything stored about an article, to tell an updated

@@ -186,7 +186,11 @@ fn prf_line<W: Write>(out: &mut W, name: &str, prf: &Prf) -> io::Result<()> {
 pub fn eval_text<W: Write>(out: &mut W, report: &EvalReport) -> io::Result<()> {
     if let Some(p) = &report.plover {
         writeln!(out, "PLOVER gold sentences: {}", p.sentences)?;
-        writeln!(out, "  event top-1 accuracy   {:.3}   ({} without a prediction)", p.top1_accuracy, p.no_prediction)?;
+        writeln!(
+            out,
+            "  event top-1 accuracy   {:.3}   ({} without a prediction)",
+            p.top1_accuracy, p.no_prediction
+        )?;
         prf_line(out, "events, micro", &p.micro)?;
         writeln!(out, "  events, macro F1       {:.3}", p.macro_f1)?;
         for (event_type, prf) in &p.per_type {
@@ -203,7 +207,12 @@ pub fn eval_text<W: Write>(out: &mut W, report: &EvalReport) -> io::Result<()> {
         prf_line(out, "person", &r.person)?;
         prf_line(out, "organisation", &r.organisation)?;
         if !r.unmapped_labels.is_empty() {
-            writeln!(out, "  labels with no dictionary entry ({}): {}", r.unmapped_labels.len(), r.unmapped_labels.join(" "))?;
+            writeln!(
+                out,
+                "  labels with no dictionary entry ({}): {}",
+                r.unmapped_labels.len(),
+                r.unmapped_labels.join(" ")
+            )?;
         }
     }
     Ok(())

@@ -301,6 +301,11 @@ impl Searcher {
             return Ok(query);
         }
         let filter = BooleanQuery::new(clauses);
+        // tantivy drops a match-all clause from a conjunction, score and all:
+        // browse results keep the score `*` has alone.
+        if query.is::<AllQuery>() {
+            return Ok(Box::new(ConstScoreQuery::new(Box::new(filter), 1.0)));
+        }
         Ok(Box::new(BooleanQuery::new(vec![
             (Occur::Must, query),
             (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(filter), 0.0))),

@@ -27,6 +27,7 @@ const EMBEDDED: &[(&str, &str)] = &[
         "actors/agencies.tsv",
         include_str!("../index-schema/actors/agencies.tsv"),
     ),
+    ("actors/places.tsv", include_str!("../index-schema/actors/places.tsv")),
     ("events/events.tsv", include_str!("../index-schema/events/events.tsv")),
     ("events/guards.tsv", include_str!("../index-schema/events/guards.tsv")),
 ];
@@ -89,6 +90,8 @@ pub enum CountryTermKind {
     Demonym,
     Capital,
     Historical,
+    /// A city or region inside the country: a mention, never an actor.
+    Place,
 }
 
 #[derive(Debug, Clone)]
@@ -157,6 +160,17 @@ pub struct ContextRules {
     pub capitals: CapitalRules,
     pub people: PeopleRules,
     pub ambiguity: AmbiguityRules,
+    #[serde(default)]
+    pub historical: Vec<HistoricalState>,
+}
+
+/// A state written under an older code before a date (`DEU` → `FRG`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct HistoricalState {
+    pub code: String,
+    pub becomes: String,
+    /// `YYYY-MM-DD`.
+    pub before: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -244,6 +258,14 @@ impl Dictionaries {
                 term: c[2].to_string(),
             })
         })?;
+        let mut countries = countries;
+        countries.extend(rows(source, "actors/places.tsv", 2, |c| {
+            Ok(CountryTerm {
+                iso3: c[0].to_string(),
+                kind: CountryTermKind::Place,
+                term: c[1].to_string(),
+            })
+        })?);
         let igos = rows(source, "actors/igos.tsv", 2, |c| {
             Ok(IgoTerm {
                 slug: c[0].into(),

@@ -289,8 +289,21 @@ pub fn reuters(extractor: &Extractor, dictionaries: &Dictionaries, dir: &Path) -
                 continue;
             }
             articles += 1;
+            let date = crate::dates::parse_date(&content("DATE")).map(|d| d.timestamp());
             let full = format!("{title}\n\n{dateline}{body}");
-            let entities = extractor.entities(&full);
+            let entities = extractor.entities(&full, date);
+            // Reuters labels the places a story is about, not every country it
+            // names: those in the headline or dateline, or named at least three times.
+            let headline_places: BTreeSet<String> = extractor
+                .entities(&format!("{title}\n\n{dateline}"), date)
+                .into_iter()
+                .filter(|e| e.kind == EntityKind::Country)
+                .map(|e| e.code)
+                .collect();
+            let mut mentions: HashMap<&str, usize> = HashMap::new();
+            for entity in entities.iter().filter(|e| e.kind == EntityKind::Country) {
+                *mentions.entry(entity.code.as_str()).or_default() += 1;
+            }
             let mut gold_places = BTreeSet::new();
             for slug in labels("PLACES") {
                 let code = place_codes
@@ -306,12 +319,23 @@ pub fn reuters(extractor: &Extractor, dictionaries: &Dictionaries, dir: &Path) -
                     }
                 }
             }
-            let found_places: BTreeSet<String> = entities
+            let found_places: BTreeSet<String> = mentions
                 .iter()
-                .filter(|e| e.kind == EntityKind::Country)
-                .map(|e| e.code.clone())
+                .filter(|(code, count)| **count >= 3 || headline_places.contains(**code))
+                .map(|(code, _)| code.to_string())
                 .collect();
             country.add_sets(&found_places, &gold_places);
+            if std::env::var_os("NEWSDEX_EVAL_TRACE").is_some() {
+                let missed: Vec<_> = gold_places.difference(&found_places).collect();
+                let extra: Vec<_> = found_places.difference(&gold_places).collect();
+                if !missed.is_empty() || !extra.is_empty() {
+                    eprintln!(
+                        "reuters {}: missed {missed:?} extra {extra:?} | {}",
+                        articles,
+                        title.trim()
+                    );
+                }
+            }
 
             let gold_people: BTreeSet<String> = labels("PEOPLE").into_iter().collect();
             let found_people: BTreeSet<String> = entities

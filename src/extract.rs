@@ -98,7 +98,7 @@ enum Cue {
     Entity {
         entity: u32,
         exact: String,
-        capital: bool,
+        role: NameRole,
     },
     Sector {
         sector: String,
@@ -118,6 +118,15 @@ enum Cue {
     },
 }
 
+/// How a name may act: a capital only stands for its government in the
+/// right context; a place inside a country never acts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NameRole {
+    Name,
+    Capital,
+    Place,
+}
+
 /// The compiled extractor: build once, share between threads.
 pub struct Extractor {
     automaton: AhoCorasick,
@@ -130,6 +139,8 @@ pub struct Extractor {
     bird_cues: HashSet<String>,
     state_names: HashSet<String>,
     state_cues: Vec<String>,
+    /// (code, older code, seconds since the epoch before which the older applies)
+    historical: Vec<(String, String, i64)>,
 }
 
 /// A dictionary hit that survived boundary and case checks.
@@ -150,13 +161,17 @@ impl Extractor {
                 country: Some(country.iso3.clone()),
                 sector: None,
             });
-            let capital = country.kind == CountryTermKind::Capital;
+            let role = match country.kind {
+                CountryTermKind::Capital => NameRole::Capital,
+                CountryTermKind::Place => NameRole::Place,
+                _ => NameRole::Name,
+            };
             builder.add(
                 &country.term,
                 Cue::Entity {
                     entity,
                     exact: country.term.clone(),
-                    capital,
+                    role,
                 },
             );
         }
@@ -172,7 +187,7 @@ impl Extractor {
                 Cue::Entity {
                     entity,
                     exact: igo.term.clone(),
-                    capital: false,
+                    role: NameRole::Name,
                 },
             );
         }
@@ -192,7 +207,7 @@ impl Extractor {
                 Cue::Entity {
                     entity,
                     exact: group.term.clone(),
-                    capital: false,
+                    role: NameRole::Name,
                 },
             );
         }
@@ -208,7 +223,7 @@ impl Extractor {
                 Cue::Entity {
                     entity,
                     exact: person.term.clone(),
-                    capital: false,
+                    role: NameRole::Name,
                 },
             );
         }
@@ -224,7 +239,7 @@ impl Extractor {
                 Cue::Entity {
                     entity,
                     exact: agency.term.clone(),
-                    capital: false,
+                    role: NameRole::Name,
                 },
             );
         }
@@ -278,18 +293,37 @@ impl Extractor {
             bird_cues: lower_set(&rules.ambiguity.bird_cues),
             state_names: rules.ambiguity.state_names.iter().cloned().collect(),
             state_cues: rules.ambiguity.state_cues.clone(),
+            historical: rules
+                .historical
+                .iter()
+                .map(|h| {
+                    let before =
+                        chrono::NaiveDate::parse_from_str(&h.before, "%Y-%m-%d").map_err(|_| Error::Dictionary {
+                            file: "extraction.toml".into(),
+                            line: 0,
+                            reason: format!("historical `before` date `{}` is not YYYY-MM-DD", h.before),
+                        })?;
+                    let seconds = before
+                        .and_hms_opt(0, 0, 0)
+                        .expect("midnight exists")
+                        .and_utc()
+                        .timestamp();
+                    Ok((h.code.clone(), h.becomes.clone(), seconds))
+                })
+                .collect::<Result<_, Error>>()?,
         })
     }
 
-    /// Tags an article from its title and body.
-    pub fn tag(&self, title: &str, body: &str) -> Tags {
+    /// Tags an article from its title and body; `date` (seconds since the
+    /// epoch) picks historical state codes for older articles.
+    pub fn tag(&self, title: &str, body: &str, date: Option<i64>) -> Tags {
         let mut tags = Tags::default();
         let mut event_weights: HashMap<String, u32> = HashMap::new();
         for (text, is_body) in [(title, false), (body, true)] {
             if text.is_empty() {
                 continue;
             }
-            let analysis = self.analyse(text);
+            let analysis = self.analyse(text, date);
             for sentence in &analysis.sentences {
                 for entity in &sentence.entities {
                     tags.mentions.extend(entity.facets());
@@ -361,7 +395,7 @@ impl Extractor {
     /// Events of one sentence, in text order: the sentence-level view that
     /// `newsdex eval` scores.
     pub fn sentence_events(&self, sentence: &str) -> Vec<SentenceEvent> {
-        self.analyse(sentence)
+        self.analyse(sentence, None)
             .sentences
             .into_iter()
             .flat_map(|s| s.events)
@@ -369,15 +403,30 @@ impl Extractor {
     }
 
     /// Every entity recognised in a text, in order.
-    pub fn entities(&self, text: &str) -> Vec<Entity> {
-        self.analyse(text)
+    pub fn entities(&self, text: &str, date: Option<i64>) -> Vec<Entity> {
+        self.analyse(text, date)
             .sentences
             .into_iter()
             .flat_map(|s| s.entities)
             .collect()
     }
 
-    fn analyse(&self, text: &str) -> Analysis {
+    /// Rewrites a modern state code to the one its state had on `era`.
+    fn apply_era(&self, entity: &mut Entity, era: Option<i64>) {
+        let Some(era) = era else { return };
+        for (code, older, before) in &self.historical {
+            if era < *before {
+                if entity.kind == EntityKind::Country && entity.code == *code {
+                    entity.code = older.clone();
+                }
+                if entity.country.as_deref() == Some(code.as_str()) {
+                    entity.country = Some(older.clone());
+                }
+            }
+        }
+    }
+
+    fn analyse(&self, text: &str, era: Option<i64>) -> Analysis {
         let hits = self.hits(text);
         let bounds = self.sentence_bounds(text);
         let us_state_context = self.state_cues.iter().any(|cue| text.contains(cue.as_str()));
@@ -401,7 +450,7 @@ impl Extractor {
         for (i, hit) in hits.iter().enumerate() {
             for cue in &self.cues[hit.cue as usize] {
                 match cue {
-                    Cue::Entity { entity, exact, capital } => {
+                    Cue::Entity { entity, exact, role } => {
                         let matched = &text[hit.start..hit.end];
                         if !case_matches(matched, exact) {
                             continue;
@@ -414,12 +463,13 @@ impl Extractor {
                         if self.state_names.contains(exact) && us_state_context {
                             break;
                         }
-                        let mut can_act = true;
-                        if *capital {
+                        self.apply_era(&mut entity, era);
+                        let mut can_act = *role != NameRole::Place;
+                        if *role == NameRole::Capital {
                             let possessive = text[hit.end..].starts_with("'s") || text[hit.end..].starts_with("’s");
                             can_act = possessive || self.government_cues.contains(&next.to_lowercase());
                         }
-                        if entity.kind == EntityKind::Country && entity.sector.is_none() {
+                        if entity.kind == EntityKind::Country && entity.sector.is_none() && *role != NameRole::Place {
                             if let Some((j, sector)) = self.sector_after(text, &hits, i) {
                                 entity.sector = Some(sector);
                                 consumed[j] = true;

@@ -270,7 +270,9 @@ impl Context<'_> {
                 self.schema,
                 article,
                 hash,
-                &self.extractor.tag(&article.title, &article.body),
+                &self
+                    .extractor
+                    .tag(&article.title, &article.body, article.date.map(|d| d.timestamp())),
             )
         };
         // Tagging, the costly part, happens outside the lock.

@@ -146,7 +146,8 @@ pub fn plover(extractor: &Extractor, path: &Path) -> Result<PloverScores, Error>
             .or_default()
             .entry(top.unwrap_or("none").to_string())
             .or_default() += 1;
-        let predicted: BTreeSet<&str> = events.iter().map(|e| e.event_type).collect();
+        // Multi-label: the types whose cues weigh as much as the strongest.
+        let predicted = strongest_types(&events);
         let gold: BTreeSet<&str> = [gold_type.as_str()].into_iter().collect();
         micro.add_sets(&predicted, &gold);
         for event_type in EVENT_TYPES {
@@ -218,8 +219,14 @@ pub fn plover(extractor: &Extractor, path: &Path) -> Result<PloverScores, Error>
     })
 }
 
-/// The type with the largest summed weight; ties go to the type seen first.
-fn top_type(events: &[crate::extract::SentenceEvent]) -> Option<&'static str> {
+/// Every type whose summed weight equals the largest.
+fn strongest_types(events: &[crate::extract::SentenceEvent]) -> BTreeSet<&'static str> {
+    let totals = type_totals(events);
+    let best = totals.iter().map(|(_, w)| *w).max().unwrap_or(0);
+    totals.into_iter().filter(|(_, w)| *w == best).map(|(t, _)| t).collect()
+}
+
+fn type_totals(events: &[crate::extract::SentenceEvent]) -> Vec<(&'static str, u32)> {
     let mut totals: Vec<(&'static str, u32)> = Vec::new();
     for event in events {
         match totals.iter_mut().find(|(t, _)| *t == event.event_type) {
@@ -227,6 +234,12 @@ fn top_type(events: &[crate::extract::SentenceEvent]) -> Option<&'static str> {
             None => totals.push((event.event_type, event.weight)),
         }
     }
+    totals
+}
+
+/// The type with the largest summed weight; ties go to the type seen first.
+fn top_type(events: &[crate::extract::SentenceEvent]) -> Option<&'static str> {
+    let totals = type_totals(events);
     let best = totals.iter().map(|(_, w)| *w).max()?;
     totals.into_iter().find(|(_, w)| *w == best).map(|(t, _)| t)
 }

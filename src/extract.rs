@@ -526,22 +526,40 @@ impl Extractor {
                 })
             })
             .collect();
+        // A verb+object pattern that matched outranks the bare words inside
+        // it: "lifted ... curfew" is not also a curfew, "imposed ... sanctions"
+        // not also a bare "imposed".
+        let sentence_end_of = |pos: usize| bounds.get(sentence_of(pos)).map_or(text.len(), |r| r.end);
+        let mut object_spans: Vec<Range<usize>> = Vec::new();
+        let mut gapped_heads: HashSet<usize> = HashSet::new();
         for hit in &hits {
             for cue in &self.cues[hit.cue as usize] {
-                let Cue::Event {
-                    event_type,
-                    mode,
-                    weight,
-                    object,
-                } = cue
-                else {
+                if let Cue::Event { object: Some(object), .. } = cue {
+                    if let Some(span) = object_span(&text[hit.end..sentence_end_of(hit.start)], object) {
+                        object_spans.push(hit.end + span.start..hit.end + span.end);
+                        gapped_heads.insert(hit.start);
+                    }
+                }
+            }
+        }
+        for hit in &hits {
+            for cue in &self.cues[hit.cue as usize] {
+                let Cue::Event { event_type, mode, weight, object } = cue else {
                     continue;
                 };
                 let sentence = sentence_of(hit.start);
-                let sentence_end = bounds.get(sentence).map_or(text.len(), |r| r.end);
-                if let Some(object) = object {
-                    if !object_follows(&text[hit.end..sentence_end], object) {
-                        continue;
+                let sentence_end = sentence_end_of(hit.start);
+                match object {
+                    Some(object) => {
+                        if object_span(&text[hit.end..sentence_end], object).is_none() {
+                            continue;
+                        }
+                    }
+                    None => {
+                        let inside_object = object_spans.iter().any(|o| o.start <= hit.start && hit.end <= o.end);
+                        if inside_object || gapped_heads.contains(&hit.start) {
+                            continue;
+                        }
                     }
                 }
                 let sentence_start = bounds.get(sentence).map_or(0, |r| r.start);
@@ -847,19 +865,33 @@ fn words_between(text: &str, from: usize, to: usize) -> usize {
         .count()
 }
 
-/// Whether the object words of a `VERB ... OBJECT` pattern follow within six words.
-fn object_follows(rest: &str, object: &[String]) -> bool {
-    let words: Vec<String> = rest
-        .split_whitespace()
-        .take(6 + object.len())
-        .map(|w| {
-            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
-                .to_lowercase()
-        })
-        .collect();
-    words
-        .windows(object.len())
-        .any(|window| window.iter().zip(object).all(|(a, b)| a == b))
+/// Where the object words of a `VERB ... OBJECT` pattern sit, if they
+/// follow within six words: a byte range in `rest`.
+fn object_span(rest: &str, object: &[String]) -> Option<Range<usize>> {
+    let limit = 6 + object.len();
+    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(limit);
+    let mut start = None;
+    for (i, c) in rest.char_indices() {
+        if c.is_whitespace() {
+            if let Some(s) = start.take() {
+                spans.push((s, i));
+                if spans.len() == limit {
+                    break;
+                }
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let (Some(s), true) = (start, spans.len() < limit) {
+        spans.push((s, rest.len()));
+    }
+    let normalise = |&(s, e): &(usize, usize)| {
+        rest[s..e].trim_matches(|c: char| !c.is_alphanumeric() && c != '-').to_lowercase()
+    };
+    let words: Vec<String> = spans.iter().map(normalise).collect();
+    let at = words.windows(object.len()).position(|window| window.iter().zip(object).all(|(a, b)| a == b))?;
+    Some(spans[at].0..spans[at + object.len() - 1].1)
 }
 
 /// A capitalised name right after a role title ("Foreign Minister Wang Yi"):

@@ -534,7 +534,10 @@ impl Extractor {
         let mut gapped_heads: HashSet<usize> = HashSet::new();
         for hit in &hits {
             for cue in &self.cues[hit.cue as usize] {
-                if let Cue::Event { object: Some(object), .. } = cue {
+                if let Cue::Event {
+                    object: Some(object), ..
+                } = cue
+                {
                     if let Some(span) = object_span(&text[hit.end..sentence_end_of(hit.start)], object) {
                         object_spans.push(hit.end + span.start..hit.end + span.end);
                         gapped_heads.insert(hit.start);
@@ -544,7 +547,13 @@ impl Extractor {
         }
         for hit in &hits {
             for cue in &self.cues[hit.cue as usize] {
-                let Cue::Event { event_type, mode, weight, object } = cue else {
+                let Cue::Event {
+                    event_type,
+                    mode,
+                    weight,
+                    object,
+                } = cue
+                else {
                     continue;
                 };
                 let sentence = sentence_of(hit.start);
@@ -887,10 +896,14 @@ fn object_span(rest: &str, object: &[String]) -> Option<Range<usize>> {
         spans.push((s, rest.len()));
     }
     let normalise = |&(s, e): &(usize, usize)| {
-        rest[s..e].trim_matches(|c: char| !c.is_alphanumeric() && c != '-').to_lowercase()
+        rest[s..e]
+            .trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
+            .to_lowercase()
     };
     let words: Vec<String> = spans.iter().map(normalise).collect();
-    let at = words.windows(object.len()).position(|window| window.iter().zip(object).all(|(a, b)| a == b))?;
+    let at = words
+        .windows(object.len())
+        .position(|window| window.iter().zip(object).all(|(a, b)| a == b))?;
     Some(spans[at].0..spans[at + object.len() - 1].1)
 }
 

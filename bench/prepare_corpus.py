@@ -9,10 +9,10 @@ first 1,000 articles of each collection (2,000 in all).
 Derived views (not timed, written once next to the corpus):
   *.rfc3339.jsonl  same records, date as RFC 3339 (tantivy-cli / tantivy-py
                    / ceiling need that for a date field)
-  anserini-*/docs.jsonl  {"id", "contents": title + "\n\n" + body} for
+  anserini-*/docs-K.jsonl {"id", "contents": title + "\n\n" + body} for
                    Anserini's JsonCollection
 """
-import argparse, datetime as dt, glob, gzip, json, os, re, sys
+import argparse, contextlib, datetime as dt, glob, gzip, json, os, re, sys
 
 MONTHS = {m: i + 1 for i, m in enumerate(
     "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split())}
@@ -98,7 +98,12 @@ def main():
     tmp = a.out + ".tmp"
     with open(tmp, "w", encoding="utf-8") as out, \
          open(base + ".rfc3339.jsonl.tmp", "w", encoding="utf-8") as out2, \
-         open(os.path.join(ans_dir, "docs.jsonl.tmp"), "w", encoding="utf-8") as out3:
+         contextlib.ExitStack() as stack:
+        parts = max(1, os.cpu_count() or 1)  # Anserini indexes one file per thread
+        for old in glob.glob(os.path.join(ans_dir, "docs*.jsonl")):
+            os.remove(old)
+        out3s = [stack.enter_context(open(os.path.join(ans_dir, "docs-%d.jsonl" % i), "w",
+                                          encoding="utf-8")) for i in range(parts)]
         for k in range(a.scale):
             for (id_, title, body, d, src) in arts:
                 d2 = shift(d, k)
@@ -111,14 +116,13 @@ def main():
                 if d2:
                     rec["date"] = d2.isoformat() + "T00:00:00Z"
                 out2.write(json.dumps(rec, ensure_ascii=False) + "\n")
-                out3.write(json.dumps({"id": rid, "contents": title + "\n\n" + body},
+                out3s[stats["articles"] % parts].write(json.dumps({"id": rid, "contents": title + "\n\n" + body},
                                       ensure_ascii=False) + "\n")
                 stats["articles"] += 1
                 stats["text_bytes"] += len(title.encode()) + len(body.encode())
                 stats["dated"] += d2 is not None
     os.replace(tmp, a.out)
     os.replace(base + ".rfc3339.jsonl.tmp", base + ".rfc3339.jsonl")
-    os.replace(os.path.join(ans_dir, "docs.jsonl.tmp"), os.path.join(ans_dir, "docs.jsonl"))
     stats["file_bytes"] = os.path.getsize(a.out)
     with open(base + ".stats.json", "w") as f:
         json.dump(stats, f, indent=1)

@@ -30,7 +30,10 @@ public class LuceneSearch {
         for (int r = 0; r < reps; r++) {
           long t = System.nanoTime();
           Query query = parser.parse(q);
-          TopDocs top = searcher.search(query, 10);
+          // count every hit exactly, as the other tools do (Lucene stops counting at 1,000 by default)
+          TopScoreDocCollector collector = TopScoreDocCollector.create(10, Integer.MAX_VALUE);
+          searcher.search(query, collector);
+          TopDocs top = collector.topDocs();
           long chars = 0;
           for (ScoreDoc sd : top.scoreDocs) {
             org.apache.lucene.document.Document d = stored.document(sd.doc);

@@ -143,7 +143,10 @@ pub struct EventPattern {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GuardKind {
     Negation,
+    /// Intended, future or conditional.
     Hypothetical,
+    /// Threatened.
+    Threat,
     Reporting,
 }
 
@@ -160,8 +163,18 @@ pub struct ContextRules {
     pub capitals: CapitalRules,
     pub people: PeopleRules,
     pub ambiguity: AmbiguityRules,
+    pub events: EventRules,
     #[serde(default)]
     pub historical: Vec<HistoricalState>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct EventRules {
+    /// Weight added to the first event cue of a sentence.
+    pub main_verb_bonus: u32,
+    /// Cues whose subject is the party acted on ("China must stop").
+    #[serde(default)]
+    pub subject_is_target: Vec<String>,
 }
 
 /// A state written under an older code before a date (`DEU` → `FRG`).
@@ -185,6 +198,8 @@ pub struct CapitalRules {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct PeopleRules {
+    pub surname_min_length: usize,
+    pub ambiguous_surnames: Vec<String>,
     pub role_titles: Vec<(String, String)>,
     pub short_mention_blockers: Vec<String>,
 }
@@ -320,6 +335,7 @@ impl Dictionaries {
             let kind = match c[0] {
                 "negation" => GuardKind::Negation,
                 "hypothetical" => GuardKind::Hypothetical,
+                "threat" => GuardKind::Threat,
                 "reporting" => GuardKind::Reporting,
                 other => return Err(format!("unknown guard kind `{other}`")),
             };

@@ -177,10 +177,10 @@ pub fn plover(extractor: &Extractor, path: &Path) -> Result<PloverScores, Error>
             }
             (codes, sectors)
         };
-        let predicted_actors = |pick: &dyn Fn(&crate::extract::SentenceEvent) -> Option<&Entity>| {
+        let predicted_actors = |pick: &dyn Fn(&crate::extract::SentenceEvent) -> &[Entity]| {
             let mut codes = BTreeSet::new();
             let mut sectors = BTreeSet::new();
-            for entity in chosen.iter().filter_map(|e| pick(e)) {
+            for entity in chosen.iter().flat_map(|e| pick(e)) {
                 if let Some(code) = country_of(entity) {
                     if let Some(sector) = &entity.sector {
                         sectors.insert(format!("{code}/{sector}"));
@@ -192,8 +192,16 @@ pub fn plover(extractor: &Extractor, path: &Path) -> Result<PloverScores, Error>
         };
         let (gold_sources, gold_source_sectors) = actors("source");
         let (gold_targets, gold_target_sectors) = actors("target");
-        let (sources, source_sectors) = predicted_actors(&|e| e.source.as_ref());
-        let (targets, target_sectors) = predicted_actors(&|e| e.target.as_ref());
+        let (sources, source_sectors) = predicted_actors(&|e| &e.sources);
+        let (targets, target_sectors) = predicted_actors(&|e| &e.targets);
+        if std::env::var_os("NEWSDEX_EVAL_TRACE").is_some() {
+            let totals: Vec<String> = type_totals(&events).iter().map(|(t, w)| format!("{t}:{w}")).collect();
+            eprintln!(
+                "plover {gold_type} -> {} [{}] src {gold_sources:?}/{sources:?} tgt {gold_targets:?}/{targets:?} | {sentence}",
+                top.unwrap_or("none"),
+                totals.join(" ")
+            );
+        }
         source_country.add_sets(&sources, &gold_sources);
         target_country.add_sets(&targets, &gold_targets);
         source_sector.add_sets(&source_sectors, &gold_source_sectors);

@@ -42,8 +42,11 @@ pub struct SentenceEvent {
     pub event_type: &'static str,
     pub mode: Option<String>,
     pub weight: u32,
-    pub source: Option<Entity>,
-    pub target: Option<Entity>,
+    /// Who acts: the subject, with entities coordinated with it ("the United
+    /// States and Jordan agreed").
+    pub sources: Vec<Entity>,
+    /// Who is acted on, likewise.
+    pub targets: Vec<Entity>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -139,6 +142,8 @@ pub struct Extractor {
     bird_cues: HashSet<String>,
     state_names: HashSet<String>,
     state_cues: Vec<String>,
+    main_verb_bonus: u32,
+    subject_is_target: HashSet<String>,
     /// (code, older code, seconds since the epoch before which the older applies)
     historical: Vec<(String, String, i64)>,
 }
@@ -227,6 +232,43 @@ impl Extractor {
                 },
             );
         }
+        // Surnames that name exactly one dictionary person.
+        let rules_people = &dictionaries.rules.people;
+        let mut surnames: HashMap<&str, Option<&crate::dictionary::PersonTerm>> = HashMap::new();
+        for person in &dictionaries.people {
+            let Some(surname) = person.term.split_whitespace().last() else {
+                continue;
+            };
+            let eligible = surname.chars().count() >= rules_people.surname_min_length
+                && surname.chars().next().is_some_and(char::is_uppercase)
+                && !rules_people.ambiguous_surnames.iter().any(|a| a == surname);
+            if !eligible {
+                continue;
+            }
+            let slot = surnames.entry(surname).or_insert(Some(person));
+            if slot.is_some_and(|p| p.slug != person.slug) {
+                *slot = None;
+            }
+        }
+        let mut unique: Vec<(&str, &crate::dictionary::PersonTerm)> =
+            surnames.into_iter().filter_map(|(s, p)| p.map(|p| (s, p))).collect();
+        unique.sort_by_key(|(s, _)| *s);
+        for (surname, person) in unique {
+            let entity = builder.entity(Entity {
+                kind: EntityKind::Person,
+                code: person.slug.clone(),
+                country: person.iso3.clone().filter(|c| c != "IGO"),
+                sector: person.sector.clone(),
+            });
+            builder.add(
+                surname,
+                Cue::Entity {
+                    entity,
+                    exact: surname.to_string(),
+                    role: NameRole::Name,
+                },
+            );
+        }
         for agency in &dictionaries.agencies {
             let entity = builder.entity(Entity {
                 kind: EntityKind::Country,
@@ -293,6 +335,8 @@ impl Extractor {
             bird_cues: lower_set(&rules.ambiguity.bird_cues),
             state_names: rules.ambiguity.state_names.iter().cloned().collect(),
             state_cues: rules.ambiguity.state_cues.clone(),
+            main_verb_bonus: rules.events.main_verb_bonus,
+            subject_is_target: lower_set(&rules.events.subject_is_target),
             historical: rules
                 .historical
                 .iter()
@@ -337,10 +381,9 @@ impl Extractor {
                     *event_weights.entry(format!("/{}", event.event_type)).or_default() += event.weight;
                     // An event names its actors through its source; a target
                     // without a source is only a place the sentence talks about.
-                    if let Some(source) = &event.source {
-                        tags.actors.extend(source.facets());
-                        if let Some(target) = &event.target {
-                            tags.actors.extend(target.facets());
+                    if !event.sources.is_empty() {
+                        for entity in event.sources.iter().chain(&event.targets) {
+                            tags.actors.extend(entity.facets());
                         }
                     }
                     for dyad in self.dyads(event) {
@@ -371,21 +414,21 @@ impl Extractor {
     }
 
     fn dyads(&self, event: &SentenceEvent) -> Vec<String> {
-        let (Some(source), Some(target)) = (&event.source, &event.target) else {
-            return Vec::new();
-        };
-        let (Some(from), Some(to)) = (source.dyad_code(), target.dyad_code()) else {
-            return Vec::new();
-        };
         let mut out = Vec::new();
-        if from != to {
-            out.push(format!("/{from}/{}/{to}", event.event_type));
-        }
-        // A state-sponsored group acted on stands for its sponsor too.
-        if target.kind == EntityKind::Group {
-            if let Some(sponsor) = self.group_sponsors.get(&target.code) {
-                if sponsor != from {
-                    out.push(format!("/{from}/{}/{sponsor}", event.event_type));
+        for source in &event.sources {
+            let Some(from) = source.dyad_code() else { continue };
+            for target in &event.targets {
+                let Some(to) = target.dyad_code() else { continue };
+                if from != to {
+                    out.push(format!("/{from}/{}/{to}", event.event_type));
+                }
+                // A state-sponsored group acted on stands for its sponsor too.
+                if target.kind == EntityKind::Group {
+                    if let Some(sponsor) = self.group_sponsors.get(&target.code) {
+                        if sponsor != from {
+                            out.push(format!("/{from}/{}/{sponsor}", event.event_type));
+                        }
+                    }
                 }
             }
         }
@@ -512,11 +555,35 @@ impl Extractor {
         }
         self.add_short_mentions(text, &hits, &mut placed);
         placed.sort_by_key(|(start, ..)| *start);
+        // A person named by title alone ("President Abdelaziz Bouteflika")
+        // belongs, in a news sentence, to the country the sentence is about:
+        // the first country it names.
+        for i in 0..placed.len() {
+            if placed[i].2.kind != EntityKind::Person || placed[i].2.country.is_some() {
+                continue;
+            }
+            let bounds_of = &bounds[sentence_of(placed[i].0)];
+            let country = placed
+                .iter()
+                .filter(|(s, ..)| bounds_of.contains(s))
+                .find(|(_, _, e, _)| e.kind == EntityKind::Country)
+                .map(|(_, _, e, _)| e.code.clone());
+            placed[i].2.country = country;
+        }
         for (start, _, entity, _) in &placed {
             sentences[sentence_of(*start)].entities.push(entity.clone());
         }
 
         // Events, guarded against negation and hypotheticals.
+        let reporting: Vec<usize> = hits
+            .iter()
+            .filter(|h| {
+                self.cues[h.cue as usize]
+                    .iter()
+                    .any(|c| matches!(c, Cue::Guard(GuardKind::Reporting)))
+            })
+            .map(|h| h.start)
+            .collect();
         let guards: Vec<(usize, GuardKind)> = hits
             .iter()
             .flat_map(|h| {
@@ -585,53 +652,112 @@ impl Extractor {
                 let mut mode = mode.clone();
                 match guard {
                     Some(GuardKind::Negation) => continue,
-                    Some(GuardKind::Hypothetical) => match hypothetical_threat(event_type, mode.as_deref()) {
-                        Some(threat_mode) => {
-                            event_type = "threaten";
-                            mode = threat_mode.map(str::to_string);
-                        }
-                        None => continue,
-                    },
+                    Some(kind @ (GuardKind::Hypothetical | GuardKind::Threat)) => {
+                        let threatened = kind == GuardKind::Threat;
+                        (event_type, mode) = unrealised(event_type, mode, threatened);
+                    }
                     _ => {}
                 }
-                let (source, target) = self.participants(&placed, sentence_start, sentence_end, hit.start, hit.end);
+                let subject_is_target = self
+                    .subject_is_target
+                    .contains(&text[hit.start..hit.end].to_lowercase());
+                let (sources, targets) = self.participants(
+                    text,
+                    &placed,
+                    sentence_start..sentence_end,
+                    hit.start..hit.end,
+                    subject_is_target,
+                    reporting.iter().copied().find(|r| *r > hit.end && *r < sentence_end),
+                );
                 sentences[sentence].events.push(SentenceEvent {
                     event_type,
                     mode,
                     weight: u32::from(*weight),
-                    source,
-                    target,
+                    sources,
+                    targets,
                 });
+            }
+        }
+        // The first event cue of a sentence is usually its main verb; later
+        // cues tend to sit in clauses that describe, explain or report it.
+        for sentence in &mut sentences {
+            if let Some(first) = sentence.events.first_mut() {
+                first.weight += self.main_verb_bonus;
             }
         }
         Analysis { sentences }
     }
 
-    /// The source (the first acting entity before the event in its sentence)
-    /// and the target (the first other entity after it).
+    /// The sources (the first acting entity before the event cue in its
+    /// sentence, with those coordinated with it) and the targets (the first
+    /// other entity after the cue, with those coordinated with it).
     fn participants(
         &self,
+        text: &str,
         placed: &[(usize, usize, Entity, bool)],
-        sentence_start: usize,
-        sentence_end: usize,
-        event_start: usize,
-        event_end: usize,
-    ) -> (Option<Entity>, Option<Entity>) {
-        let in_sentence = placed
+        sentence: Range<usize>,
+        cue: Range<usize>,
+        subject_is_target: bool,
+        attribution: Option<usize>,
+    ) -> (Vec<Entity>, Vec<Entity>) {
+        let in_sentence: Vec<&(usize, usize, Entity, bool)> =
+            placed.iter().filter(|(s, ..)| sentence.contains(s)).collect();
+        if subject_is_target {
+            // "<source> said <target> must ...": the nearest party before the
+            // cue is told; whoever speaks first in the sentence tells it.
+            let Some(target) = in_sentence.iter().rposition(|(s, ..)| *s < cue.start) else {
+                return (Vec::new(), Vec::new());
+            };
+            let target_code = in_sentence[target].2.dyad_code();
+            let sources = in_sentence[..target]
+                .iter()
+                .find(|(_, _, e, act)| *act && e.dyad_code() != target_code)
+                .map(|(_, _, e, _)| vec![e.clone()])
+                .unwrap_or_default();
+            return (sources, vec![in_sentence[target].2.clone()]);
+        }
+        let coordinated = |from: usize, first: usize, limit: usize, acting: bool| -> Vec<Entity> {
+            let mut out = vec![in_sentence[first].2.clone()];
+            let mut last_end = in_sentence[first].1;
+            for next in &in_sentence[first + 1..] {
+                if next.0 >= limit || next.0 < from || (acting && !next.3) {
+                    break;
+                }
+                if !is_coordination(&text[last_end.min(next.0)..next.0]) {
+                    break;
+                }
+                out.push(next.2.clone());
+                last_end = next.1;
+            }
+            out
+        };
+        // The subject is the first party before the cue that can act; failing
+        // that, the first place named before it ("Beirut again rejected",
+        // protesters "in Baghdad" are coded by where they are).
+        let first_source = in_sentence
             .iter()
-            .filter(|(s, _, _, _)| *s >= sentence_start && *s < sentence_end);
-        let source = in_sentence
-            .clone()
-            .find(|(s, _, _, act)| *s < event_start && *act)
-            .map(|(_, _, e, _)| e.clone());
-        let source_code = source.as_ref().and_then(|e| e.dyad_code().map(str::to_string));
-        let target = in_sentence
-            .filter(|(s, _, e, _)| {
-                *s >= event_end && e.dyad_code().is_some() && e.dyad_code().map(str::to_string) != source_code
-            })
-            .map(|(_, _, e, _)| e.clone())
-            .next();
-        (source, target)
+            .position(|(s, _, _, act)| *s < cue.start && *act)
+            .or_else(|| in_sentence.iter().position(|(s, ..)| *s < cue.start));
+        let sources = match first_source {
+            Some(first) => coordinated(sentence.start, first, cue.start, false),
+            None => Vec::new(),
+        };
+        // The target is looked for up to the attribution ("…, the ministry
+        // said", "according to …"), which names who reports, not who is acted on.
+        let limit = attribution.filter(|a| *a > cue.end).unwrap_or(sentence.end);
+        let coordinated_sources = sources.len() > 1;
+        let source_codes: Vec<&str> = sources.iter().filter_map(Entity::dyad_code).collect();
+        let first_target = in_sentence.iter().position(|(s, _, e, _)| {
+            *s >= cue.end
+                && *s < limit
+                && e.dyad_code()
+                    .is_some_and(|code| !(coordinated_sources && source_codes.contains(&code)))
+        });
+        let targets = match first_target {
+            Some(first) => coordinated(cue.end, first, limit, false),
+            None => Vec::new(),
+        };
+        (sources, targets)
     }
 
     /// A sector noun that directly follows a country ("Chinese Foreign
@@ -830,6 +956,18 @@ impl CueTable {
     }
 }
 
+/// The words between two entities that join them into one party:
+/// "Israel and Lebanon", "Britain, France and Germany".
+fn is_coordination(gap: &str) -> bool {
+    let words: Vec<String> = gap
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let joined = gap.contains(',') || words.iter().any(|w| w == "and" || w == "or");
+    joined && words.len() <= 2 && words.iter().all(|w| matches!(w.as_str(), "and" | "or" | "the"))
+}
+
 /// Names match in their dictionary case, or shouted in an all-caps headline.
 fn case_matches(matched: &str, exact: &str) -> bool {
     matched == exact
@@ -944,23 +1082,20 @@ fn person_after_role(text: &str, role_end: usize) -> Option<(usize, String)> {
     Some((end, slug))
 }
 
-/// What a hypothetical or future material event becomes: a threat of it.
-fn hypothetical_threat(event_type: &str, mode: Option<&str>) -> Option<Option<&'static str>> {
-    match (event_type, mode) {
-        ("sanction", Some("expel")) => Some(Some("expel")),
-        ("sanction", _) | ("coerce", Some("restrict")) | ("coerce", Some("seize")) => Some(Some("restrict")),
-        ("coerce", Some("arrest")) => Some(Some("arrest")),
-        ("coerce", _) => Some(None),
-        ("assault", _) | ("mobilize", _) => Some(Some("violence")),
-        ("threaten", mode) => Some(match mode {
-            Some("restrict") => Some("restrict"),
-            Some("arrest") => Some("arrest"),
-            Some("relations") => Some("relations"),
-            Some("expel") => Some("expel"),
-            Some("territory") => Some("territory"),
-            Some("violence") => Some("violence"),
-            _ => None,
-        }),
-        _ => None,
-    }
+/// What an event that is only intended, promised or threatened is coded
+/// as: PLOVER codes the intent to cooperate, yield or help as AGREE, and the
+/// intent to punish or use force as THREATEN (with the matching mode).
+fn unrealised(event_type: &'static str, mode: Option<String>, threatened: bool) -> (&'static str, Option<String>) {
+    let threat_mode = match (event_type, mode.as_deref()) {
+        ("sanction", Some("expel")) => Some("expel"),
+        ("sanction", _) | ("coerce", Some("restrict" | "seize" | "withhold")) => Some("restrict"),
+        ("coerce", Some("arrest" | "deport")) => Some("arrest"),
+        ("coerce", _) => None,
+        ("assault" | "mobilize", _) => Some("violence"),
+        ("threaten", _) => return (event_type, mode),
+        _ if threatened => None,
+        ("consult" | "support" | "cooperate" | "aid" | "retreat" | "concede" | "agree", _) => return ("agree", None),
+        _ => return (event_type, mode),
+    };
+    ("threaten", threat_mode.map(str::to_string))
 }

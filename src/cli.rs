@@ -11,13 +11,15 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use newsdex::dictionary::{self, Dictionaries, DictionarySource, EVENT_TYPES};
+use newsdex::dictionary::{self, Dictionaries, DictionarySource};
 use newsdex::evaluate::{self, EvalReport};
 use newsdex::extract::Extractor;
+use newsdex::filters::{check_query, day_start, event_path, NameResolver};
 use newsdex::indexer::{self, IndexConfig, Notice, Observer};
+use newsdex::lifecycle::{self, DeleteRequest};
 use newsdex::render::{self, Palette};
-use newsdex::search::{SearchRequest, Searcher, SortOrder};
-use newsdex::{index_dir, stats, Error};
+use newsdex::search::{SearchRequest, SortOrder};
+use newsdex::{index_dir, stats};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -42,6 +44,10 @@ enum Command {
     Search(SearchArgs),
     /// Show what the index holds
     Stats(StatsArgs),
+    /// Remove articles by id, by source or by date (exit 1 if none matched)
+    Delete(DeleteArgs),
+    /// Re-tag every article's actors and events from its stored text with the current dictionaries
+    Retag(RetagArgs),
     /// Score actor and event extraction against human labels (PLOVER gold sentences, Reuters-21578)
     Eval(EvalArgs),
 }
@@ -87,6 +93,36 @@ struct IndexArgs {
     /// No progress bar and no per-record messages; the summary still prints
     #[arg(long, short)]
     quiet: bool,
+    /// Build a complete new index from PATHs beside the current one and swap it in when done
+    #[arg(long)]
+    rebuild: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).multiple(true).args(["ids", "sources", "before"])))]
+struct DeleteArgs {
+    /// Delete the article with this id (repeat, or give several)
+    #[arg(long = "id", value_name = "ID", num_args = 1..)]
+    ids: Vec<String>,
+    /// Delete the articles from this source (case-insensitive; repeat for several)
+    #[arg(long = "source", value_name = "NAME")]
+    sources: Vec<String>,
+    /// Delete the articles dated before this day (YYYY-MM-DD); undated articles stay
+    #[arg(long, value_name = "DATE")]
+    before: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct RetagArgs {
+    /// Use dictionaries from this index-schema folder instead of the built-in ones
+    #[arg(long, env = "NEWSDEX_DICTIONARIES", value_name = "DIR")]
+    dictionaries: Option<PathBuf>,
+    /// Worker threads for tagging and indexing [default: number of cores]
+    #[arg(long, short = 'j')]
+    threads: Option<usize>,
+    /// Indexing memory budget in MB
+    #[arg(long, default_value_t = 512, value_name = "MB")]
+    memory: usize,
 }
 
 #[derive(Debug, Args)]
@@ -174,6 +210,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Index(args) => run_index(index, args),
         Command::Search(args) => run_search(index, args),
         Command::Stats(args) => run_stats(index, args),
+        Command::Delete(args) => run_delete(index, args),
+        Command::Retag(args) => run_retag(index, args),
         Command::Eval(args) => run_eval(args),
     }
 }
@@ -192,12 +230,7 @@ fn run_index(index: PathBuf, args: IndexArgs) -> Result<Outcome> {
     for spec in &args.fields {
         fields.apply_override(spec)?;
     }
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
-    if threads == 0 {
-        bail!("--threads must be at least 1");
-    }
+    let threads = thread_count(args.threads)?;
     let total_bytes: u64 = newsdex::corpus::collect_files(&args.paths)
         .0
         .iter()
@@ -220,6 +253,7 @@ fn run_index(index: PathBuf, args: IndexArgs) -> Result<Outcome> {
         memory_mb: args.memory,
         fields,
         dictionaries,
+        rebuild: args.rebuild,
     };
     let report =
         indexer::run(&config, &observer).with_context(|| format!("indexing into {} failed", index.display()))?;
@@ -321,6 +355,7 @@ impl Observer for CliObserver {
                 self.say(0, format!("rejected {}: {}", rejection.location, rejection.reason));
             }
             Notice::Warning { location, message } => self.say(1, format!("warning {location}: {message}")),
+            Notice::Cleaned { path } => self.bar.suspend(|| say_cleaned(path)),
             Notice::Duplicate {
                 location,
                 id,
@@ -345,20 +380,81 @@ impl Observer for CliObserver {
     }
 }
 
+fn thread_count(threads: Option<usize>) -> Result<usize> {
+    let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    if threads == 0 {
+        bail!("--threads must be at least 1");
+    }
+    Ok(threads)
+}
+
+fn say_cleaned(path: &std::path::Path) {
+    eprintln!(
+        "removed {}: an unfinished index left by an interrupted run",
+        path.display()
+    );
+}
+
+fn run_delete(index: PathBuf, args: DeleteArgs) -> Result<Outcome> {
+    let before = args.before.as_deref().map(|d| day_start(d, "--before")).transpose()?;
+    let request = DeleteRequest {
+        ids: args.ids,
+        sources: args.sources,
+        before,
+    };
+    let report = lifecycle::delete(&index, &request, &mut say_cleaned)
+        .with_context(|| format!("deleting from {} failed", index.display()))?;
+    eprintln!(
+        "deleted {} articles · index holds {} articles",
+        report.removed, report.total_articles
+    );
+    Ok(if report.removed == 0 {
+        Outcome::NoResults
+    } else {
+        Outcome::Success
+    })
+}
+
+fn run_retag(index: PathBuf, args: RetagArgs) -> Result<Outcome> {
+    let dictionaries = dictionary_source(args.dictionaries)?;
+    let threads = thread_count(args.threads)?;
+    let observer = CliObserver::new(0, false, None);
+    let report = lifecycle::retag(&index, &dictionaries, threads, args.memory, &observer, &mut say_cleaned)
+        .with_context(|| format!("re-tagging {} failed", index.display()))?;
+    observer.finish()?;
+    eprintln!(
+        "retagged {} articles with dictionaries {} · tags changed on {} · {:.2} s",
+        report.articles,
+        dictionaries.describe(),
+        report.changed,
+        report.seconds
+    );
+    Ok(Outcome::Success)
+}
+
 fn run_search(index: PathBuf, args: SearchArgs) -> Result<Outcome> {
+    check_query(&args.query)?;
     let mut resolver = NameResolver::default();
     let actors = args
         .actor
         .iter()
         .map(|a| resolver.entity(a, "actor"))
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<Result<Vec<_>, _>>()?;
     let mentions = args
         .mention
         .iter()
         .map(|a| resolver.entity(a, "mention"))
-        .collect::<Result<Vec<_>>>()?;
-    let events = args.event.iter().map(|e| event_path(e)).collect::<Result<Vec<_>>>()?;
-    let dyads = args.dyad.iter().map(|d| resolver.dyad(d)).collect::<Result<Vec<_>>>()?;
+        .collect::<Result<Vec<_>, _>>()?;
+    let events = args
+        .event
+        .iter()
+        .map(|e| event_path(e))
+        .collect::<Result<Vec<_>, _>>()?;
+    let dyads = args
+        .dyad
+        .iter()
+        .map(|d| resolver.dyad(d))
+        .collect::<Result<Vec<_>, _>>()?;
     let from = args.from.as_deref().map(|d| day_start(d, "--from")).transpose()?;
     let to = args
         .to
@@ -387,9 +483,8 @@ fn run_search(index: PathBuf, args: SearchArgs) -> Result<Outcome> {
         snippet_chars: args.snippet.max(20),
         evidence: args.evidence,
     };
-    let (index_handle, schema) = index_dir::open(&index)?;
-    let searcher = Searcher::new(index_handle, schema)?;
-    let results = searcher.search(&request)?;
+    let searcher = lifecycle::open_searcher(&index)?;
+    let results = searcher.search(&request).map_err(index_dir::damaged)?;
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     if args.json {
@@ -462,100 +557,4 @@ fn run_eval(args: EvalArgs) -> Result<Outcome> {
     }
     out.flush()?;
     Ok(Outcome::Success)
-}
-
-/// Seconds since the epoch at the start of a `YYYY-MM-DD` day.
-fn day_start(text: &str, flag: &str) -> Result<i64> {
-    let date = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| Error::BadArgument(format!("{flag} `{text}` is not a date; write it as YYYY-MM-DD")))?;
-    Ok(date
-        .and_hms_opt(0, 0, 0)
-        .expect("midnight exists")
-        .and_utc()
-        .timestamp())
-}
-
-/// `/accuse`, `/accuse/allege`, `accuse`, `ACCUSE`, `accuse/allege`, `accuse:allege`.
-fn event_path(text: &str) -> Result<String> {
-    let cleaned = text.trim().trim_start_matches('/').to_lowercase().replace(':', "/");
-    let event_type = cleaned.split('/').next().unwrap_or("");
-    if !EVENT_TYPES.contains(&event_type) {
-        bail!(Error::BadArgument(format!(
-            "unknown event `{text}`; use a PLOVER type such as {}",
-            EVENT_TYPES.join(", ")
-        )));
-    }
-    Ok(format!("/{cleaned}"))
-}
-
-/// Turns names into facet paths, loading the dictionaries only when a name
-/// (not a path) is given, so plain searches start fast.
-#[derive(Default)]
-struct NameResolver {
-    dictionaries: Option<Dictionaries>,
-}
-
-impl NameResolver {
-    fn dictionaries(&mut self) -> Result<&Dictionaries> {
-        if self.dictionaries.is_none() {
-            let source = match std::env::var_os("NEWSDEX_DICTIONARIES") {
-                Some(dir) => DictionarySource::Dir(dir.into()),
-                None => DictionarySource::Embedded,
-            };
-            self.dictionaries = Some(Dictionaries::load(&source)?);
-        }
-        Ok(self.dictionaries.as_ref().expect("just loaded"))
-    }
-
-    fn entity(&mut self, text: &str, flag: &str) -> Result<String> {
-        let text = text.trim();
-        if text.starts_with('/') {
-            let kind = text.split('/').nth(1).unwrap_or("");
-            if !["country", "igo", "group", "person"].contains(&kind) || text.len() < 3 {
-                bail!(Error::BadArgument(format!(
-                    "--{flag} `{text}` is not an actor path; paths start with /country/, /igo/, /group/ or /person/"
-                )));
-            }
-            return Ok(text.to_string());
-        }
-        self.dictionaries()?.resolve_actor(text).ok_or_else(|| {
-            Error::BadArgument(format!(
-                "--{flag} `{text}`: no such name in the dictionaries; give a facet path such as /country/CHN"
-            ))
-            .into()
-        })
-    }
-
-    fn dyad(&mut self, text: &str) -> Result<String> {
-        let parts: Vec<&str> = text.trim().trim_start_matches('/').split([':', '/']).collect();
-        let [source, event_type, target] = parts[..] else {
-            bail!(Error::BadArgument(format!(
-                "--dyad `{text}` is not SOURCE:event:TARGET, e.g. GBR:accuse:CHN"
-            )));
-        };
-        let event_type = event_type.to_lowercase();
-        if !EVENT_TYPES.contains(&event_type.as_str()) {
-            bail!(Error::BadArgument(format!(
-                "--dyad `{text}`: unknown event type `{event_type}`"
-            )));
-        }
-        let code = |me: &mut Self, part: &str| -> Result<String> {
-            if part.len() == 3 && part.chars().all(|c| c.is_ascii_uppercase())
-                || part.starts_with('G') && part[1..].chars().all(|c| c.is_ascii_digit())
-            {
-                return Ok(part.to_string());
-            }
-            let dictionaries = me.dictionaries()?;
-            if let Some(iso3) = dictionaries.resolve_country_code(part) {
-                return Ok(iso3);
-            }
-            match dictionaries.resolve_actor(part) {
-                Some(path) => Ok(path.rsplit('/').next().unwrap_or(part).to_string()),
-                None => bail!(Error::BadArgument(format!("--dyad `{text}`: unknown actor `{part}`"))),
-            }
-        };
-        let source = code(self, source)?;
-        let target = code(self, target)?;
-        Ok(format!("/{source}/{event_type}/{target}"))
-    }
 }

@@ -161,9 +161,33 @@ pub fn read_file(path: &Path, fields: &FieldMap, sink: &mut dyn FnMut(Record)) {
             reason,
         }))
     };
-    let mut reader = match open(path) {
+    let reader = match open(path) {
         Ok(reader) => reader,
         Err(err) => return reject_file(sink, describe_io(&err)),
+    };
+    read_from(path, reader, fields, sink);
+}
+
+/// Reads a file's contents given in memory, as [`read_file`] would read a
+/// file called `name` holding them (gzip included). For fuzzing and tests.
+pub fn read_bytes(name: &str, bytes: &[u8], fields: &FieldMap, sink: &mut dyn FnMut(Record)) {
+    let path = Path::new(name);
+    let reader: Box<dyn BufRead + Send + '_> = if bytes.starts_with(&[0x1f, 0x8b]) {
+        Box::new(BufReader::new(flate2::bufread::MultiGzDecoder::new(bytes)))
+    } else {
+        Box::new(bytes)
+    };
+    read_from(path, reader, fields, sink);
+}
+
+/// Detects the format of an opened (and, if need be, decompressed) file and
+/// reads its records.
+fn read_from(path: &Path, mut reader: Box<dyn BufRead + Send + '_>, fields: &FieldMap, sink: &mut dyn FnMut(Record)) {
+    let reject_file = |sink: &mut dyn FnMut(Record), reason: String| {
+        sink(Record::Rejected(Rejection {
+            location: Location::file(path),
+            reason,
+        }))
     };
     let head = match reader.fill_buf() {
         Ok(head) => head,
@@ -233,7 +257,12 @@ fn detect_format(path: &Path, head: &[u8]) -> Format {
     }
 }
 
-fn read_json_lines(path: &Path, mut reader: Box<dyn BufRead + Send>, fields: &FieldMap, sink: &mut dyn FnMut(Record)) {
+fn read_json_lines(
+    path: &Path,
+    mut reader: Box<dyn BufRead + Send + '_>,
+    fields: &FieldMap,
+    sink: &mut dyn FnMut(Record),
+) {
     let mut line = Vec::new();
     let mut number = 0u64;
     loop {
@@ -311,7 +340,7 @@ fn json_kind(value: &Value) -> &'static str {
 /// every element before it.
 fn read_json_document(
     path: &Path,
-    mut reader: Box<dyn BufRead + Send>,
+    mut reader: Box<dyn BufRead + Send + '_>,
     fields: &FieldMap,
     sink: &mut dyn FnMut(Record),
 ) {
@@ -492,7 +521,7 @@ fn map_record(object: Map<String, Value>, fields: &FieldMap, location: Location)
                     other => json_kind(other).to_string(),
                 };
                 warnings.push(format!(
-                    "field `{key}` holds {shown}, not a date newsdex can read; indexed without a date"
+                    "field `{key}` holds {shown}, not a date newsdex can read (or store: 1677-09-22 to 2262-04-10); indexed without a date"
                 ));
             }
             parsed
@@ -589,7 +618,7 @@ pub fn content_id(title: &str, body: &str) -> String {
 }
 
 /// Dated text (the seed's format) or plain text: the whole file is one article.
-fn read_text(path: &Path, mut reader: Box<dyn BufRead + Send>, sink: &mut dyn FnMut(Record)) {
+fn read_text(path: &Path, mut reader: Box<dyn BufRead + Send + '_>, sink: &mut dyn FnMut(Record)) {
     let mut bytes = Vec::new();
     if let Err(err) = reader.read_to_end(&mut bytes) {
         let reason = format!("file is truncated or corrupt: {err}");

@@ -7,9 +7,20 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 
+/// The earliest and latest instants the index can store: tantivy keeps dates
+/// as nanoseconds since 1970 in an i64 (1677-09-21 to 2262-04-11), trimmed to
+/// whole days.
+pub const EARLIEST: i64 = -9_223_286_400; // 1677-09-22T00:00:00Z
+pub const LATEST: i64 = 9_223_286_399; // 2262-04-10T23:59:59Z
+
 /// Parses a date as it appears in a corpus. `None` when the text is not a date
-/// newsdex understands, or the date lies outside years 1..=9999.
+/// newsdex understands, or the date lies outside what the index can store
+/// ([`EARLIEST`] to [`LATEST`]).
 pub fn parse_date(text: &str) -> Option<DateTime<Utc>> {
+    parse_any(text).and_then(in_range)
+}
+
+fn parse_any(text: &str) -> Option<DateTime<Utc>> {
     let text = text.trim();
     if text.is_empty() || text.len() > 64 {
         return None;
@@ -87,8 +98,7 @@ pub fn from_timestamp(value: f64) -> Option<DateTime<Utc>> {
 }
 
 fn in_range(dt: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    use chrono::Datelike;
-    (1..=9999).contains(&dt.year()).then_some(dt)
+    (EARLIEST..=LATEST).contains(&dt.timestamp()).then_some(dt)
 }
 
 fn title_case_months(text: &str) -> String {
@@ -183,5 +193,31 @@ mod tests {
             "2024-03-26T09:15:00+00:00"
         );
         assert!(from_timestamp(f64::NAN).is_none());
+    }
+}
+
+#[cfg(test)]
+mod range_tests {
+    use super::*;
+
+    #[test]
+    fn dates_the_index_cannot_store_are_not_dates() {
+        for text in [
+            "0001-01-01",
+            "1066-10-14",
+            "9999-12-31T23:59:59Z",
+            "2262-04-12",
+            "1677-09-20",
+        ] {
+            assert_eq!(parse_date(text), None, "{text}");
+        }
+        for text in ["1678-01-01", "2261-12-31T23:59:59Z", "1970-01-01"] {
+            assert!(parse_date(text).is_some(), "{text}");
+        }
+        assert_eq!(from_timestamp(1e300), None);
+        // Every date that parses converts to the index's nanoseconds.
+        for secs in [EARLIEST, LATEST] {
+            assert!(secs.checked_mul(1_000_000_000).is_some());
+        }
     }
 }

@@ -472,7 +472,10 @@ impl Extractor {
     fn analyse(&self, text: &str, era: Option<i64>) -> Analysis {
         let hits = self.hits(text);
         let bounds = self.sentence_bounds(text);
-        let us_state_context = self.state_cues.iter().any(|cue| text.contains(cue.as_str()));
+        // Scanning for US-state cues costs a pass per cue: only when needed.
+        let us_state_context = std::cell::OnceCell::new();
+        let us_state_context =
+            || *us_state_context.get_or_init(|| self.state_cues.iter().any(|cue| text.contains(cue.as_str())));
         let mut sentences: Vec<SentenceAnalysis> = bounds
             .iter()
             .map(|range| SentenceAnalysis {
@@ -503,7 +506,7 @@ impl Extractor {
                         if exact.eq_ignore_ascii_case("turkey") && self.bird_cues.contains(&next.to_lowercase()) {
                             break;
                         }
-                        if self.state_names.contains(exact) && us_state_context {
+                        if self.state_names.contains(exact) && us_state_context() {
                             break;
                         }
                         self.apply_era(&mut entity, era);
@@ -599,21 +602,29 @@ impl Extractor {
         let sentence_end_of = |pos: usize| bounds.get(sentence_of(pos)).map_or(text.len(), |r| r.end);
         let mut object_spans: Vec<Range<usize>> = Vec::new();
         let mut gapped_heads: HashSet<usize> = HashSet::new();
-        for hit in &hits {
-            for cue in &self.cues[hit.cue as usize] {
+        let mut gapped_matches: HashSet<(usize, usize)> = HashSet::new();
+        for (h, hit) in hits.iter().enumerate() {
+            let cues = &self.cues[hit.cue as usize];
+            if !cues.iter().any(|c| matches!(c, Cue::Event { object: Some(_), .. })) {
+                continue;
+            }
+            // The words after the head, normalised once for all its objects.
+            let window = following_words(&text[hit.end..sentence_end_of(hit.start)], OBJECT_GAP + 4);
+            for (c, cue) in cues.iter().enumerate() {
                 if let Cue::Event {
                     object: Some(object), ..
                 } = cue
                 {
-                    if let Some(span) = object_span(&text[hit.end..sentence_end_of(hit.start)], object) {
+                    if let Some(span) = find_object(&window, object) {
                         object_spans.push(hit.end + span.start..hit.end + span.end);
                         gapped_heads.insert(hit.start);
+                        gapped_matches.insert((h, c));
                     }
                 }
             }
         }
-        for hit in &hits {
-            for cue in &self.cues[hit.cue as usize] {
+        for (h, hit) in hits.iter().enumerate() {
+            for (c, cue) in self.cues[hit.cue as usize].iter().enumerate() {
                 let Cue::Event {
                     event_type,
                     mode,
@@ -625,23 +636,22 @@ impl Extractor {
                 };
                 let sentence = sentence_of(hit.start);
                 let sentence_end = sentence_end_of(hit.start);
-                match object {
-                    Some(object) => {
-                        if object_span(&text[hit.end..sentence_end], object).is_none() {
-                            continue;
-                        }
+                if object.is_some() {
+                    if !gapped_matches.contains(&(h, c)) {
+                        continue;
                     }
-                    None => {
-                        let inside_object = object_spans.iter().any(|o| o.start <= hit.start && hit.end <= o.end);
-                        if inside_object || gapped_heads.contains(&hit.start) {
-                            continue;
-                        }
+                } else {
+                    let inside_object = object_spans.iter().any(|o| o.start <= hit.start && hit.end <= o.end);
+                    if inside_object || gapped_heads.contains(&hit.start) {
+                        continue;
                     }
                 }
                 let sentence_start = bounds.get(sentence).map_or(0, |r| r.start);
-                let guard = guards
+                // Guards end in text order: only those in this sentence, before the cue.
+                let first_guard = guards.partition_point(|(end, _)| *end < sentence_start);
+                let last_guard = guards.partition_point(|(end, _)| *end <= hit.start);
+                let guard = guards[first_guard..last_guard.max(first_guard)]
                     .iter()
-                    .filter(|(end, _)| *end <= hit.start && *end >= sentence_start)
                     .filter(|(end, kind)| {
                         let limit = if *kind == GuardKind::Negation { 3 } else { 5 };
                         words_between(text, *end, hit.start) < limit
@@ -1012,37 +1022,45 @@ fn words_between(text: &str, from: usize, to: usize) -> usize {
         .count()
 }
 
-/// Where the object words of a `VERB ... OBJECT` pattern sit, if they
-/// follow within six words: a byte range in `rest`.
-fn object_span(rest: &str, object: &[String]) -> Option<Range<usize>> {
-    let limit = 6 + object.len();
-    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(limit);
+/// How many words may stand between the two parts of a `VERB ... OBJECT` cue.
+const OBJECT_GAP: usize = 6;
+
+/// Up to `limit` words at the start of `rest`: byte range and normalised text.
+fn following_words(rest: &str, limit: usize) -> Vec<(Range<usize>, String)> {
+    let mut words = Vec::with_capacity(limit);
     let mut start = None;
+    let mut push = |s: usize, e: usize, words: &mut Vec<(Range<usize>, String)>| {
+        let word = rest[s..e]
+            .trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
+            .to_lowercase();
+        words.push((s..e, word));
+    };
     for (i, c) in rest.char_indices() {
         if c.is_whitespace() {
             if let Some(s) = start.take() {
-                spans.push((s, i));
-                if spans.len() == limit {
-                    break;
+                push(s, i, &mut words);
+                if words.len() == limit {
+                    return words;
                 }
             }
         } else if start.is_none() {
             start = Some(i);
         }
     }
-    if let (Some(s), true) = (start, spans.len() < limit) {
-        spans.push((s, rest.len()));
+    if let Some(s) = start {
+        push(s, rest.len(), &mut words);
     }
-    let normalise = |&(s, e): &(usize, usize)| {
-        rest[s..e]
-            .trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
-            .to_lowercase()
-    };
-    let words: Vec<String> = spans.iter().map(normalise).collect();
-    let at = words
+    words
+}
+
+/// Where the object words of a `VERB ... OBJECT` cue sit among the words
+/// after the verb, if they start within [`OBJECT_GAP`] words.
+fn find_object(words: &[(Range<usize>, String)], object: &[String]) -> Option<Range<usize>> {
+    let usable = &words[..words.len().min(OBJECT_GAP + object.len())];
+    let at = usable
         .windows(object.len())
-        .position(|window| window.iter().zip(object).all(|(a, b)| a == b))?;
-    Some(spans[at].0..spans[at + object.len() - 1].1)
+        .position(|window| window.iter().zip(object).all(|((_, a), b)| a == b))?;
+    Some(usable[at].0.start..usable[at + object.len() - 1].0.end)
 }
 
 /// A capitalised name right after a role title ("Foreign Minister Wang Yi"):

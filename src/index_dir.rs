@@ -59,7 +59,7 @@ pub fn open_or_create(dir: &Path) -> Result<(Index, NewsSchema), Error> {
     Ok((index, schema))
 }
 
-fn classify_open_error(dir: &Path, err: tantivy::TantivyError) -> Error {
+pub(crate) fn classify_open_error(dir: &Path, err: tantivy::TantivyError) -> Error {
     use tantivy::TantivyError as T;
     match err {
         T::OpenDirectoryError(e) => Error::Io {
@@ -67,10 +67,47 @@ fn classify_open_error(dir: &Path, err: tantivy::TantivyError) -> Error {
             source: std::io::Error::other(e.to_string()),
         },
         T::SchemaError(e) => Error::IncompatibleIndex(e),
-        T::DataCorruption(e) => Error::CorruptIndex(format!("{e:?}")),
-        T::OpenReadError(e) => Error::CorruptIndex(e.to_string()),
-        other => Error::CorruptIndex(other.to_string()),
+        T::OpenReadError(tantivy::directory::error::OpenReadError::IoError { io_error, filepath }) => {
+            let why = if io_error.to_string().contains("Footer magic") {
+                "its footer is wrong: truncated or overwritten".to_string()
+            } else {
+                io_error.to_string()
+            };
+            Error::CorruptIndex(one_line(&format!("{} cannot be read: {why}", filepath.display())))
+        }
+        T::OpenReadError(tantivy::directory::error::OpenReadError::FileDoesNotExist(path)) => {
+            Error::CorruptIndex(format!("{} is missing", path.display()))
+        }
+        other => Error::CorruptIndex(one_line(&other.to_string())),
     }
+}
+
+/// A failure while reading an index that means its files are damaged, told
+/// as such; other errors pass through.
+pub fn damaged(err: Error) -> Error {
+    use tantivy::TantivyError as T;
+    match err {
+        Error::Tantivy(e @ T::OpenReadError(_)) => classify_open_error(Path::new(""), e),
+        Error::Tantivy(e @ (T::IoError(_) | T::DataCorruption(_))) => {
+            Error::CorruptIndex(one_line(&format!("reading it failed: {e}")))
+        }
+        other => other,
+    }
+}
+
+/// A message fit for one line: no control characters (file contents can be
+/// quoted in tantivy's messages), nothing after `Content:`, at most 240 chars.
+fn one_line(text: &str) -> String {
+    let text = text.split(" Content:").next().unwrap_or(text);
+    let mut out: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(240)
+        .collect();
+    if text.chars().count() > 240 {
+        out.push('…');
+    }
+    out
 }
 
 /// Total size of the files in the index folder, in bytes.

@@ -17,9 +17,9 @@ use crate::corpus::{self, Article, Location, Record, Rejection};
 use crate::dictionary::{Dictionaries, DictionarySource};
 use crate::extract::{Extractor, Tags};
 use crate::fields::FieldMap;
-use crate::index_dir;
-use crate::schema::{IndexManifest, NewsSchema, SCHEMA_VERSION};
+use crate::schema::{CorpusFile, IndexManifest, NewsSchema, SCHEMA_VERSION};
 use crate::Error;
+use crate::{index_dir, lifecycle};
 
 /// Everything an indexing run needs, resolved from the command line.
 #[derive(Debug, Clone)]
@@ -31,6 +31,9 @@ pub struct IndexConfig {
     pub memory_mb: usize,
     pub fields: FieldMap,
     pub dictionaries: DictionarySource,
+    /// Build a complete new index beside the current one and swap it in,
+    /// instead of updating the current one.
+    pub rebuild: bool,
 }
 
 /// Something to tell the user while indexing.
@@ -46,6 +49,11 @@ pub enum Notice<'a> {
         location: &'a Location,
         id: &'a str,
         same_content: bool,
+    },
+    /// A half-built or replaced index left beside this one by an interrupted
+    /// run, now removed.
+    Cleaned {
+        path: &'a Path,
     },
 }
 
@@ -109,12 +117,64 @@ struct Counters {
 /// file, small enough to keep memory flat.
 const BATCH: usize = 256;
 
-/// Indexes `config.paths` into the index at `config.index_dir`, creating it if needed.
+/// Indexes `config.paths` into the index at `config.index_dir`, creating it
+/// if needed; with `config.rebuild`, into a new index that replaces it only
+/// once complete. Holds the writer lock throughout, and commits once: a run
+/// that fails or is killed leaves the index as it was.
 pub fn run(config: &IndexConfig, observer: &dyn Observer) -> Result<IndexReport, Error> {
     let started = Instant::now();
     let dictionaries = Dictionaries::load(&config.dictionaries)?;
     let extractor = Extractor::new(&dictionaries)?;
-    let (index, schema) = index_dir::open_or_create(&config.index_dir)?;
+    let command = if config.rebuild { "index --rebuild" } else { "index" };
+    let session = lifecycle::begin_write(&config.index_dir, command, &mut |path| {
+        observer.notice(Notice::Cleaned { path })
+    })?;
+    if !config.rebuild {
+        return index_into(&session.index, config, &extractor, observer, started)
+            .map_err(lifecycle::explain_write_error);
+    }
+    lifecycle::check_replaceable(&session.index)?;
+    let building = lifecycle::building_dir(&session.index);
+    let report = match index_into(&building, config, &extractor, observer, started) {
+        Ok(report) => report,
+        Err(err) => {
+            let _ = std::fs::remove_dir_all(&building);
+            return Err(lifecycle::explain_write_error(err));
+        }
+    };
+    // Until here searches saw the old index; from here, the new one.
+    if let Err(err) = lifecycle::swap_in(&building, &session.index) {
+        let _ = std::fs::remove_dir_all(&building);
+        return Err(lifecycle::explain_write_error(err));
+    }
+    Ok(IndexReport {
+        seconds: started.elapsed().as_secs_f64(),
+        ..report
+    })
+}
+
+/// A manifest for a new index built now with the current version and schema.
+pub(crate) fn new_manifest(now: &str) -> IndexManifest {
+    IndexManifest {
+        schema_version: SCHEMA_VERSION,
+        newsdex_version: env!("CARGO_PKG_VERSION").to_string(),
+        dictionaries: String::new(),
+        dictionary_checksum: String::new(),
+        created: now.to_string(),
+        updated: now.to_string(),
+        retagged: None,
+        corpus: Vec::new(),
+    }
+}
+
+fn index_into(
+    index_dir: &Path,
+    config: &IndexConfig,
+    extractor: &Extractor,
+    observer: &dyn Observer,
+    started: Instant,
+) -> Result<IndexReport, Error> {
+    let (index, schema) = index_dir::open_or_create(index_dir)?;
     let threads = config.threads.max(1);
     let memory = (config.memory_mb.max(threads * 16)) * 1_000_000;
     let writer: IndexWriter<TantivyDocument> = index.writer_with_num_threads(threads, memory).map_err(|e| match e {
@@ -123,6 +183,9 @@ pub fn run(config: &IndexConfig, observer: &dyn Observer) -> Result<IndexReport,
         }
         other => Error::from(other),
     })?;
+    // Segment files written by a run that failed or was killed before its
+    // commit are not part of the index; free their space now.
+    let _ = writer.garbage_collect_files().wait();
     let existing = existing_articles(&index)?;
 
     let (files, unreadable) = corpus::collect_files(&config.paths);
@@ -138,9 +201,10 @@ pub fn run(config: &IndexConfig, observer: &dyn Observer) -> Result<IndexReport,
         .build()
         .map_err(|e| Error::BadArgument(format!("cannot start {threads} threads: {e}")))?;
     let failure: Mutex<Option<Error>> = Mutex::new(None);
+    let corpus_files: Mutex<Vec<CorpusFile>> = Mutex::new(Vec::with_capacity(files.len()));
     let context = Context {
         schema: &schema,
-        extractor: &extractor,
+        extractor,
         writer: &writer,
         existing: &existing,
         seen: &seen,
@@ -156,26 +220,46 @@ pub fn run(config: &IndexConfig, observer: &dyn Observer) -> Result<IndexReport,
             if let Err(err) = context.index_file(file_number, path, &config.fields) {
                 failure.lock().expect("lock").get_or_insert(err);
             }
+            if let Some(file) = describe_corpus_file(path) {
+                corpus_files.lock().expect("lock").push(file);
+            }
         })
     });
+    let mut writer = writer;
     if let Some(err) = failure.into_inner().expect("lock") {
+        let err = lifecycle::explain_stopped_writer(err, index_dir);
+        discard(writer);
         return Err(err);
     }
-    let mut writer = writer;
-    writer.commit()?;
+    failpoint("before-commit");
+    if let Err(err) = writer.commit() {
+        let err = lifecycle::explain_stopped_writer(err.into(), index_dir);
+        discard(writer);
+        return Err(err);
+    }
     writer.wait_merging_threads()?;
+    failpoint("after-commit");
 
     let now = chrono::Utc::now().to_rfc3339();
-    let previous = IndexManifest::read(&config.index_dir)?;
-    IndexManifest {
-        schema_version: SCHEMA_VERSION,
-        newsdex_version: env!("CARGO_PKG_VERSION").to_string(),
-        dictionaries: config.dictionaries.describe(),
-        dictionary_checksum: config.dictionaries.checksum()?,
-        created: previous.map(|m| m.created).unwrap_or_else(|| now.clone()),
-        updated: now,
+    let previous = IndexManifest::read(index_dir)?;
+    let mut manifest = new_manifest(&now);
+    manifest.dictionaries = config.dictionaries.describe();
+    manifest.dictionary_checksum = config.dictionaries.checksum()?;
+    if let Some(previous) = previous {
+        manifest.created = previous.created;
+        manifest.retagged = previous.retagged;
+        manifest.corpus = previous.corpus;
     }
-    .write(&config.index_dir)?;
+    let mut read_now = corpus_files.into_inner().expect("lock");
+    read_now.sort_by(|a, b| a.path.cmp(&b.path));
+    for file in &mut read_now {
+        file.indexed = now.clone();
+    }
+    manifest
+        .corpus
+        .retain(|old| read_now.binary_search_by(|f| f.path.cmp(&old.path)).is_err());
+    manifest.corpus.extend(read_now);
+    manifest.write(index_dir)?;
 
     let reader = index.reader()?;
     let added = counters.added.load(Ordering::Relaxed);
@@ -368,7 +452,7 @@ fn content_hash(article: &Article) -> u64 {
     hasher.digest()
 }
 
-fn build_document(schema: &NewsSchema, article: &Article, hash: u64, tags: &Tags) -> TantivyDocument {
+pub(crate) fn build_document(schema: &NewsSchema, article: &Article, hash: u64, tags: &Tags) -> TantivyDocument {
     let mut doc = TantivyDocument::new();
     doc.add_text(schema.id, &article.id);
     doc.add_u64(schema.content_hash, hash);
@@ -427,4 +511,55 @@ fn existing_articles(index: &tantivy::Index) -> Result<HashMap<String, u64>, Err
         }
     }
     Ok(out)
+}
+
+/// Drops a run's uncommitted work and the files it wrote, leaving the index
+/// as of its last commit.
+fn discard(mut writer: IndexWriter<TantivyDocument>) {
+    let _ = writer.rollback();
+    let _ = writer.garbage_collect_files().wait();
+}
+
+/// A corpus file's path (absolute), size and xxh3 hash, for the manifest.
+fn describe_corpus_file(path: &Path) -> Option<CorpusFile> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut buffer = vec![0; 256 * 1024];
+    let mut size = 0u64;
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => {
+                hasher.update(&buffer[..n]);
+                size += n as u64;
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    Some(CorpusFile {
+        path: path.display().to_string(),
+        size,
+        xxh3: format!("{:016x}", hasher.digest()),
+        indexed: String::new(),
+    })
+}
+
+/// Test hook: `NEWSDEX_FAILPOINT=before-commit` (or `after-commit`) makes
+/// an index run abort at that point, as a crash there would, so tests can
+/// check what the index holds afterwards; `before-commit:pause` makes it wait
+/// there (a minute), holding the writer lock.
+fn failpoint(name: &str) {
+    let Some(value) = std::env::var_os("NEWSDEX_FAILPOINT") else {
+        return;
+    };
+    if value == name {
+        eprintln!("newsdex: failpoint {name}: aborting");
+        std::process::abort();
+    }
+    if value == format!("{name}:pause").as_str() {
+        std::thread::sleep(std::time::Duration::from_secs(60));
+    }
 }

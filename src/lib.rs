@@ -11,8 +11,10 @@ pub mod dictionary;
 pub mod evaluate;
 pub mod extract;
 pub mod fields;
+pub mod filters;
 pub mod index_dir;
 pub mod indexer;
+pub mod lifecycle;
 pub mod ranking;
 pub mod render;
 pub mod schema;
@@ -43,4 +45,6 @@ pub enum Error {
     Locked(String),
     #[error("index error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
+    #[error("{0}: the disk is full or the file too large; the index is as it was before this run: free some space and run again")]
+    DiskFull(String),
 }

@@ -10,14 +10,34 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    match cli::run(cli) {
-        Ok(cli::Outcome::Success) => ExitCode::SUCCESS,
-        Ok(cli::Outcome::NoResults) => ExitCode::from(1),
-        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
-        Err(err) => {
+    // A damaged index can make tantivy panic while reading it. Whatever the
+    // cause, the user gets the same one-line error as for any other failure,
+    // not a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown failure".into());
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "newsdex: error: internal failure ({}{place}); if the index is damaged, rebuild it with `newsdex index PATH... --rebuild`",
+            message.lines().next().unwrap_or("")
+        );
+    }));
+    match std::panic::catch_unwind(|| cli::run(cli)) {
+        Ok(Ok(cli::Outcome::Success)) => ExitCode::SUCCESS,
+        Ok(Ok(cli::Outcome::NoResults)) => ExitCode::from(1),
+        Ok(Err(err)) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Ok(Err(err)) => {
             eprintln!("newsdex: error: {err:#}");
             ExitCode::from(2)
         }
+        Err(_) => ExitCode::from(2),
     }
 }
 

@@ -145,6 +145,34 @@ pub fn stats_text<W: Write>(out: &mut W, stats: &IndexStats) -> io::Result<()> {
         )?;
         writeln!(out, "created     {}", m.created)?;
         writeln!(out, "updated     {}", m.updated)?;
+        if let Some(retagged) = &m.retagged {
+            writeln!(out, "retagged    {retagged}")?;
+        }
+        let bytes: u64 = m.corpus.iter().map(|f| f.size).sum();
+        writeln!(
+            out,
+            "corpus      {} files, {:.1} MB",
+            m.corpus.len(),
+            bytes as f64 / 1e6
+        )?;
+        const LISTED: usize = 10;
+        for file in m.corpus.iter().take(LISTED) {
+            writeln!(
+                out,
+                "  {:>10}  {}  {}  {}",
+                file.size,
+                file.xxh3,
+                &file.indexed[..19.min(file.indexed.len())],
+                file.path
+            )?;
+        }
+        if m.corpus.len() > LISTED {
+            writeln!(
+                out,
+                "  … and {} more (stats --json lists them all)",
+                m.corpus.len() - LISTED
+            )?;
+        }
     }
     for (name, counts) in [("top actors", &stats.top_actors), ("top events", &stats.top_events)] {
         writeln!(out, "{name}")?;

@@ -128,8 +128,29 @@ pub struct IndexManifest {
     pub newsdex_version: String,
     pub dictionaries: String,
     pub dictionary_checksum: String,
+    /// When the index was first built (a rebuild starts a new index).
     pub created: String,
+    /// When it last changed: an index run, a delete or a retag.
     pub updated: String,
+    /// When the articles were last re-tagged with `newsdex retag`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retagged: Option<String>,
+    /// The corpus files read into the index, newest run last; a file read
+    /// again replaces its entry.
+    #[serde(default)]
+    pub corpus: Vec<CorpusFile>,
+}
+
+/// One corpus file as it was when it was indexed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CorpusFile {
+    /// The path as given, made absolute.
+    pub path: String,
+    pub size: u64,
+    /// xxh3-64 of the file's bytes (as stored, compressed if it is), in hex.
+    pub xxh3: String,
+    /// When this file was read.
+    pub indexed: String,
 }
 
 pub const MANIFEST_FILE: &str = "newsdex.json";
@@ -150,7 +171,11 @@ impl IndexManifest {
         let path = dir.join(MANIFEST_FILE);
         let tmp = dir.join(format!("{MANIFEST_FILE}.tmp"));
         let text = serde_json::to_string_pretty(self).expect("manifest serialises");
-        std::fs::write(&tmp, text).map_err(|source| Error::Io {
+        let written = std::fs::File::create(&tmp).and_then(|mut file| {
+            std::io::Write::write_all(&mut file, text.as_bytes())?;
+            file.sync_all()
+        });
+        written.map_err(|source| Error::Io {
             path: tmp.clone(),
             source,
         })?;

@@ -8,7 +8,7 @@ use tantivy::query::AllQuery;
 
 use crate::index_dir;
 use crate::schema::IndexManifest;
-use crate::search::{format_date, top_k, FacetCount, FacetValueCounter, Searcher};
+use crate::search::{format_date, top_k, FacetCount, FacetValueCounter};
 use crate::Error;
 
 #[derive(Debug, Clone, Serialize)]
@@ -25,8 +25,11 @@ pub struct IndexStats {
 }
 
 pub fn collect(dir: &Path, top: usize) -> Result<IndexStats, Error> {
-    let (index, schema) = index_dir::open(dir)?;
-    let searcher = Searcher::new(index, schema)?;
+    collect_stats(dir, top).map_err(index_dir::damaged)
+}
+
+fn collect_stats(dir: &Path, top: usize) -> Result<IndexStats, Error> {
+    let searcher = crate::lifecycle::open_searcher(dir)?;
     let reader = searcher.searcher();
     let mut first: Option<tantivy::DateTime> = None;
     let mut last: Option<tantivy::DateTime> = None;

@@ -4,13 +4,16 @@
 //! Every test builds its own index in a temporary folder; the environment is
 //! cleared so the user's default index and settings are never touched.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use common::summary;
 use serde_json::Value;
 use tempfile::TempDir;
+
+mod common;
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -108,44 +111,6 @@ fn index_corpus() -> TestIndex {
     let r = index.index_path(&corpus_dir(), &[]);
     assert_eq!(r.code, 0, "indexing corpus/ failed: {}", r.stderr);
     index
-}
-
-/// The counts in the end-of-run summary line
-/// (`read N · indexed N (added N, updated N) · duplicates N (unchanged N, repeated in this run N) · rejected N · ...`).
-fn summary(stderr: &str) -> BTreeMap<&'static str, u64> {
-    let line = stderr
-        .lines()
-        .rev()
-        .find(|l| l.starts_with("read "))
-        .unwrap_or_else(|| panic!("no summary line in stderr:\n{stderr}"));
-    let mut counts = BTreeMap::new();
-    for key in [
-        "read",
-        "indexed",
-        "added",
-        "updated",
-        "duplicates",
-        "unchanged",
-        "repeated in this run",
-        "rejected",
-        "warnings",
-    ] {
-        let pattern = format!("{key} ");
-        let at = line
-            .match_indices(&pattern)
-            .map(|(i, _)| i)
-            .find(|&i| i == 0 || !line[..i].ends_with(char::is_alphanumeric))
-            .unwrap_or_else(|| panic!("no `{key}` in summary: {line}"));
-        let digits: String = line[at + pattern.len()..]
-            .chars()
-            .take_while(char::is_ascii_digit)
-            .collect();
-        let n = digits
-            .parse()
-            .unwrap_or_else(|_| panic!("no number after `{key}` in summary: {line}"));
-        counts.insert(key, n);
-    }
-    counts
 }
 
 fn hits(v: &Value) -> &Vec<Value> {

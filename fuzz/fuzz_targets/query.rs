@@ -1,0 +1,113 @@
+#![no_main]
+//! Query and filter parsing, then a full search (ranking, filters, snippets,
+//! highlights, facet counts) over an index of the bundled sample corpus.
+//!
+//! Input: the query, then optional filters, each after a 0x1f byte and
+//! introduced by one letter: a actor, m mention, e event, d dyad, s source,
+//! f from-day, t to-day, y "any" mode, o date order.
+
+use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock};
+
+use libfuzzer_sys::fuzz_target;
+use newsdex::filters::{day_start, event_path, NameResolver};
+use newsdex::indexer::{IndexConfig, Notice, Observer};
+use newsdex::search::{SearchRequest, Searcher, SortOrder};
+
+struct Quiet;
+impl Observer for Quiet {
+    fn notice(&self, _notice: Notice<'_>) {}
+}
+
+fn searcher() -> &'static Searcher {
+    static SEARCHER: OnceLock<Searcher> = OnceLock::new();
+    SEARCHER.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("newsdex-fuzz-index-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let source = newsdex::dictionary::DictionarySource::Embedded;
+        let config = IndexConfig {
+            index_dir: dir.clone(),
+            paths: vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus")],
+            threads: 1,
+            memory_mb: 50,
+            fields: newsdex::dictionary::load_field_map(&source).expect("field map"),
+            dictionaries: source,
+            rebuild: false,
+        };
+        newsdex::indexer::run(&config, &Quiet).expect("the sample corpus indexes");
+        newsdex::lifecycle::open_searcher(&dir).expect("the sample index opens")
+    })
+}
+
+fn resolver() -> &'static Mutex<NameResolver> {
+    static RESOLVER: OnceLock<Mutex<NameResolver>> = OnceLock::new();
+    RESOLVER.get_or_init(|| Mutex::new(NameResolver::default()))
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let mut parts = text.split('\u{1f}');
+    let query = parts.next().unwrap_or("").to_string();
+    let mut request = SearchRequest {
+        query,
+        any: false,
+        actors: Vec::new(),
+        events: Vec::new(),
+        mentions: Vec::new(),
+        dyads: Vec::new(),
+        sources: Vec::new(),
+        from: None,
+        to: None,
+        sort: SortOrder::Relevance,
+        limit: 5,
+        offset: 0,
+        facet_limit: 5,
+        snippet_chars: 80,
+        evidence: true,
+    };
+    let mut resolver = resolver().lock().unwrap_or_else(|e| e.into_inner());
+    for part in parts {
+        let mut chars = part.chars();
+        let kind = chars.next();
+        let value = chars.as_str();
+        let parsed: Result<(), newsdex::Error> = (|| {
+            match kind {
+                Some('a') => request.actors.push(resolver.entity(value, "actor")?),
+                Some('m') => request.mentions.push(resolver.entity(value, "mention")?),
+                Some('e') => request.events.push(event_path(value)?),
+                Some('d') => request.dyads.push(resolver.dyad(value)?),
+                Some('s') => request.sources.push(value.to_string()),
+                Some('f') => request.from = Some(day_start(value, "--from")?),
+                Some('t') => request.to = Some(day_start(value, "--to")? + 86_400),
+                Some('y') => request.any = true,
+                Some('o') => request.sort = SortOrder::Date,
+                _ => {}
+            }
+            Ok(())
+        })();
+        if let Err(err) = parsed {
+            assert!(!err.to_string().is_empty());
+        }
+    }
+    drop(resolver);
+    // As the command line does: refuse what the query parser cannot take.
+    if let Err(err) = newsdex::filters::check_query(&request.query) {
+        assert!(!err.to_string().is_empty());
+        return;
+    }
+    match searcher().search(&request) {
+        Ok(results) => {
+            assert!(results.hits.len() <= request.limit);
+            assert!(results.hits.len() <= results.total);
+            for hit in &results.hits {
+                for &[start, end] in &hit.snippet.highlights {
+                    assert!(start <= end && end <= hit.snippet.text.len());
+                    assert!(hit.snippet.text.is_char_boundary(start) && hit.snippet.text.is_char_boundary(end));
+                }
+            }
+        }
+        Err(err) => assert!(!err.to_string().is_empty()),
+    }
+});

@@ -1029,7 +1029,7 @@ const OBJECT_GAP: usize = 6;
 fn following_words(rest: &str, limit: usize) -> Vec<(Range<usize>, String)> {
     let mut words = Vec::with_capacity(limit);
     let mut start = None;
-    let mut push = |s: usize, e: usize, words: &mut Vec<(Range<usize>, String)>| {
+    let push = |s: usize, e: usize, words: &mut Vec<(Range<usize>, String)>| {
         let word = rest[s..e]
             .trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
             .to_lowercase();

@@ -268,7 +268,7 @@ fn crash_just_before_and_just_after_the_commit() {
     assert_eq!(summary(&r.stderr)["unchanged"], s.na + s.nb, "{}", r.stderr);
 }
 
-/// A small file system for the index: a 512 KB tmpfs when this test may mount
+/// A small file system for the index: a 384 KB tmpfs when this test may mount
 /// one (root in a container that allows it), unmounted on drop.
 struct SmallDisk {
     dir: TempDir,
@@ -279,7 +279,7 @@ impl SmallDisk {
     fn new() -> SmallDisk {
         let dir = TempDir::new().unwrap();
         let mounted = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", "size=512k", "tmpfs"])
+            .args(["-t", "tmpfs", "-o", "size=384k", "tmpfs"])
             .arg(dir.path())
             .stderr(Stdio::null())
             .status()
@@ -320,11 +320,11 @@ fn a_full_disk_is_a_clear_error_and_the_index_stays() {
     let disk = SmallDisk::new();
     eprintln!(
         "disk full by {}",
-        if disk.mounted { "a 512 KB tmpfs" } else { "ulimit -f" }
+        if disk.mounted { "a 384 KB tmpfs" } else { "ulimit -f" }
     );
     let tmp = TempDir::new().unwrap();
     let big = tmp.path().join("big");
-    let n = generate_corpus(&big, "big", 4, 250);
+    let n = generate_corpus(&big, "big", 4, 400);
     let index = disk.dir.path().join("index");
     ok(newsdex(&index).args(["index", "--quiet"]).arg(corpus_dir()));
     let ids = all_ids(&index);

@@ -35,6 +35,7 @@ pub fn open(dir: &Path) -> Result<(Index, NewsSchema), Error> {
         }
     }
     let index = Index::open_in_dir(dir).map_err(|e| classify_open_error(dir, e))?;
+    check_files(dir, &index)?;
     let schema = NewsSchema::from_schema(&index.schema())?;
     register_analyzers(&index);
     Ok((index, schema))
@@ -57,6 +58,35 @@ pub fn open_or_create(dir: &Path) -> Result<(Index, NewsSchema), Error> {
     let index = Index::create(directory, schema.schema.clone(), Default::default())?;
     register_analyzers(&index);
     Ok((index, schema))
+}
+
+/// Every file the committed segments need is there (a few `stat`s; tantivy
+/// opens some files only when a query needs them).
+fn check_files(dir: &Path, index: &Index) -> Result<(), Error> {
+    let metas = index
+        .searchable_segment_metas()
+        .map_err(|e| classify_open_error(dir, e))?;
+    use tantivy::index::SegmentComponent as C;
+    for meta in metas {
+        let deletes = meta.has_deletes().then_some(C::Delete);
+        for component in [
+            C::Postings,
+            C::Positions,
+            C::FastFields,
+            C::FieldNorms,
+            C::Terms,
+            C::Store,
+        ]
+        .into_iter()
+        .chain(deletes)
+        {
+            let file = meta.relative_path(component);
+            if !dir.join(&file).is_file() {
+                return Err(Error::CorruptIndex(format!("{} is missing", file.display())));
+            }
+        }
+    }
+    Ok(())
 }
 
 pub(crate) fn classify_open_error(dir: &Path, err: tantivy::TantivyError) -> Error {

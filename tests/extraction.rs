@@ -1,0 +1,893 @@
+//! Our own gold cases for the actor and event extractor (issue 3): sentences
+//! written for these tests in news style, one group per PLOVER v0.8 event
+//! type, plus the key modes, negation and the hypothetical, the ambiguous
+//! names, historical states, sectors, people, threat groups, IGOs and the
+//! dyads of the seed article.
+//!
+//! Fast and self-contained: the built-in dictionaries and `corpus/seed/`
+//! only, nothing from `../shared`. The top type of a sentence is computed as
+//! `newsdex eval` does: the type with the largest summed cue weight, ties to
+//! the type cued first.
+
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+use newsdex::corpus::{read_bytes, Record};
+use newsdex::dictionary::{load_field_map, Dictionaries, DictionarySource};
+use newsdex::extract::{Entity, EntityKind, Extractor, SentenceEvent, Tags};
+
+// ---------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------
+
+fn extractor() -> &'static Extractor {
+    static EXTRACTOR: OnceLock<Extractor> = OnceLock::new();
+    EXTRACTOR.get_or_init(|| {
+        let dictionaries = Dictionaries::load(&DictionarySource::Embedded).expect("built-in dictionaries load");
+        Extractor::new(&dictionaries).expect("extractor builds")
+    })
+}
+
+/// Seconds since the epoch for a few dates articles are tagged with.
+const JUNE_1987: i64 = 550_713_600; // 1987-06-15
+const JUNE_2020: i64 = 1_592_179_200; // 2020-06-15
+
+/// The type with the largest summed weight; ties go to the type cued first
+/// (as `top_type` in src/evaluate.rs).
+fn top_type(events: &[SentenceEvent]) -> Option<&'static str> {
+    let mut totals: Vec<(&'static str, u32)> = Vec::new();
+    for event in events {
+        match totals.iter_mut().find(|(t, _)| *t == event.event_type) {
+            Some((_, w)) => *w += event.weight,
+            None => totals.push((event.event_type, event.weight)),
+        }
+    }
+    let best = totals.iter().map(|(_, w)| *w).max()?;
+    totals.into_iter().find(|(_, w)| *w == best).map(|(t, _)| t)
+}
+
+fn describe(events: &[SentenceEvent]) -> String {
+    events
+        .iter()
+        .map(|e| format!("{}/{}({})", e.event_type, e.mode.as_deref().unwrap_or("-"), e.weight))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Every sentence's top type is `expected`; lists all failures at once.
+fn assert_top(expected: &str, sentences: &[&str]) {
+    let failures: Vec<String> = sentences
+        .iter()
+        .filter_map(|sentence| {
+            let events = extractor().sentence_events(sentence);
+            let top = top_type(&events);
+            (top != Some(expected)).then(|| format!("  {sentence:?}\n    top {:?}, events: {}", top, describe(&events)))
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "expected top type `{expected}`:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// The sentence's top type is `event_type` and one of its cues carries `mode`.
+fn assert_mode(event_type: &str, mode: &str, sentences: &[&str]) {
+    let failures: Vec<String> = sentences
+        .iter()
+        .filter_map(|sentence| {
+            let events = extractor().sentence_events(sentence);
+            let ok = top_type(&events) == Some(event_type)
+                && events
+                    .iter()
+                    .any(|e| e.event_type == event_type && e.mode.as_deref() == Some(mode));
+            (!ok).then(|| format!("  {sentence:?}\n    events: {}", describe(&events)))
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "expected `{event_type}/{mode}`:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// No event of `event_type` is read from any of the sentences.
+fn assert_no_event(event_type: &str, sentences: &[&str]) {
+    let failures: Vec<String> = sentences
+        .iter()
+        .filter_map(|sentence| {
+            let events = extractor().sentence_events(sentence);
+            events
+                .iter()
+                .any(|e| e.event_type == event_type)
+                .then(|| format!("  {sentence:?}\n    events: {}", describe(&events)))
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "expected no `{event_type}` event:\n{}",
+        failures.join("\n")
+    );
+}
+
+fn tag(body: &str, date: Option<i64>) -> Tags {
+    extractor().tag("", body, date)
+}
+
+fn mentions(body: &str, date: Option<i64>) -> BTreeSet<String> {
+    tag(body, date).mentions
+}
+
+#[track_caller]
+fn assert_mentions(body: &str, date: Option<i64>, present: &[&str], absent: &[&str]) {
+    let found = mentions(body, date);
+    for facet in present {
+        assert!(
+            found.contains(*facet),
+            "{body:?}: expected {facet} in mentions {found:?}"
+        );
+    }
+    for facet in absent {
+        assert!(
+            !found.contains(*facet),
+            "{body:?}: unexpected {facet} in mentions {found:?}"
+        );
+    }
+}
+
+fn people(text: &str, slug: &str) -> usize {
+    extractor()
+        .entities(text, None)
+        .iter()
+        .filter(|e| e.kind == EntityKind::Person && e.code == slug)
+        .count()
+}
+
+fn codes(entities: &[Entity]) -> Vec<&str> {
+    entities.iter().map(|e| e.code.as_str()).collect()
+}
+
+// ---------------------------------------------------------------------------
+// The 16 PLOVER event types: the top type of each sentence
+// ---------------------------------------------------------------------------
+
+#[test]
+fn agree() {
+    assert_top(
+        "agree",
+        &[
+            "The two governments agreed to reopen their shared border crossing next month, officials said.",
+            "Ethiopia accepted an African Union proposal for peace talks with Tigrayan leaders.",
+            "Pakistan offered to mediate between Saudi Arabia and Iran, its foreign ministry said.",
+            "Japan pledged to provide Ukraine with $4.5 billion in aid next year.",
+        ],
+    );
+}
+
+#[test]
+fn consult() {
+    assert_top(
+        "consult",
+        &[
+            "Indian Prime Minister Narendra Modi met Chinese President Xi Jinping on the sidelines of the summit in Kazan.",
+            "The French president held talks with his Egyptian counterpart in Cairo on Sunday.",
+            "Secretary of State Antony Blinken arrived in Riyadh on Monday for a two-day visit.",
+            "German Chancellor Olaf Scholz spoke by telephone with Turkish President Recep Tayyip Erdogan about the crisis.",
+        ],
+    );
+}
+
+#[test]
+fn support() {
+    assert_top(
+        "support",
+        &[
+            "The European Union welcomed the election of the new Kenyan president and congratulated him on his victory.",
+            "Spain, Ireland and Norway formally recognised the State of Palestine on Tuesday.",
+            "Several Gulf states expressed support for Morocco's autonomy plan for Western Sahara.",
+            "Parliament ratified the defence treaty with Australia by a large majority.",
+        ],
+    );
+}
+
+#[test]
+fn concede() {
+    assert_top(
+        "concede",
+        &[
+            "The military junta lifted the nationwide curfew after a week of calm.",
+            "The president pardoned 200 political prisoners to mark independence day.",
+            "Rebel leaders announced an amnesty for fighters who hand in their weapons.",
+            "The government eased restrictions on foreign journalists entering the region.",
+        ],
+    );
+}
+
+#[test]
+#[ignore = "known gap (dictionary policy): apologies are coded SUPPORT; the PLOVER manual codes expressions of regret as CONCEDE, but re-typing them lowered the PLOVER gold eval, whose coders followed CAMEO"]
+fn an_apology_is_concede() {
+    assert_top(
+        "concede",
+        &["The prime minister apologised to the families of the victims for the government's failures."],
+    );
+}
+
+#[test]
+fn cooperate() {
+    assert_top(
+        "cooperate",
+        &[
+            "India and the United States held joint naval exercises in the Bay of Bengal.",
+            "Spain extradited a Russian businessman to the United States on money-laundering charges.",
+            "The two intelligence agencies shared information on militant networks operating along the border.",
+        ],
+    );
+}
+
+#[test]
+fn aid() {
+    assert_top(
+        "aid",
+        &[
+            "Japan sent 50 tonnes of humanitarian aid to earthquake victims in Turkey.",
+            "The International Monetary Fund disbursed $1.2 billion to Pakistan under its bailout programme.",
+            "Germany granted asylum to the dissident journalist and her family.",
+            "Canada donated vaccines and medical supplies to hospitals in Haiti.",
+        ],
+    );
+}
+
+#[test]
+fn retreat() {
+    assert_top(
+        "retreat",
+        &[
+            "The militia freed two kidnapped engineers on Sunday.",
+            "Russian forces withdrew from the city of Kherson after months of occupation.",
+            "The defence minister resigned on Friday after a scandal over arms contracts.",
+            "The government allowed United Nations inspectors into the nuclear plant.",
+        ],
+    );
+}
+
+#[test]
+#[ignore = "known gap: the object of \"released ... aid\" is looked for across the comma, in the apposition \"three aid workers\", and AID (first in table order) takes the main-verb bonus"]
+fn released_hostages_beside_aid_workers_is_retreat() {
+    assert_top(
+        "retreat",
+        &["Rebel fighters released 12 hostages, including three aid workers, on Saturday."],
+    );
+}
+
+#[test]
+fn request() {
+    assert_top(
+        "request",
+        &[
+            "Ukraine asked its allies for more air defence systems.",
+            "The UN secretary-general urged both sides to return to the negotiating table.",
+            "Lebanon appealed for international assistance to rebuild the port of Beirut.",
+            "Opposition leaders called for the president's resignation.",
+        ],
+    );
+}
+
+#[test]
+fn accuse() {
+    assert_top(
+        "accuse",
+        &[
+            "Australia accused Beijing of interfering in its domestic politics.",
+            "Human rights groups condemned the executions as a grave violation of international law.",
+            "The foreign ministry summoned the Iranian ambassador to protest the detention of two citizens.",
+            "Prosecutors opened an investigation into the minister's dealings with foreign lobbyists.",
+        ],
+    );
+}
+
+#[test]
+fn reject() {
+    assert_top(
+        "reject",
+        &[
+            "Moscow rejected the ceasefire proposal put forward by Kyiv.",
+            "The union turned down the government's latest pay offer.",
+            "Hungary vetoed the joint statement on the conflict.",
+        ],
+    );
+}
+
+#[test]
+fn threaten() {
+    assert_top(
+        "threaten",
+        &[
+            "North Korea threatened to launch strikes on South Korean military bases.",
+            "Washington threatened sanctions against any company that helps build the pipeline.",
+            "The rebels issued an ultimatum to government forces to leave the town by Friday.",
+        ],
+    );
+}
+
+#[test]
+fn protest() {
+    assert_top(
+        "protest",
+        &[
+            "Thousands of people marched through the capital to demand the release of jailed activists.",
+            "Dock workers went on strike across the country over pay.",
+            "Farmers blocked major roads with tractors to protest against fuel prices.",
+            "The activist has been on hunger strike in prison for three weeks.",
+        ],
+    );
+}
+
+#[test]
+fn sanction() {
+    assert_top(
+        "sanction",
+        &[
+            "The European Union imposed sanctions on 12 Iranian officials over the crackdown.",
+            "Britain expelled two Russian diplomats accused of spying.",
+            "A court in Moscow sentenced the journalist to 16 years in prison.",
+            "Washington suspended military aid to the junta after the coup.",
+        ],
+    );
+}
+
+#[test]
+fn mobilize() {
+    assert_top(
+        "mobilize",
+        &[
+            "Russia deployed thousands of troops along its border with Ukraine.",
+            "The navy sent two warships to the Strait of Hormuz.",
+            "The government mobilised army reservists as tensions rose along the frontier.",
+            "Authorities deployed riot police outside parliament ahead of the vote.",
+        ],
+    );
+}
+
+#[test]
+fn coerce() {
+    assert_top(
+        "coerce",
+        &[
+            "Police arrested 40 opposition supporters after the rally.",
+            "Hackers linked to Moscow launched a cyberattack on the country's power grid.",
+            "The authorities deported dozens of migrants to Afghanistan.",
+            "Security forces seized a cargo ship carrying grain.",
+        ],
+    );
+}
+
+#[test]
+fn assault() {
+    assert_top(
+        "assault",
+        &[
+            "Airstrikes killed at least 30 people in the northern city on Sunday.",
+            "Gunmen opened fire on a bus, killing six passengers.",
+            "A suicide bomber blew himself up at a checkpoint, killing five soldiers.",
+            "Militants kidnapped 20 students from a boarding school.",
+        ],
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Key modes (PLOVER manual rules)
+// ---------------------------------------------------------------------------
+
+#[test]
+fn summoning_an_ambassador_to_complain_is_accuse_disapprove() {
+    assert_mode(
+        "accuse",
+        "disapprove",
+        &[
+            "Poland summoned the Belarusian ambassador over the border incidents.",
+            "The foreign ministry summoned the Iranian ambassador to protest the detention of two citizens.",
+            "Rome summoned France's ambassador after the minister's remarks.",
+        ],
+    );
+}
+
+#[test]
+fn international_sanctions_are_sanction_discontinue() {
+    assert_mode(
+        "sanction",
+        "discontinue",
+        &[
+            "The European Union imposed sanctions on 12 Iranian officials over the crackdown.",
+            "Canada announced new sanctions against Russian banks on Friday.",
+            "The United States imposed an arms embargo on South Sudan.",
+        ],
+    );
+}
+
+#[test]
+fn a_cyberattack_is_coerce_cyber() {
+    assert_mode(
+        "coerce",
+        "cyber",
+        &[
+            "Hackers linked to Moscow launched a cyberattack on the country's power grid.",
+            "A ransomware attack crippled the hospital's computer systems for a week.",
+            "Hackers broke into the ministry's computer network and stole diplomatic cables.",
+        ],
+    );
+}
+
+#[test]
+#[ignore = "known gap: the hyphenated modifier \"State-backed\" is read as the SUPPORT cue \"backed\", and as the first cue it gets the main-verb bonus"]
+fn a_breach_by_state_backed_hackers_is_coerce_cyber() {
+    assert_mode(
+        "coerce",
+        "cyber",
+        &["State-backed hackers breached the email accounts of several ministers."],
+    );
+}
+
+#[test]
+fn arrests_are_coerce_arrest() {
+    assert_mode(
+        "coerce",
+        "arrest",
+        &[
+            "Police arrested 40 opposition supporters after the rally.",
+            "Security forces detained a prominent journalist at the airport.",
+            "Authorities rounded up dozens of people suspected of links to the militants.",
+        ],
+    );
+}
+
+#[test]
+fn assault_modes() {
+    assert_mode(
+        "assault",
+        "aerial",
+        &["Airstrikes killed at least 30 people in the northern city on Sunday."],
+    );
+    assert_mode(
+        "assault",
+        "firearms",
+        &["Gunmen opened fire on a bus, killing six passengers."],
+    );
+    assert_mode(
+        "assault",
+        "suicide-attack",
+        &["A suicide bomber blew himself up at a checkpoint, killing five soldiers."],
+    );
+    assert_mode(
+        "assault",
+        "abduct",
+        &["Militants kidnapped 20 students from a boarding school."],
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Negation, the hypothetical and the future
+// ---------------------------------------------------------------------------
+
+#[test]
+fn negated_events_are_not_events() {
+    assert_no_event("assault", &["The army did not attack the village, a spokesman said."]);
+    assert_no_event("assault", &["Iran denied launching drone strikes on the tanker."]);
+    assert_no_event(
+        "mobilize",
+        &["No troops were deployed to the border, the ministry said."],
+    );
+    assert_no_event("coerce", &["The police did not arrest any of the protesters."]);
+    assert_no_event("sanction", &["Officials never imposed sanctions on the bank."]);
+}
+
+#[test]
+fn threatened_sanctions_are_threaten_not_sanction() {
+    let sentences = [
+        "The United States threatened to impose sanctions on Turkish officials.",
+        "Brussels threatened to impose tariffs and sanctions if the talks collapse.",
+    ];
+    assert_top("threaten", &sentences);
+    assert_no_event("sanction", &sentences);
+}
+
+#[test]
+fn future_and_conditional_sanctions_are_not_sanctions() {
+    assert_no_event(
+        "sanction",
+        &[
+            "The EU could impose new sanctions on Minsk.",
+            "Ministers are considering sanctions against the regime.",
+        ],
+    );
+}
+
+#[test]
+fn future_cooperation_is_agree() {
+    // PLOVER: promised consultation, support, cooperation or aid is AGREE.
+    let sentences = [
+        "Tokyo plans to send aid to the flood victims.",
+        "The two leaders will meet in Geneva next month.",
+        "Seoul pledged to cooperate with Washington on export controls.",
+    ];
+    assert_top("agree", &sentences);
+    assert_no_event("aid", &sentences[..1]);
+}
+
+#[test]
+fn a_future_withdrawal_is_not_a_retreat() {
+    // PLOVER manual: "announced ... would withdraw troops" is a future
+    // RETREAT, coded CONCEDE (not reduced to AGREE); either way not RETREAT.
+    let sentences = [
+        "Russia will withdraw its forces from the region by the end of the year.",
+        "The government said it would pull its troops out of the border zone.",
+    ];
+    assert_no_event("retreat", &sentences);
+    assert_top("concede", &sentences[..1]);
+}
+
+// ---------------------------------------------------------------------------
+// Ambiguous names
+// ---------------------------------------------------------------------------
+
+#[test]
+fn georgia_the_us_state_is_not_the_country() {
+    assert_mentions(
+        "Voters in Georgia waited for hours at polling stations in Atlanta to cast ballots in the Senate runoff.",
+        None,
+        &[],
+        &["/country/GEO"],
+    );
+}
+
+#[test]
+fn georgia_the_country() {
+    assert_mentions(
+        "Georgia accused Russia of occupying a fifth of its territory.",
+        None,
+        &["/country/GEO", "/country/RUS"],
+        &[],
+    );
+    assert_mentions(
+        "Protesters in Tbilisi demanded that Georgia resume its bid to join the European Union.",
+        None,
+        &["/country/GEO"],
+        &[],
+    );
+}
+
+#[test]
+fn jordan_the_country() {
+    assert_mentions(
+        "Jordan closed its border with Syria after clashes near the crossing.",
+        None,
+        &["/country/JOR", "/country/SYR"],
+        &[],
+    );
+}
+
+#[test]
+#[ignore = "known gap: a role-title name whose first word is a dictionary country (\"Senator Jordan Whitfield\") is read as the country, and no person is made"]
+fn jordan_a_person_is_not_the_country() {
+    assert_mentions(
+        "Senator Jordan Whitfield said the committee would hold hearings next week.",
+        None,
+        &["/person/jordan-whitfield"],
+        &["/country/JOR"],
+    );
+}
+
+#[test]
+fn chad_the_country() {
+    assert_mentions(
+        "Chad ended its defence cooperation agreement with France on Thursday.",
+        None,
+        &["/country/TCD", "/country/FRA"],
+        &[],
+    );
+}
+
+#[test]
+#[ignore = "known gap: a role-title name whose first word is a dictionary country (\"Governor Chad Bianco\") is read as the country, and no person is made"]
+fn chad_a_person_is_not_the_country() {
+    assert_mentions(
+        "Governor Chad Bianco said the county would hire more deputies.",
+        None,
+        &[],
+        &["/country/TCD"],
+    );
+}
+
+#[test]
+fn niger_is_not_nigeria() {
+    assert_mentions(
+        "Niger's military rulers ordered French troops to leave the country.",
+        None,
+        &["/country/NER"],
+        &["/country/NGA"],
+    );
+    assert_mentions(
+        "Nigeria closed its border with Niger after the coup.",
+        None,
+        &["/country/NGA", "/country/NER"],
+        &[],
+    );
+}
+
+#[test]
+fn the_niger_delta_is_in_nigeria() {
+    assert_mentions(
+        "Militants blew up an oil pipeline in the Niger Delta on Monday.",
+        None,
+        &[],
+        &["/country/NER"],
+    );
+}
+
+#[test]
+fn turkey_the_country_and_turkey_the_bird() {
+    assert_mentions(
+        "Turkey summoned the Swedish ambassador over the burning of a Koran in Stockholm.",
+        None,
+        &["/country/TUR"],
+        &[],
+    );
+    assert_mentions(
+        "Families across the country sat down to roast turkey and pumpkin pie on Thanksgiving.",
+        None,
+        &[],
+        &["/country/TUR"],
+    );
+    assert_mentions(
+        "The price of a Thanksgiving turkey dinner rose 5 percent this year.",
+        None,
+        &[],
+        &["/country/TUR"],
+    );
+    // An all-capitals headline still reads the bird.
+    let tags = extractor().tag("CHEAPER TURKEY DINNER THIS THANKSGIVING", "", None);
+    assert!(!tags.mentions.contains("/country/TUR"), "{:?}", tags.mentions);
+}
+
+#[test]
+fn guinea_the_country_and_the_guinea_pig() {
+    assert_mentions(
+        "Guinea's junta leader dissolved the government and closed the borders.",
+        None,
+        &["/country/GIN"],
+        &[],
+    );
+    assert_mentions(
+        "Researchers tested the vaccine on a guinea pig before the human trials.",
+        None,
+        &[],
+        &["/country/GIN"],
+    );
+    assert_mentions(
+        "Guinea pigs were used in the early experiments.",
+        None,
+        &[],
+        &["/country/GIN"],
+    );
+    assert_mentions(
+        "Papua New Guinea and Equatorial Guinea signed the declaration.",
+        None,
+        &["/country/PNG", "/country/GNQ"],
+        &["/country/GIN"],
+    );
+}
+
+#[test]
+fn china_daily_is_not_china() {
+    let tags = tag(
+        "The state-run China Daily reported the figures on Monday, citing customs data.",
+        None,
+    );
+    assert!(!tags.mentions.contains("/country/CHN"), "{:?}", tags.mentions);
+    assert!(!tags.actors.contains("/country/CHN"), "{:?}", tags.actors);
+}
+
+#[test]
+fn washington_the_government_acts() {
+    let events = extractor().sentence_events("Washington accused Moscow of meddling in the election.");
+    let accuse = events
+        .iter()
+        .find(|e| e.event_type == "accuse")
+        .expect("an accuse event");
+    assert!(codes(&accuse.sources).contains(&"USA"), "{accuse:?}");
+    let tags = tag(
+        "Washington said it imposed sanctions on three Iranian shipping firms.",
+        None,
+    );
+    assert!(tags.actors.contains("/country/USA"), "{:?}", tags.actors);
+}
+
+#[test]
+#[ignore = "known gap: a target need not be able to act, so a capital named as the place of a meeting (\"met in Washington\") becomes the target"]
+fn washington_the_city_does_not_act() {
+    let tags = tag("Leaders from Japan and South Korea met in Washington on Friday.", None);
+    assert!(!tags.actors.contains("/country/USA"), "{:?}", tags.actors);
+    assert!(tags.actors.contains("/country/JPN"), "{:?}", tags.actors);
+}
+
+#[test]
+#[ignore = "known gap: the short mention \"May said\" overlaps the hypothetical guard \"may\" (cue words match case-insensitively), and a mention overlapping any hit is skipped"]
+fn may_the_person_in_a_later_short_mention() {
+    let text = "Prime Minister Theresa May met European leaders in Brussels on Thursday. \
+                May said the talks had been constructive.";
+    assert_eq!(people(text, "theresa-may"), 2, "{:?}", extractor().entities(text, None));
+}
+
+#[test]
+fn may_the_month_is_not_theresa_may() {
+    let text = "Prime Minister Theresa May called the election for June. \
+                The campaign began in May.";
+    assert_eq!(people(text, "theresa-may"), 1, "{:?}", extractor().entities(text, None));
+    assert_mentions(
+        "The parliamentary vote took place in May.",
+        None,
+        &[],
+        &["/person/theresa-may"],
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Historical states, sectors, people, groups, IGOs
+// ---------------------------------------------------------------------------
+
+#[test]
+fn historical_states() {
+    assert_mentions(
+        "The Soviet Union sent troops into Afghanistan in December.",
+        None,
+        &["/country/SUN"],
+        &["/country/RUS"],
+    );
+    assert_mentions(
+        "West Germany raised its interest rates on Thursday.",
+        None,
+        &["/country/FRG"],
+        &["/country/DEU"],
+    );
+    let text = "Germany and France agreed to coordinate their interest rate policy.";
+    assert_mentions(text, Some(JUNE_1987), &["/country/FRG"], &["/country/DEU"]);
+    assert_mentions(text, Some(JUNE_2020), &["/country/DEU"], &["/country/FRG"]);
+}
+
+#[test]
+fn sectors_from_role_nouns() {
+    assert_mentions(
+        "The Chinese Foreign Ministry condemned the visit as a provocation.",
+        None,
+        &["/country/CHN", "/country/CHN/GOV"],
+        &[],
+    );
+    let found = mentions(
+        "Russian military intelligence hacked the servers of the anti-doping agency.",
+        None,
+    );
+    assert!(found.contains("/country/RUS"), "{found:?}");
+    assert!(
+        found.contains("/country/RUS/MIL") || found.contains("/country/RUS/SPY"),
+        "{found:?}"
+    );
+}
+
+#[test]
+#[ignore = "known gap: a short mention is the last word of the full name, but Chinese names put the family name first (\"Wang Yi\" ... \"Wang said\")"]
+fn family_name_first_short_mentions() {
+    let text = "Foreign Minister Wang Yi met his Australian counterpart in Beijing. \
+                Wang said the talks were candid and constructive.";
+    assert_eq!(people(text, "wang-yi"), 2, "{:?}", extractor().entities(text, None));
+}
+
+#[test]
+fn people_with_role_titles_and_short_mentions() {
+    let text = "Foreign Minister Wang Yi met his Australian counterpart in Beijing.";
+    assert_mentions(text, None, &["/person/wang-yi"], &[]);
+    let text = "Prime Minister David Cameron met the French president in Paris. \
+                Cameron said Britain wanted a new deal.";
+    assert_eq!(
+        people(text, "david-cameron"),
+        2,
+        "{:?}",
+        extractor().entities(text, None)
+    );
+    // Someone no dictionary knows, introduced by a title.
+    let text = "Interior Minister Karel Novotny announced the arrests on Tuesday. \
+                Novotny said more raids were planned.";
+    assert_eq!(
+        people(text, "karel-novotny"),
+        2,
+        "{:?}",
+        extractor().entities(text, None)
+    );
+}
+
+#[test]
+fn threat_group_aliases_share_one_id() {
+    for name in ["APT31", "ZIRCONIUM", "Violet Typhoon"] {
+        let text = format!("Researchers attributed the intrusion to {name}, a hacking group.");
+        assert_mentions(&text, None, &["/group/G0128"], &[]);
+    }
+}
+
+#[test]
+fn igo_acronyms() {
+    assert_mentions(
+        "NATO allies agreed to raise defence spending at the summit.",
+        None,
+        &["/igo/nato"],
+        &[],
+    );
+    assert_mentions(
+        "The IMF approved a new loan for Argentina on Friday.",
+        None,
+        &["/igo/imf"],
+        &[],
+    );
+    assert_mentions(
+        "The WHO declared the outbreak a public health emergency.",
+        None,
+        &["/igo/who"],
+        &[],
+    );
+    assert_mentions(
+        "Officials who spoke to reporters declined to give details.",
+        None,
+        &[],
+        &["/igo/who"],
+    );
+}
+
+// ---------------------------------------------------------------------------
+// The seed article: actors, mentions, events and dyads
+// ---------------------------------------------------------------------------
+
+fn seed_tags() -> Tags {
+    let bytes = include_bytes!("../corpus/seed/000_7b0773b7dc9e7d54.txt");
+    let fields = load_field_map(&DictionarySource::Embedded).expect("field map");
+    let mut articles = Vec::new();
+    read_bytes("000_7b0773b7dc9e7d54.txt", bytes, &fields, &mut |record| {
+        if let Record::Article(article) = record {
+            articles.push(*article);
+        }
+    });
+    let article = articles.pop().expect("the seed is one article");
+    assert!(articles.is_empty());
+    extractor().tag(&article.title, &article.body, article.date.map(|d| d.timestamp()))
+}
+
+#[test]
+fn seed_article() {
+    let tags = seed_tags();
+    for dyad in ["/GBR/accuse/CHN", "/GBR/sanction/CHN"] {
+        assert!(tags.dyads.contains(dyad), "{dyad} missing from {:?}", tags.dyads);
+        assert!(
+            tags.evidence.iter().any(|e| e.dyad == dyad),
+            "{dyad} has no evidence: {:?}",
+            tags.evidence
+        );
+    }
+    for event in ["/accuse", "/sanction", "/coerce", "/coerce/cyber"] {
+        assert!(tags.events.contains(event), "{event} missing from {:?}", tags.events);
+    }
+    for actor in ["/country/GBR", "/country/CHN", "/group/G0128"] {
+        assert!(
+            tags.actors.contains(actor),
+            "{actor} missing from actors {:?}",
+            tags.actors
+        );
+    }
+    for place in ["/country/TWN", "/country/HKG"] {
+        assert!(
+            tags.mentions.contains(place),
+            "{place} missing from mentions {:?}",
+            tags.mentions
+        );
+        assert!(
+            !tags.actors.contains(place),
+            "{place} is not an actor: {:?}",
+            tags.actors
+        );
+    }
+}

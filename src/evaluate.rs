@@ -4,7 +4,7 @@
 //! `<PEOPLE>` and `<ORGS>` score article-level country, person and
 //! organisation recognition.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use serde::Serialize;
@@ -313,18 +313,26 @@ pub fn reuters(extractor: &Extractor, dictionaries: &Dictionaries, dir: &Path) -
             let date = crate::dates::parse_date(&content("DATE")).map(|d| d.timestamp());
             let full = format!("{title}\n\n{dateline}{body}");
             let entities = extractor.entities(&full, date);
-            // Reuters labels the places a story is about, not every country it
-            // names: those in the headline or dateline, or named at least three times.
-            let headline_places: BTreeSet<String> = extractor
+            // Reuters labels what a story is about, not everything it names:
+            // entities in the headline or dateline, or named often enough.
+            let headline: HashSet<(EntityKind, String)> = extractor
                 .entities(&format!("{title}\n\n{dateline}"), date)
                 .into_iter()
-                .filter(|e| e.kind == EntityKind::Country)
-                .map(|e| e.code)
+                .map(|e| (e.kind, e.code))
                 .collect();
-            let mut mentions: HashMap<&str, usize> = HashMap::new();
-            for entity in entities.iter().filter(|e| e.kind == EntityKind::Country) {
-                *mentions.entry(entity.code.as_str()).or_default() += 1;
+            let mut mentions: HashMap<(EntityKind, &str), usize> = HashMap::new();
+            for entity in &entities {
+                *mentions.entry((entity.kind, entity.code.as_str())).or_default() += 1;
             }
+            let salient = |kind: EntityKind, min_mentions: usize| -> Vec<&str> {
+                mentions
+                    .iter()
+                    .filter(|((k, code), count)| {
+                        *k == kind && (**count >= min_mentions || headline.contains(&(kind, code.to_string())))
+                    })
+                    .map(|((_, code), _)| *code)
+                    .collect()
+            };
             let mut gold_places = BTreeSet::new();
             for slug in labels("PLACES") {
                 let code = place_codes
@@ -340,10 +348,9 @@ pub fn reuters(extractor: &Extractor, dictionaries: &Dictionaries, dir: &Path) -
                     }
                 }
             }
-            let found_places: BTreeSet<String> = mentions
-                .iter()
-                .filter(|(code, count)| **count >= 3 || headline_places.contains(**code))
-                .map(|(code, _)| code.to_string())
+            let found_places: BTreeSet<String> = salient(EntityKind::Country, 3)
+                .into_iter()
+                .map(str::to_string)
                 .collect();
             country.add_sets(&found_places, &gold_places);
             if std::env::var_os("NEWSDEX_EVAL_TRACE").is_some() {
@@ -359,18 +366,16 @@ pub fn reuters(extractor: &Extractor, dictionaries: &Dictionaries, dir: &Path) -
             }
 
             let gold_people: BTreeSet<String> = labels("PEOPLE").into_iter().collect();
-            let found_people: BTreeSet<String> = entities
-                .iter()
-                .filter(|e| e.kind == EntityKind::Person)
-                .map(|e| e.code.rsplit('-').next().unwrap_or(&e.code).to_string())
+            let found_people: BTreeSet<String> = salient(EntityKind::Person, 2)
+                .into_iter()
+                .map(|code| code.rsplit('-').next().unwrap_or(code).to_string())
                 .collect();
             person.add_sets(&found_people, &gold_people);
 
             let gold_orgs: BTreeSet<String> = labels("ORGS").into_iter().map(|s| s.replace('-', "")).collect();
-            let found_orgs: BTreeSet<String> = entities
-                .iter()
-                .filter(|e| e.kind == EntityKind::Igo)
-                .map(|e| e.code.replace('-', ""))
+            let found_orgs: BTreeSet<String> = salient(EntityKind::Igo, 2)
+                .into_iter()
+                .map(|code| code.replace('-', ""))
                 .collect();
             organisation.add_sets(&found_orgs, &gold_orgs);
         }

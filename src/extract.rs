@@ -767,6 +767,19 @@ impl Extractor {
             Some(first) => coordinated(cue.end, first, limit, false),
             None => Vec::new(),
         };
+        // No one after the cue: a party between subject and cue is the
+        // indirect object ("Finland will give Tanzania a grant").
+        let targets = if targets.is_empty() {
+            let source_codes: Vec<&str> = sources.iter().filter_map(Entity::dyad_code).collect();
+            in_sentence
+                .iter()
+                .rev()
+                .find(|(s, _, e, _)| *s < cue.start && e.dyad_code().is_some_and(|c| !source_codes.contains(&c)))
+                .map(|(_, _, e, _)| vec![e.clone()])
+                .unwrap_or_default()
+        } else {
+            targets
+        };
         (sources, targets)
     }
 

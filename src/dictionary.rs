@@ -198,6 +198,9 @@ pub struct CapitalRules {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct PeopleRules {
+    /// Countries whose names put the family name first.
+    #[serde(default)]
+    pub family_name_first: Vec<String>,
     pub surname_min_length: usize,
     pub ambiguous_surnames: Vec<String>,
     pub role_titles: Vec<(String, String)>,

@@ -143,6 +143,7 @@ pub struct Extractor {
     state_names: HashSet<String>,
     state_cues: Vec<String>,
     main_verb_bonus: u32,
+    family_name_first: HashSet<String>,
     subject_is_target: HashSet<String>,
     /// (code, older code, seconds since the epoch before which the older applies)
     historical: Vec<(String, String, i64)>,
@@ -336,6 +337,7 @@ impl Extractor {
             state_names: rules.ambiguity.state_names.iter().cloned().collect(),
             state_cues: rules.ambiguity.state_cues.clone(),
             main_verb_bonus: rules.events.main_verb_bonus,
+            family_name_first: rules.people.family_name_first.iter().cloned().collect(),
             subject_is_target: lower_set(&rules.events.subject_is_target),
             historical: rules
                 .historical
@@ -496,6 +498,7 @@ impl Extractor {
         for (i, hit) in hits.iter().enumerate() {
             for cue in &self.cues[hit.cue as usize] {
                 match cue {
+                    Cue::Entity { .. } if consumed[i] => break,
                     Cue::Entity { entity, exact, role } => {
                         let matched = &text[hit.start..hit.end];
                         if !case_matches(matched, exact) {
@@ -533,15 +536,23 @@ impl Extractor {
                                     e.kind == EntityKind::Country && words_between(text, *end, hit.start) <= 1
                                 })
                                 .map(|(_, _, e, _)| e.code.clone());
-                            // A dictionary person right after the title keeps its own record.
+                            // A dictionary person right after the title keeps its own
+                            // record; any other name inside ("Senator Jordan Whitfield")
+                            // is part of this person's name.
+                            let inside = |h: &Hit| h.start >= hit.end && h.start < name_end;
                             let known = hits.iter().any(|h| {
-                                h.start >= hit.end
-                                    && h.start < name_end
-                                    && self.cues[h.cue as usize]
-                                        .iter()
-                                        .any(|c| matches!(c, Cue::Entity { .. }))
+                                inside(h)
+                                    && self.cues[h.cue as usize].iter().any(|c| {
+                                        matches!(c, Cue::Entity { entity, .. }
+                                            if self.entities[*entity as usize].kind == EntityKind::Person)
+                                    })
                             });
                             if !known {
+                                for (j, h) in hits.iter().enumerate() {
+                                    if inside(h) {
+                                        consumed[j] = true;
+                                    }
+                                }
                                 let person = Entity {
                                     kind: EntityKind::Person,
                                     code: slug,
@@ -815,31 +826,44 @@ impl Extractor {
                 continue;
             }
             let full = &text[start..end];
-            let Some(surname) = full
-                .split_whitespace()
-                .last()
-                .filter(|s| s.len() >= 3 && s.chars().next().is_some_and(char::is_uppercase))
-            else {
-                continue;
-            };
-            for (pos, _) in text[end..].match_indices(surname) {
-                let at = end + pos;
-                let after = at + surname.len();
-                if !is_boundary(text, at, after) {
-                    continue;
+            let words: Vec<&str> = full.split_whitespace().collect();
+            // Chinese, Korean, Vietnamese and Hungarian names put the family name first.
+            let family_first = person
+                .country
+                .as_deref()
+                .is_some_and(|c| self.family_name_first.contains(c));
+            let mut short_forms: Vec<&str> = words.last().copied().into_iter().collect();
+            if family_first && words.len() > 1 {
+                short_forms.push(words[0]);
+            }
+            short_forms.retain(|s| s.len() >= 3 && s.chars().next().is_some_and(char::is_uppercase));
+            for surname in short_forms {
+                for (pos, _) in text[end..].match_indices(surname) {
+                    let at = end + pos;
+                    let after = at + surname.len();
+                    if !is_boundary(text, at, after) {
+                        continue;
+                    }
+                    // Another name wins; a cue word spelt like the surname ("may")
+                    // does not: the capital letter marks the name.
+                    let names_overlap = hits.iter().any(|h| {
+                        h.start < after
+                            && at < h.end
+                            && self.cues[h.cue as usize]
+                                .iter()
+                                .any(|c| matches!(c, Cue::Entity { .. } | Cue::NotActor { .. }))
+                    });
+                    if names_overlap || placed.iter().any(|(s, e, ..)| *s < after && at < *e) {
+                        continue;
+                    }
+                    let previous = previous_word(text, at).to_lowercase();
+                    if self.short_mention_blockers.contains(&previous)
+                        || next_word(text, after).starts_with(|c: char| c.is_ascii_digit())
+                    {
+                        continue;
+                    }
+                    placed.push((at, after, person.clone(), true));
                 }
-                if hits.iter().any(|h| h.start < after && at < h.end)
-                    || placed.iter().any(|(s, e, ..)| *s < after && at < *e)
-                {
-                    continue;
-                }
-                let previous = previous_word(text, at).to_lowercase();
-                if self.short_mention_blockers.contains(&previous)
-                    || next_word(text, after).starts_with(|c: char| c.is_ascii_digit())
-                {
-                    continue;
-                }
-                placed.push((at, after, person.clone(), true));
             }
         }
     }

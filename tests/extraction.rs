@@ -566,7 +566,6 @@ fn jordan_the_country() {
 }
 
 #[test]
-#[ignore = "known gap: a role-title name whose first word is a dictionary country (\"Senator Jordan Whitfield\") is read as the country, and no person is made"]
 fn jordan_a_person_is_not_the_country() {
     assert_mentions(
         "Senator Jordan Whitfield said the committee would hold hearings next week.",
@@ -587,7 +586,6 @@ fn chad_the_country() {
 }
 
 #[test]
-#[ignore = "known gap: a role-title name whose first word is a dictionary country (\"Governor Chad Bianco\") is read as the country, and no person is made"]
 fn chad_a_person_is_not_the_country() {
     assert_mentions(
         "Governor Chad Bianco said the county would hire more deputies.",
@@ -710,7 +708,6 @@ fn washington_the_city_does_not_act() {
 }
 
 #[test]
-#[ignore = "known gap: the short mention \"May said\" overlaps the hypothetical guard \"may\" (cue words match case-insensitively), and a mention overlapping any hit is skipped"]
 fn may_the_person_in_a_later_short_mention() {
     let text = "Prime Minister Theresa May met European leaders in Brussels on Thursday. \
                 May said the talks had been constructive.";
@@ -773,7 +770,6 @@ fn sectors_from_role_nouns() {
 }
 
 #[test]
-#[ignore = "known gap: a short mention is the last word of the full name, but Chinese names put the family name first (\"Wang Yi\" ... \"Wang said\")"]
 fn family_name_first_short_mentions() {
     let text = "Foreign Minister Wang Yi met his Australian counterpart in Beijing. \
                 Wang said the talks were candid and constructive.";

@@ -1,0 +1,46 @@
+//! Extraction quality against human labels in `../shared` (PLOVER gold
+//! sentences, Reuters-21578): the floors EVALUATION.md reports must hold.
+//! Opt-in: `cargo test --release --test extraction_quality -- --ignored --nocapture`.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+#[test]
+#[ignore = "uses ../shared; run in release with --ignored"]
+fn extraction_meets_its_floors() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    let plover = shared.join("gold/plover_gsr_cameo_v08.jsonl");
+    let reuters = shared.join("corpora/reuters21578/xml");
+    if !plover.is_file() || !reuters.is_dir() {
+        eprintln!("skipping: {} or {} is absent", plover.display(), reuters.display());
+        return;
+    }
+    let output = Command::cargo_bin("newsdex")
+        .unwrap()
+        .env_clear()
+        .args(["eval", "--json", "--plover"])
+        .arg(&plover)
+        .arg("--reuters")
+        .arg(&reuters)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let number = |pointer: &str| report.pointer(pointer).and_then(|v| v.as_f64()).unwrap();
+    let top1 = number("/plover/top1_accuracy");
+    let macro_f1 = number("/plover/macro_f1");
+    let source = number("/plover/source_country/f1");
+    let target = number("/plover/target_country/f1");
+    let (precision, recall) = (number("/reuters/country/precision"), number("/reuters/country/recall"));
+    eprintln!(
+        "PLOVER top-1 {top1:.3}, macro F1 {macro_f1:.3}, source country F1 {source:.3}, target country F1 {target:.3}; \
+         Reuters country P {precision:.3} R {recall:.3}"
+    );
+    assert!(top1 >= 0.65, "top-1 accuracy {top1:.3} < 0.65");
+    assert!(macro_f1 >= 0.60, "macro F1 {macro_f1:.3} < 0.60");
+    assert!(precision >= 0.85 && recall >= 0.85, "Reuters country P {precision:.3} R {recall:.3}");
+    // Not yet at the issue's 0.85 floor (see EVALUATION.md); guard against regressions.
+    assert!(source >= 0.83, "source country F1 {source:.3} regressed");
+    assert!(target >= 0.76, "target country F1 {target:.3} regressed");
+}

@@ -110,7 +110,7 @@ fn is_country_code(code: &str) -> bool {
 
 fn country_of(entity: &Entity) -> Option<String> {
     match entity.kind {
-        EntityKind::Country | EntityKind::Person => entity.country.clone(),
+        EntityKind::Country | EntityKind::Person => entity.country.as_deref().map(str::to_string),
         _ => None,
     }
 }
@@ -318,11 +318,11 @@ pub fn reuters(extractor: &Extractor, dictionaries: &Dictionaries, dir: &Path) -
             let headline: HashSet<(EntityKind, String)> = extractor
                 .entities(&format!("{title}\n\n{dateline}"), date)
                 .into_iter()
-                .map(|e| (e.kind, e.code))
+                .map(|e| (e.kind, e.code.to_string()))
                 .collect();
             let mut mentions: HashMap<(EntityKind, &str), usize> = HashMap::new();
             for entity in &entities {
-                *mentions.entry((entity.kind, entity.code.as_str())).or_default() += 1;
+                *mentions.entry((entity.kind, &*entity.code)).or_default() += 1;
             }
             let salient = |kind: EntityKind, min_mentions: usize| -> Vec<&str> {
                 mentions

@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
+use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Serialize;
@@ -62,10 +63,10 @@ pub enum EntityKind {
 pub struct Entity {
     pub kind: EntityKind,
     /// ISO3, IGO slug, group id or person slug.
-    pub code: String,
+    pub code: Arc<str>,
     /// The state the entity belongs to or acts for, when known.
-    pub country: Option<String>,
-    pub sector: Option<String>,
+    pub country: Option<Arc<str>>,
+    pub sector: Option<Arc<str>>,
 }
 
 impl Entity {
@@ -163,8 +164,8 @@ impl Extractor {
         for country in &dictionaries.countries {
             let entity = builder.entity(Entity {
                 kind: EntityKind::Country,
-                code: country.iso3.clone(),
-                country: Some(country.iso3.clone()),
+                code: country.iso3.as_str().into(),
+                country: Some(country.iso3.as_str().into()),
                 sector: None,
             });
             let role = match country.kind {
@@ -184,7 +185,7 @@ impl Extractor {
         for igo in &dictionaries.igos {
             let entity = builder.entity(Entity {
                 kind: EntityKind::Igo,
-                code: igo.slug.clone(),
+                code: igo.slug.as_str().into(),
                 country: None,
                 sector: None,
             });
@@ -204,8 +205,8 @@ impl Extractor {
             }
             let entity = builder.entity(Entity {
                 kind: EntityKind::Group,
-                code: group.id.clone(),
-                country: group.sponsor.clone(),
+                code: group.id.as_str().into(),
+                country: group.sponsor.as_deref().map(Into::into),
                 sector: None,
             });
             builder.add(
@@ -220,9 +221,9 @@ impl Extractor {
         for person in &dictionaries.people {
             let entity = builder.entity(Entity {
                 kind: EntityKind::Person,
-                code: person.slug.clone(),
-                country: person.iso3.clone().filter(|c| c != "IGO"),
-                sector: person.sector.clone(),
+                code: person.slug.as_str().into(),
+                country: person.iso3.as_deref().filter(|c| *c != "IGO").map(Into::into),
+                sector: person.sector.as_deref().map(Into::into),
             });
             builder.add(
                 &person.term,
@@ -257,9 +258,9 @@ impl Extractor {
         for (surname, person) in unique {
             let entity = builder.entity(Entity {
                 kind: EntityKind::Person,
-                code: person.slug.clone(),
-                country: person.iso3.clone().filter(|c| c != "IGO"),
-                sector: person.sector.clone(),
+                code: person.slug.as_str().into(),
+                country: person.iso3.as_deref().filter(|c| *c != "IGO").map(Into::into),
+                sector: person.sector.as_deref().map(Into::into),
             });
             builder.add(
                 surname,
@@ -273,9 +274,9 @@ impl Extractor {
         for agency in &dictionaries.agencies {
             let entity = builder.entity(Entity {
                 kind: EntityKind::Country,
-                code: agency.iso3.clone(),
-                country: Some(agency.iso3.clone()),
-                sector: Some(agency.sector.clone()),
+                code: agency.iso3.as_str().into(),
+                country: Some(agency.iso3.as_str().into()),
+                sector: Some(agency.sector.as_str().into()),
             });
             builder.add(
                 &agency.term,
@@ -426,7 +427,7 @@ impl Extractor {
                 }
                 // A state-sponsored group acted on stands for its sponsor too.
                 if target.kind == EntityKind::Group {
-                    if let Some(sponsor) = self.group_sponsors.get(&target.code) {
+                    if let Some(sponsor) = self.group_sponsors.get(&*target.code) {
                         if sponsor != from {
                             out.push(format!("/{from}/{}/{sponsor}", event.event_type));
                         }
@@ -461,11 +462,11 @@ impl Extractor {
         let Some(era) = era else { return };
         for (code, older, before) in &self.historical {
             if era < *before {
-                if entity.kind == EntityKind::Country && entity.code == *code {
-                    entity.code = older.clone();
+                if entity.kind == EntityKind::Country && *entity.code == **code {
+                    entity.code = older.as_str().into();
                 }
                 if entity.country.as_deref() == Some(code.as_str()) {
-                    entity.country = Some(older.clone());
+                    entity.country = Some(older.as_str().into());
                 }
             }
         }
@@ -520,7 +521,7 @@ impl Extractor {
                         }
                         if entity.kind == EntityKind::Country && entity.sector.is_none() && *role != NameRole::Place {
                             if let Some((j, sector)) = self.sector_after(text, &hits, i) {
-                                entity.sector = Some(sector);
+                                entity.sector = Some(sector.into());
                                 consumed[j] = true;
                                 can_act = true;
                             }
@@ -555,9 +556,9 @@ impl Extractor {
                                 }
                                 let person = Entity {
                                     kind: EntityKind::Person,
-                                    code: slug,
+                                    code: slug.into(),
                                     country,
-                                    sector: Some(sector.clone()),
+                                    sector: Some(sector.as_str().into()),
                                 };
                                 placed.push((hit.start, name_end, person, true));
                             }

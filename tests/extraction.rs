@@ -139,12 +139,12 @@ fn people(text: &str, slug: &str) -> usize {
     extractor()
         .entities(text, None)
         .iter()
-        .filter(|e| e.kind == EntityKind::Person && e.code == slug)
+        .filter(|e| e.kind == EntityKind::Person && &*e.code == slug)
         .count()
 }
 
 fn codes(entities: &[Entity]) -> Vec<&str> {
-    entities.iter().map(|e| e.code.as_str()).collect()
+    entities.iter().map(|e| &*e.code).collect()
 }
 
 // ---------------------------------------------------------------------------

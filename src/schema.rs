@@ -9,7 +9,7 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter,
-    TextAnalyzer,
+    TextAnalyzer, TextAnalyzerBuilder, Tokenizer,
 };
 use tantivy::Index;
 
@@ -103,17 +103,21 @@ impl NewsSchema {
     }
 }
 
-/// Registers newsdex's analysers on an index; must run before any indexing
-/// or query parsing.
-pub fn register_analyzers(index: &Index) {
+/// The title and body analyser up to, not including, stemming (search adds
+/// a filter there for snippets).
+pub fn unstemmed_words() -> TextAnalyzerBuilder<impl Tokenizer> {
     let stop_words = StopWordFilter::remove(STOP_WORDS.iter().map(|w| w.to_string()));
-    let text = TextAnalyzer::builder(SimpleTokenizer::default())
+    TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .filter(stop_words)
-        .filter(Stemmer::new(Language::English))
-        .build();
+}
+
+/// Registers newsdex's analysers on an index; must run before any indexing
+/// or query parsing.
+pub fn register_analyzers(index: &Index) {
+    let text = unstemmed_words().filter(Stemmer::new(Language::English)).build();
     index.tokenizers().register(TEXT_ANALYZER, text);
     let keyword = TextAnalyzer::builder(RawTokenizer::default())
         .filter(LowerCaser)

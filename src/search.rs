@@ -2,8 +2,9 @@
 //! (which never change scores), ranks, builds highlighted snippets and counts
 //! facets for the whole result set.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use serde::Serialize;
@@ -13,10 +14,11 @@ use tantivy::query::{
 };
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::{Language, Stemmer, Token, TokenFilter, TokenStream, Tokenizer};
 use tantivy::{DocAddress, Index, Order, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
 
 use crate::ranking::{Bm25Params, Bm25TermQuery};
-use crate::schema::NewsSchema;
+use crate::schema::{unstemmed_words, NewsSchema};
 use crate::Error;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -47,6 +49,31 @@ pub struct SearchRequest {
     pub facet_limit: usize,
     pub snippet_chars: usize,
     pub evidence: bool,
+}
+
+impl SearchRequest {
+    /// `query` with the command line's defaults: every word required, no
+    /// filters, by relevance, the top 10 with 200-character snippets and 10
+    /// values per facet.
+    pub fn new(query: &str) -> SearchRequest {
+        SearchRequest {
+            query: query.to_string(),
+            any: false,
+            actors: Vec::new(),
+            events: Vec::new(),
+            mentions: Vec::new(),
+            dyads: Vec::new(),
+            sources: Vec::new(),
+            from: None,
+            to: None,
+            sort: SortOrder::Relevance,
+            limit: 10,
+            offset: 0,
+            facet_limit: 10,
+            snippet_chars: 200,
+            evidence: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -111,12 +138,36 @@ pub struct Searcher {
     index: Index,
     schema: NewsSchema,
     reader: tantivy::IndexReader,
+    /// Built by the first search that counts facets, for its segments.
+    facet_tables: Mutex<Option<Arc<FacetTables>>>,
 }
 
 impl Searcher {
     pub fn new(index: Index, schema: NewsSchema) -> Result<Searcher, Error> {
         let reader = index.reader()?;
-        Ok(Searcher { index, schema, reader })
+        Ok(Searcher {
+            index,
+            schema,
+            reader,
+            facet_tables: Mutex::new(None),
+        })
+    }
+
+    /// The facet tables for `searcher`'s segments, read now if they are not yet.
+    fn facet_tables(&self, searcher: &tantivy::Searcher) -> Result<Arc<FacetTables>, Error> {
+        let segments: Vec<tantivy::index::SegmentId> =
+            searcher.segment_readers().iter().map(|s| s.segment_id()).collect();
+        let mut cached = self.facet_tables.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(tables) = cached.as_ref().filter(|t| t.segments == segments) {
+            return Ok(tables.clone());
+        }
+        let mut tables = HashMap::new();
+        for field in COUNTED_FACETS {
+            tables.insert(field, Arc::new(FacetTable::build(searcher, field)?));
+        }
+        let tables = Arc::new(FacetTables { segments, tables });
+        *cached = Some(tables.clone());
+        Ok(tables)
     }
 
     pub fn schema(&self) -> &NewsSchema {
@@ -200,11 +251,20 @@ impl Searcher {
         let user_query = self.parse_query(&request.query, request.any)?;
         let filtered = self.with_filters(user_query.box_clone(), request)?;
         let searcher = self.reader.searcher();
+        let limit = request.facet_limit;
+        let tables = match limit {
+            0 => None,
+            _ => Some(self.facet_tables(&searcher)?),
+        };
+        let counter = |field: &str, depth: usize| -> TopFacets {
+            let table = tables.as_ref().and_then(|t| t.tables.get(field).cloned());
+            TopFacets::new(field, table.unwrap_or_default(), depth, limit)
+        };
         let facets = (
-            FacetValueCounter::new("actor", 2),
-            FacetValueCounter::new("event", 2),
-            FacetValueCounter::new("mention", 2),
-            FacetValueCounter::new("dyad", 3),
+            counter("actor", 2),
+            counter("event", 2),
+            counter("mention", 2),
+            counter("dyad", 3),
         );
         let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
         let (ranked, total, facet_counts): (Vec<(Option<Score>, DocAddress)>, usize, _) = match request.sort {
@@ -219,28 +279,24 @@ impl Searcher {
             }
         };
         let ranked = if request.limit == 0 { Vec::new() } else { ranked };
-        let snippets = SnippetGenerator::create(&searcher, &*user_query, self.schema.body).map(|mut g| {
-            g.set_max_num_chars(request.snippet_chars);
-            g
-        })?;
-        let title_snippets = SnippetGenerator::create(&searcher, &*user_query, self.schema.title)?;
+        let snippets = snippet_generator(&searcher, &*user_query, self.schema.body, request.snippet_chars)?;
+        let title_snippets = snippet_generator(&searcher, &*user_query, self.schema.title, TITLE_SNIPPET_CHARS)?;
         let mut hits = Vec::with_capacity(ranked.len());
         for (i, (score, address)) in ranked.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(address)?;
             hits.push(self.hit(request, request.offset + i + 1, score, &doc, &snippets, &title_snippets));
         }
         let (actor, event, mention, dyad) = facet_counts;
-        let limit = request.facet_limit;
         Ok(SearchResults {
             query: request.query.clone(),
             total,
             took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
             hits,
             facets: FacetSummary {
-                actor: top_k(actor, limit),
-                event: top_k(event, limit),
-                mention: top_k(mention, limit),
-                dyad: top_k(dyad, limit),
+                actor,
+                event,
+                mention,
+                dyad,
             },
         })
     }
@@ -552,5 +608,426 @@ impl SegmentCollector for FacetValueSegmentCounter {
             }
         });
         out
+    }
+}
+
+/// tantivy's default snippet length, which title snippets have always used.
+const TITLE_SNIPPET_CHARS: usize = 150;
+
+/// The same generator as `SnippetGenerator::create` (the query's terms in
+/// `field`, weighted by rarity, and the field's analyser), except that a
+/// word is stemmed only when it could stem to one of those terms: stemming
+/// every word of ten bodies was a quarter of the query time.
+fn snippet_generator(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    field: tantivy::schema::Field,
+    max_chars: usize,
+) -> Result<SnippetGenerator, Error> {
+    let mut terms: BTreeSet<&Term> = BTreeSet::new();
+    query.query_terms(&mut |term, _| {
+        if term.field() == field {
+            terms.insert(term);
+        }
+    });
+    let mut terms_text: BTreeMap<String, Score> = BTreeMap::new();
+    for term in terms {
+        let value = term.value();
+        let Some(text) = value.as_str() else {
+            continue;
+        };
+        let doc_freq = searcher.doc_freq(term)?;
+        if doc_freq > 0 {
+            terms_text.insert(text.to_string(), 1.0 / (1.0 + doc_freq as Score));
+        }
+    }
+    let gate = StemGate::new(terms_text.keys());
+    let analyzer = unstemmed_words()
+        .filter(gate)
+        .filter(Stemmer::new(Language::English))
+        .build();
+    Ok(SnippetGenerator::new(terms_text, analyzer, field, max_chars))
+}
+
+/// Lets a word through to the stemmer only when it starts with the first two
+/// characters of a query term (the whole term if shorter); any other word is
+/// blanked, which no term matches. Sound because English (Porter 2) stemming
+/// keeps a word's first two characters, save `?ying` → `?ie` (`dying` →
+/// `die`), let through for terms whose second character is `i`: checked on
+/// the 235,983 distinct words of allsides + reuters21578.
+#[derive(Clone)]
+pub struct StemGate {
+    prefixes: Arc<Vec<String>>,
+}
+
+impl StemGate {
+    pub fn new<'a>(terms: impl IntoIterator<Item = &'a String>) -> StemGate {
+        let mut prefixes = Vec::new();
+        for term in terms {
+            let mut chars = term.chars();
+            let (first, second) = (chars.next(), chars.next());
+            prefixes.push(first.into_iter().chain(second).collect::<String>());
+            if let (Some(first), Some('i')) = (first, second) {
+                prefixes.push(format!("{first}y"));
+            }
+        }
+        prefixes.sort();
+        prefixes.dedup();
+        StemGate {
+            prefixes: Arc::new(prefixes),
+        }
+    }
+
+    fn admits(&self, word: &str) -> bool {
+        self.prefixes.iter().any(|p| word.starts_with(p.as_str()))
+    }
+}
+
+impl TokenFilter for StemGate {
+    type Tokenizer<T: Tokenizer> = StemGateTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> StemGateTokenizer<T> {
+        StemGateTokenizer { gate: self, inner }
+    }
+}
+
+#[derive(Clone)]
+pub struct StemGateTokenizer<T> {
+    gate: StemGate,
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for StemGateTokenizer<T> {
+    type TokenStream<'a> = StemGateStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        StemGateStream {
+            gate: &self.gate,
+            tail: self.inner.token_stream(text),
+        }
+    }
+}
+
+pub struct StemGateStream<'a, T> {
+    gate: &'a StemGate,
+    tail: T,
+}
+
+impl<T: TokenStream> TokenStream for StemGateStream<'_, T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        if !self.gate.admits(&token.text) {
+            token.text.clear();
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+/// Every value of one facet field across a searcher's segments, sorted
+/// ("global ordinals"), with each segment's ordinals mapped onto it. Read
+/// once per set of segments, then counting facets never touches a facet
+/// dictionary again (reading one decompresses it block by block, which
+/// dominated query time).
+#[derive(Default)]
+pub struct FacetTable {
+    /// Encoded values (segments separated by NUL), back to back, in byte order.
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+    depths: Vec<u8>,
+    /// Per segment (in the searcher's order), its ordinal → global ordinal.
+    segment_ords: Vec<Vec<u32>>,
+}
+
+impl FacetTable {
+    pub fn build(searcher: &tantivy::Searcher, field: &str) -> tantivy::Result<FacetTable> {
+        let mut segments: Vec<(Vec<u8>, Vec<usize>)> = Vec::new();
+        for segment in searcher.segment_readers() {
+            let reader = segment.facet_reader(field)?;
+            let ords: Vec<u64> = (0..reader.num_facets() as u64).collect();
+            let (mut bytes, mut ends) = (Vec::new(), Vec::with_capacity(ords.len()));
+            reader.facet_dict().sorted_ords_to_term_cb(&ords, |value| {
+                bytes.extend_from_slice(value);
+                ends.push(bytes.len());
+            })?;
+            if ends.len() != ords.len() {
+                return Err(tantivy::TantivyError::InternalError(format!(
+                    "the `{field}` facet dictionary holds {} values, not {}",
+                    ends.len(),
+                    ords.len()
+                )));
+            }
+            segments.push((bytes, ends));
+        }
+        fn value((bytes, ends): &(Vec<u8>, Vec<usize>), i: usize) -> &[u8] {
+            let start = if i == 0 { 0 } else { ends[i - 1] };
+            &bytes[start..ends[i]]
+        }
+        let mut table = FacetTable {
+            bytes: Vec::new(),
+            ends: Vec::new(),
+            depths: Vec::new(),
+            segment_ords: segments.iter().map(|(_, ends)| vec![0; ends.len()]).collect(),
+        };
+        // Merge the sorted dictionaries.
+        let mut next = vec![0usize; segments.len()];
+        loop {
+            let mut smallest: Option<&[u8]> = None;
+            for (segment, &i) in segments.iter().zip(&next) {
+                if i < segment.1.len() {
+                    let v = value(segment, i);
+                    if smallest.is_none_or(|s| v < s) {
+                        smallest = Some(v);
+                    }
+                }
+            }
+            let Some(smallest) = smallest else { break };
+            let global = table.ends.len() as u32;
+            table.bytes.extend_from_slice(smallest);
+            table.ends.push(table.bytes.len());
+            table.depths.push(facet_depth(smallest).min(255) as u8);
+            for (s, segment) in segments.iter().enumerate() {
+                let i = next[s];
+                if i < segment.1.len() && value(segment, i) == smallest {
+                    table.segment_ords[s][i] = global;
+                    next[s] += 1;
+                }
+            }
+        }
+        Ok(table)
+    }
+
+    fn value(&self, global: u32) -> &[u8] {
+        let i = global as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.bytes[start..self.ends[i]]
+    }
+
+    /// Orders two values as their paths order (`/` in place of NUL).
+    fn cmp_paths(&self, a: u32, b: u32) -> std::cmp::Ordering {
+        let slash = |v: &u8| if *v == 0 { b'/' } else { *v };
+        self.value(a).iter().map(slash).cmp(self.value(b).iter().map(slash))
+    }
+}
+
+/// The four facet tables for one set of segments.
+struct FacetTables {
+    segments: Vec<tantivy::index::SegmentId>,
+    tables: HashMap<&'static str, Arc<FacetTable>>,
+}
+
+/// The facet fields search counts.
+const COUNTED_FACETS: [&str; 4] = ["actor", "event", "mention", "dyad"];
+
+/// The `k` most frequent values of a facet field among the matching
+/// documents, at most `max_depth` deep, most frequent first (ties by path):
+/// what [`top_k`] over [`FacetValueCounter`] gives, counted by global
+/// ordinal ([`FacetTable`]) so that only the `k` values shown become paths.
+pub struct TopFacets {
+    field: String,
+    table: Arc<FacetTable>,
+    max_depth: usize,
+    k: usize,
+}
+
+impl TopFacets {
+    pub fn new(field: &str, table: Arc<FacetTable>, max_depth: usize, k: usize) -> TopFacets {
+        TopFacets {
+            field: field.to_string(),
+            table,
+            max_depth,
+            k,
+        }
+    }
+}
+
+pub struct TopFacetsSegment {
+    reader: tantivy::fastfield::FacetReader,
+    table: Arc<FacetTable>,
+    segment: usize,
+    counts: Vec<u32>,
+}
+
+impl Collector for TopFacets {
+    type Fruit = Vec<FacetCount>;
+    type Child = TopFacetsSegment;
+
+    fn for_segment(&self, segment_ord: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
+        let reader = segment.facet_reader(&self.field)?;
+        let segment = segment_ord as usize;
+        let mapped = self.table.segment_ords.get(segment).map(Vec::len);
+        if self.k > 0 && mapped != Some(reader.num_facets()) {
+            return Err(tantivy::TantivyError::InternalError(format!(
+                "the `{}` facet table was built for other segments",
+                self.field
+            )));
+        }
+        let counts = if self.k == 0 {
+            Vec::new()
+        } else {
+            vec![0; reader.num_facets()]
+        };
+        Ok(TopFacetsSegment {
+            reader,
+            table: self.table.clone(),
+            segment,
+            counts,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, segments: Vec<Vec<(u32, u32)>>) -> tantivy::Result<Vec<FacetCount>> {
+        if self.k == 0 {
+            return Ok(Vec::new());
+        }
+        let table = &self.table;
+        let mut totals: Vec<(u32, u64)> = segments
+            .into_iter()
+            .flatten()
+            .filter(|(global, _)| usize::from(table.depths[*global as usize]) <= self.max_depth)
+            .map(|(global, count)| (global, u64::from(count)))
+            .collect();
+        totals.sort_unstable_by_key(|(global, _)| *global);
+        totals.dedup_by(|next, kept| {
+            let same = next.0 == kept.0;
+            if same {
+                kept.1 += next.1;
+            }
+            same
+        });
+        // Only values counting at least the k-th largest count can be shown.
+        if totals.len() > self.k {
+            let floor = totals.select_nth_unstable_by(self.k - 1, |a, b| b.1.cmp(&a.1)).1 .1;
+            totals.retain(|(_, count)| *count >= floor);
+        }
+        totals.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| table.cmp_paths(a.0, b.0)));
+        totals.truncate(self.k);
+        Ok(totals
+            .into_iter()
+            .map(|(global, count)| FacetCount {
+                path: facet_path(table.value(global)),
+                count,
+            })
+            .collect())
+    }
+}
+
+impl SegmentCollector for TopFacetsSegment {
+    type Fruit = Vec<(u32, u32)>;
+
+    fn collect(&mut self, doc: tantivy::DocId, _score: Score) {
+        if self.counts.is_empty() {
+            return;
+        }
+        for ord in self.reader.facet_ords(doc) {
+            self.counts[ord as usize] += 1;
+        }
+    }
+
+    fn harvest(self) -> Vec<(u32, u32)> {
+        let Some(globals) = self.table.segment_ords.get(self.segment) else {
+            return Vec::new();
+        };
+        self.counts
+            .iter()
+            .zip(globals)
+            .filter(|(count, _)| **count > 0)
+            .map(|(count, global)| (*global, *count))
+            .collect()
+    }
+}
+
+/// The number of levels of an encoded facet (segments separated by NUL).
+fn facet_depth(encoded: &[u8]) -> usize {
+    encoded.iter().filter(|b| **b == 0).count() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::schema::{FacetOptions, Schema};
+    use tantivy::tokenizer::TextAnalyzer;
+
+    #[test]
+    fn stem_gate_admits_every_word_that_stems_to_a_term() {
+        let mut stem = TextAnalyzer::builder(tantivy::tokenizer::RawTokenizer::default())
+            .filter(Stemmer::new(Language::English))
+            .build();
+        let words = "dying lying tying vying skies skis news early only idly gently singly sanctioned cries ties \
+                     generously communism a is x1980s";
+        for word in words.split_whitespace() {
+            let mut stemmed = String::new();
+            stem.token_stream(word).process(&mut |t| stemmed = t.text.clone());
+            let gate = StemGate::new([&stemmed]);
+            assert!(
+                gate.admits(word),
+                "{word} stems to {stemmed}, which the gate turns away"
+            );
+        }
+        assert!(!StemGate::new([&"sanction".to_string()]).admits("tariff"));
+    }
+
+    /// Facet counts over several segments, with ties and deep values, agree
+    /// with counting every value.
+    #[test]
+    fn top_facets_match_counting_every_value() {
+        let mut builder = Schema::builder();
+        let actor = builder.add_facet_field("actor", FacetOptions::default());
+        let index = Index::create_in_ram(builder.build());
+        let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let mut seed = 7u64;
+        let mut next = move || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        for segment in 0..3 {
+            for _ in 0..200 + 150 * segment {
+                let mut doc = TantivyDocument::default();
+                for _ in 0..next() % 4 {
+                    // Skewed: low numbers are frequent, and segments differ.
+                    let n = (next() % 40).min(next() % 40) + segment * 3;
+                    let path = if next() % 5 == 0 {
+                        format!("/country/C{n:02}/GOV")
+                    } else {
+                        format!("/country/C{n:02}")
+                    };
+                    doc.add_facet(actor, Facet::from(path.as_str()));
+                }
+                writer.add_document(doc).unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 3);
+        let some = Facet::from("/country/C05");
+        let queries: Vec<Box<dyn Query>> = vec![
+            Box::new(AllQuery),
+            Box::new(TermQuery::new(Term::from_facet(actor, &some), IndexRecordOption::Basic)),
+        ];
+        for query in &queries {
+            for depth in [2, 3] {
+                let all = searcher.search(query, &FacetValueCounter::new("actor", depth)).unwrap();
+                for k in [0, 1, 2, 3, 5, 10, 100] {
+                    let table = Arc::new(FacetTable::build(&searcher, "actor").unwrap());
+                    let top = searcher
+                        .search(query, &TopFacets::new("actor", table, depth, k))
+                        .unwrap();
+                    assert_eq!(top, top_k(all.clone(), k), "depth {depth}, k {k}");
+                }
+            }
+        }
     }
 }

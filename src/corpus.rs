@@ -202,10 +202,23 @@ fn read_from(path: &Path, mut reader: Box<dyn BufRead + Send + '_>, fields: &Fie
             "binary file (control bytes in the first block); not a corpus file".into(),
         );
     }
+    let mut records = 0u64;
+    let mut counted = |record: Record| {
+        records += 1;
+        sink(record)
+    };
     match detect_format(path, head) {
-        Format::JsonLines => read_json_lines(path, reader, fields, sink),
-        Format::Json => read_json_document(path, reader, fields, sink),
-        Format::Text => read_text(path, reader, sink),
+        Format::JsonLines => read_json_lines(path, reader, fields, &mut counted),
+        Format::Json => read_json_document(path, reader, fields, &mut counted),
+        Format::Text => read_text(path, reader, &mut counted),
+    }
+    // Found by fuzzing: `[]` or blank lines alone were read silently, as if
+    // the file were not there. Every file accounts for itself.
+    if records == 0 {
+        reject_file(
+            sink,
+            "no articles: the file holds only blank lines or an empty JSON array".into(),
+        );
     }
 }
 
@@ -841,6 +854,25 @@ mod tests {
         let records = read_bytes("j.json", br#"[{"body":"a"},{"body":"b"},{"body":"c"#);
         assert_eq!(articles(&records).len(), 2);
         assert_eq!(rejections(&records)[0].location.record, Some(3));
+    }
+
+    /// Regression tests for inputs found by `cargo fuzz` (fuzz/): files that
+    /// yielded neither an article nor a rejection.
+    #[test]
+    fn files_without_records_are_rejected() {
+        for (name, bytes) in [
+            ("crash-57530ea2.json", &b"[]\n  "[..]),
+            ("crash-adc83b19.jsonl", b"\n"),
+            ("crash-bce3d6c6.txt", b"[\n\n\n\n\n\n\n]\n\n\n\n\n\n\n\n\n"),
+            ("blank.jsonl", b"\n\n   \n"),
+        ] {
+            let records = read_bytes(name, bytes);
+            assert_eq!(records.len(), 1, "{name}: {records:?}");
+            assert!(
+                rejections(&records)[0].reason.starts_with("no articles"),
+                "{name}: {records:?}"
+            );
+        }
     }
 
     #[test]

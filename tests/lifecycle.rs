@@ -406,3 +406,38 @@ fn a_second_writer_fails_at_once_and_searches_keep_working() {
     ok(newsdex(&index).args(["index", "--quiet"]).arg(&big));
     assert_eq!(articles(&index), 26 + added);
 }
+
+#[test]
+fn searches_during_rebuilds_always_see_a_complete_index() {
+    let tmp = TempDir::new().unwrap();
+    let index = tmp.path().join("index");
+    let small = tmp.path().join("small");
+    let big = tmp.path().join("big");
+    let n_small = generate_corpus(&small, "small", 1, 40);
+    let n_big = generate_corpus(&big, "big", 2, 150);
+    ok(newsdex(&index).args(["index", "--quiet"]).arg(&small));
+
+    // Rebuild back and forth between the two corpora while searching.
+    let rebuilds = {
+        let (index, small, big) = (index.clone(), small.clone(), big.clone());
+        std::thread::spawn(move || {
+            for round in 0..4 {
+                let from = if round % 2 == 0 { &big } else { &small };
+                ok(newsdex(&index).args(["index", "--rebuild", "--quiet"]).arg(from));
+            }
+        })
+    };
+    let mut searches = 0;
+    while !rebuilds.is_finished() {
+        let r = run(newsdex(&index).args(["search", "*", "--json", "--limit", "1"]));
+        assert_eq!(r.code, 0, "a search during a rebuild failed: {}", r.stderr);
+        let v: Value = serde_json::from_str(&r.stdout).unwrap();
+        let total = v["total"].as_u64().unwrap();
+        assert!(total == n_small || total == n_big, "a search saw {total} articles");
+        searches += 1;
+    }
+    rebuilds.join().unwrap();
+    eprintln!("{searches} searches during 4 rebuilds, all complete");
+    assert!(searches > 0);
+    assert_eq!(articles(&index), n_small);
+}

@@ -446,6 +446,9 @@ fn delete_articles(
             "say what to delete: --id ID, --source NAME or --before DATE".into(),
         ));
     }
+    if !index_dir::exists(index) {
+        return Err(Error::NoIndex(index.to_path_buf()));
+    }
     let session = begin_write(index, "delete", cleaned)?;
     let (tantivy_index, schema) = index_dir::open(&session.index)?;
     let query = delete_query(&schema, request);
@@ -534,6 +537,9 @@ pub fn retag(
     cleaned: &mut dyn FnMut(&Path),
 ) -> Result<RetagReport, Error> {
     let started = std::time::Instant::now();
+    if !index_dir::exists(index) {
+        return Err(Error::NoIndex(index.to_path_buf()));
+    }
     let session = begin_write(index, "retag", cleaned)?;
     let (old_index, old_schema) = index_dir::open(&session.index)?;
     let extractor = Extractor::new(&Dictionaries::load(dictionaries)?)?;

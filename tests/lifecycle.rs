@@ -188,8 +188,15 @@ fn delete_by_id_source_and_date() {
         let r = run(newsdex(&index).args(args));
         assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
     }
-    let r = run(newsdex(&tmp.path().join("none")).args(["delete", "--id", "x"]));
-    assert_one_line_error(&r, "delete on a missing index");
+    for args in [&["delete", "--id", "x"][..], &["retag"]] {
+        let r = run(newsdex(&tmp.path().join("none")).args(args));
+        assert_one_line_error(&r, &format!("{args:?} on a missing index"));
+        assert!(r.stderr.contains("no index"), "{}", r.stderr);
+    }
+    assert!(
+        !tmp.path().join("none.lock").exists(),
+        "nothing is created beside a missing index"
+    );
 }
 
 #[test]

@@ -107,6 +107,10 @@ def du(path):
 
 def timed(cmd, env=None, cwd=None):
     """Run cmd under /usr/bin/time -v; returns (wall s, peak RSS MB, stdout, stderr, rc)."""
+    if not os.access("/usr/bin/time", os.X_OK):  # no peak RSS, still timed (smoke runs in CI)
+        t = time.monotonic()
+        p = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=cwd)
+        return time.monotonic() - t, None, p.stdout, p.stderr, p.returncode
     with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
         t = time.monotonic()
         p = subprocess.run(["/usr/bin/time", "-v", "-o", tf.name] + cmd, capture_output=True,
@@ -289,6 +293,7 @@ def main():
             if tool == "newsdex":
                 res["process"] = newsdex_process(d, queries, a)
                 res["inproc_took_ms"] = newsdex_took(d, queries, 3 if a.smoke else 5)
+                res["criterion"] = newsdex_criterion(d, a)
             elif tool == "ripgrep":
                 singles = [r for r in shared if r["kind"] == "single"]
                 res["process"] = hyperfine([["rg", "-c", "-i", "-w", r["q"], a.corpus] for r in singles],
@@ -315,6 +320,12 @@ def main():
 
     json.dump(results, open(a.out, "w"), indent=1)
     log("results in", a.out)
+    if a.smoke:  # CI: newsdex must have indexed, answered and been benched (no timing is checked)
+        nd = results["tools"].get("newsdex", {})
+        broken = nd.get("not_run") or nd.get("query_error") or (nd.get("criterion") or {}).get("error")
+        if broken or not nd:
+            log("smoke run failed for newsdex:", broken or "not run")
+            sys.exit(1)
 
 
 def hyperfine(cmds, rows, runs, ok_codes=(0,)):
@@ -353,6 +364,23 @@ def newsdex_cmd(d, r):
 
 def newsdex_process(d, queries, a):
     return hyperfine([newsdex_cmd(d, r) for r in queries], queries, 3 if a.smoke else a.reps)
+
+
+def newsdex_criterion(d, a):
+    """In-process latency from the criterion bench (benches/search.rs) on the
+    index just built: p50/p95/p99 over every (query, repetition), each query
+    weighted equally. A failure is recorded, not fatal."""
+    out = os.path.join(WORK, "criterion-%s.json" % a.label)
+    env = dict(os.environ, NEWSDEX_BENCH_INDEX=d, NEWSDEX_BENCH_OUT=out)
+    if a.smoke:
+        env["NEWSDEX_BENCH_SMOKE"] = "1"
+    log("newsdex: cargo bench --bench search (criterion)")
+    with open(os.path.join(WORK, "criterion-%s.log" % a.label), "w") as logf:
+        p = subprocess.run(["cargo", "bench", "--quiet", "--bench", "search"], cwd=ROOT, env=env,
+                           stdout=logf, stderr=subprocess.STDOUT)
+    if p.returncode != 0 or not os.path.exists(out):
+        return {"error": "cargo bench exited %d (see bench/work/criterion-%s.log)" % (p.returncode, a.label)}
+    return json.load(open(out))
 
 
 def newsdex_took(d, queries, reps):

@@ -97,7 +97,13 @@ def render(results):
         out.append("|---|---|---:|---:|---:|")
         b = lat(nd.get("inproc_took_ms"))
         out.append("| newsdex in-process | %s | %s | %s | %s |" % (LAT_NOTE["newsdex"], f(b[0], 2), f(b[1], 2), f(b[2], 2)))
-        out.append("| newsdex in-process, criterion | TODO: `cargo bench` harness not in the repo yet — add its p50/p95/p99 here | — | — | — |")
+        cr = nd.get("criterion") or {}
+        if cr.get("shared"):
+            c = cr["shared"]
+            out.append("| newsdex in-process, criterion | `cargo bench --bench search`: `Searcher::search` (top 10 + snippets + facet counts) on a warm searcher, %d samples | %s | %s | %s |" % (
+                c["samples"], cell(c["p50"], b[0], 2), cell(c["p95"], b[1], 2), cell(c["p99"], b[2], 2)))
+        else:
+            out.append("| newsdex in-process, criterion | not run: %s | | | |" % (cr.get("error") or "no results").replace("|", "/"))
         for t in ORDER[1:-1]:
             r = tools.get(t)
             if r is None:
@@ -116,6 +122,10 @@ def render(results):
             ft = lat([q for q in nd.get("inproc_took_ms", []) if q.get("flags")], shared_only=False)
             out.append("| newsdex with actor/event/date filters (%d queries), in-process | took_ms | %s | %s | %s |" % (
                 len(filt), f(ft[0], 2), f(ft[1], 2), f(ft[2], 2)))
+            cf = (nd.get("criterion") or {}).get("filtered") or {}
+            if cf.get("samples"):
+                out.append("| newsdex with filters, in-process, criterion | `cargo bench --bench search` | %s | %s | %s |" % (
+                    f(cf["p50"], 2), f(cf["p95"], 2), f(cf["p99"], 2)))
             out.append("| newsdex with filters, whole process | hyperfine -N | %s | %s | %s |" % (f(fl[0], 1), f(fl[1], 1), f(fl[2], 1)))
         rg = tools.get("ripgrep")
         if rg and rg.get("process"):

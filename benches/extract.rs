@@ -58,7 +58,7 @@ fn main() {
             .body
             .bytes()
             .chain(article.title.bytes())
-            .filter(|b| b.to_ascii_lowercase() == b'e')
+            .filter(|b| b.eq_ignore_ascii_case(&b'e'))
             .count();
     }
     std::hint::black_box(letters);

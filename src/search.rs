@@ -138,8 +138,8 @@ pub struct Searcher {
     index: Index,
     schema: NewsSchema,
     reader: tantivy::IndexReader,
-    /// Built by the first search that counts facets, for its segments.
-    facet_tables: Mutex<Option<Arc<FacetTables>>>,
+    /// Built by the second search that counts facets over the same segments.
+    facet_tables: Mutex<TablesState>,
 }
 
 impl Searcher {
@@ -149,25 +149,33 @@ impl Searcher {
             index,
             schema,
             reader,
-            facet_tables: Mutex::new(None),
+            facet_tables: Mutex::new(TablesState::None),
         })
     }
 
-    /// The facet tables for `searcher`'s segments, read now if they are not yet.
-    fn facet_tables(&self, searcher: &tantivy::Searcher) -> Result<Arc<FacetTables>, Error> {
+    /// The facet tables for `searcher`'s segments, if this Searcher has
+    /// counted facets over them before (reading every facet dictionary costs
+    /// more than one search reading only the values it counted: a one-off
+    /// `newsdex search` never builds them).
+    fn facet_tables(&self, searcher: &tantivy::Searcher) -> Result<Option<Arc<FacetTables>>, Error> {
         let segments: Vec<tantivy::index::SegmentId> =
             searcher.segment_readers().iter().map(|s| s.segment_id()).collect();
-        let mut cached = self.facet_tables.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(tables) = cached.as_ref().filter(|t| t.segments == segments) {
-            return Ok(tables.clone());
+        let mut state = self.facet_tables.lock().unwrap_or_else(|e| e.into_inner());
+        match &*state {
+            TablesState::Built(tables) if tables.segments == segments => return Ok(Some(tables.clone())),
+            TablesState::Seen(seen) if *seen == segments => {}
+            _ => {
+                *state = TablesState::Seen(segments);
+                return Ok(None);
+            }
         }
         let mut tables = HashMap::new();
         for field in COUNTED_FACETS {
             tables.insert(field, Arc::new(FacetTable::build(searcher, field)?));
         }
         let tables = Arc::new(FacetTables { segments, tables });
-        *cached = Some(tables.clone());
-        Ok(tables)
+        *state = TablesState::Built(tables.clone());
+        Ok(Some(tables))
     }
 
     pub fn schema(&self) -> &NewsSchema {
@@ -254,11 +262,11 @@ impl Searcher {
         let limit = request.facet_limit;
         let tables = match limit {
             0 => None,
-            _ => Some(self.facet_tables(&searcher)?),
+            _ => self.facet_tables(&searcher)?,
         };
         let counter = |field: &str, depth: usize| -> TopFacets {
             let table = tables.as_ref().and_then(|t| t.tables.get(field).cloned());
-            TopFacets::new(field, table.unwrap_or_default(), depth, limit)
+            TopFacets::new(field, table, depth, limit)
         };
         let facets = (
             counter("actor", 2),
@@ -813,11 +821,17 @@ impl FacetTable {
         &self.bytes[start..self.ends[i]]
     }
 
-    /// Orders two values as their paths order (`/` in place of NUL).
+    /// Orders two values as their paths order.
     fn cmp_paths(&self, a: u32, b: u32) -> std::cmp::Ordering {
-        let slash = |v: &u8| if *v == 0 { b'/' } else { *v };
-        self.value(a).iter().map(slash).cmp(self.value(b).iter().map(slash))
+        cmp_paths(self.value(a), self.value(b))
     }
+}
+
+/// Whether a searcher has facet tables, or has counted facets once.
+enum TablesState {
+    None,
+    Seen(Vec<tantivy::index::SegmentId>),
+    Built(Arc<FacetTables>),
 }
 
 /// The four facet tables for one set of segments.
@@ -831,17 +845,18 @@ const COUNTED_FACETS: [&str; 4] = ["actor", "event", "mention", "dyad"];
 
 /// The `k` most frequent values of a facet field among the matching
 /// documents, at most `max_depth` deep, most frequent first (ties by path):
-/// what [`top_k`] over [`FacetValueCounter`] gives, counted by global
-/// ordinal ([`FacetTable`]) so that only the `k` values shown become paths.
+/// what [`top_k`] over [`FacetValueCounter`] gives. With a [`FacetTable`]
+/// it counts by global ordinal and only the `k` values shown become paths;
+/// without, each segment reads the values it counted from its dictionary.
 pub struct TopFacets {
     field: String,
-    table: Arc<FacetTable>,
+    table: Option<Arc<FacetTable>>,
     max_depth: usize,
     k: usize,
 }
 
 impl TopFacets {
-    pub fn new(field: &str, table: Arc<FacetTable>, max_depth: usize, k: usize) -> TopFacets {
+    pub fn new(field: &str, table: Option<Arc<FacetTable>>, max_depth: usize, k: usize) -> TopFacets {
         TopFacets {
             field: field.to_string(),
             table,
@@ -853,9 +868,17 @@ impl TopFacets {
 
 pub struct TopFacetsSegment {
     reader: tantivy::fastfield::FacetReader,
-    table: Arc<FacetTable>,
+    table: Option<Arc<FacetTable>>,
     segment: usize,
+    max_depth: usize,
     counts: Vec<u32>,
+}
+
+/// One segment's counts: by global ordinal, or by value.
+pub enum SegmentFacets {
+    Global(Vec<(u32, u32)>),
+    Values(Vec<(Vec<u8>, u32)>),
+    Failed(std::io::Error),
 }
 
 impl Collector for TopFacets {
@@ -865,8 +888,8 @@ impl Collector for TopFacets {
     fn for_segment(&self, segment_ord: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
         let reader = segment.facet_reader(&self.field)?;
         let segment = segment_ord as usize;
-        let mapped = self.table.segment_ords.get(segment).map(Vec::len);
-        if self.k > 0 && mapped != Some(reader.num_facets()) {
+        let mapped = self.table.as_ref().map(|t| t.segment_ords.get(segment).map(Vec::len));
+        if self.k > 0 && mapped.is_some_and(|m| m != Some(reader.num_facets())) {
             return Err(tantivy::TantivyError::InternalError(format!(
                 "the `{}` facet table was built for other segments",
                 self.field
@@ -881,6 +904,7 @@ impl Collector for TopFacets {
             reader,
             table: self.table.clone(),
             segment,
+            max_depth: self.max_depth,
             counts,
         })
     }
@@ -889,44 +913,76 @@ impl Collector for TopFacets {
         false
     }
 
-    fn merge_fruits(&self, segments: Vec<Vec<(u32, u32)>>) -> tantivy::Result<Vec<FacetCount>> {
+    fn merge_fruits(&self, segments: Vec<SegmentFacets>) -> tantivy::Result<Vec<FacetCount>> {
         if self.k == 0 {
             return Ok(Vec::new());
         }
-        let table = &self.table;
-        let mut totals: Vec<(u32, u64)> = segments
-            .into_iter()
-            .flatten()
-            .filter(|(global, _)| usize::from(table.depths[*global as usize]) <= self.max_depth)
-            .map(|(global, count)| (global, u64::from(count)))
-            .collect();
-        totals.sort_unstable_by_key(|(global, _)| *global);
-        totals.dedup_by(|next, kept| {
-            let same = next.0 == kept.0;
-            if same {
-                kept.1 += next.1;
+        let (mut globals, mut values) = (Vec::new(), Vec::new());
+        for segment in segments {
+            match segment {
+                SegmentFacets::Global(counts) => globals.extend(counts),
+                SegmentFacets::Values(counts) => values.extend(counts),
+                SegmentFacets::Failed(err) => return Err(err.into()),
             }
-            same
-        });
-        // Only values counting at least the k-th largest count can be shown.
-        if totals.len() > self.k {
-            let floor = totals.select_nth_unstable_by(self.k - 1, |a, b| b.1.cmp(&a.1)).1 .1;
-            totals.retain(|(_, count)| *count >= floor);
         }
-        totals.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| table.cmp_paths(a.0, b.0)));
-        totals.truncate(self.k);
-        Ok(totals
+        if let Some(table) = &self.table {
+            let counts = globals
+                .into_iter()
+                .filter(|(global, _)| usize::from(table.depths[*global as usize]) <= self.max_depth);
+            let top = top_counts(counts, self.k, |a, b| table.cmp_paths(*a, *b));
+            return Ok(top
+                .into_iter()
+                .map(|(global, count)| FacetCount {
+                    path: facet_path(table.value(global)),
+                    count,
+                })
+                .collect());
+        }
+        let top = top_counts(values, self.k, |a, b| cmp_paths(a, b));
+        Ok(top
             .into_iter()
-            .map(|(global, count)| FacetCount {
-                path: facet_path(table.value(global)),
+            .map(|(value, count)| FacetCount {
+                path: facet_path(&value),
                 count,
             })
             .collect())
     }
 }
 
+/// Sums the counts of equal keys and keeps the `k` largest, ties ordered by
+/// `cmp`.
+fn top_counts<K: Ord>(
+    counts: impl IntoIterator<Item = (K, u32)>,
+    k: usize,
+    cmp: impl Fn(&K, &K) -> std::cmp::Ordering,
+) -> Vec<(K, u64)> {
+    let mut totals: Vec<(K, u64)> = counts.into_iter().map(|(key, c)| (key, u64::from(c))).collect();
+    totals.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    totals.dedup_by(|next, kept| {
+        let same = next.0 == kept.0;
+        if same {
+            kept.1 += next.1;
+        }
+        same
+    });
+    // Only keys counting at least the k-th largest count can be kept.
+    if totals.len() > k {
+        let floor = totals.select_nth_unstable_by(k - 1, |a, b| b.1.cmp(&a.1)).1 .1;
+        totals.retain(|(_, count)| *count >= floor);
+    }
+    totals.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| cmp(&a.0, &b.0)));
+    totals.truncate(k);
+    totals
+}
+
+/// Orders two encoded facets as their paths order (`/` in place of NUL).
+fn cmp_paths(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    let slash = |v: &u8| if *v == 0 { b'/' } else { *v };
+    a.iter().map(slash).cmp(b.iter().map(slash))
+}
+
 impl SegmentCollector for TopFacetsSegment {
-    type Fruit = Vec<(u32, u32)>;
+    type Fruit = SegmentFacets;
 
     fn collect(&mut self, doc: tantivy::DocId, _score: Score) {
         if self.counts.is_empty() {
@@ -937,16 +993,30 @@ impl SegmentCollector for TopFacetsSegment {
         }
     }
 
-    fn harvest(self) -> Vec<(u32, u32)> {
-        let Some(globals) = self.table.segment_ords.get(self.segment) else {
-            return Vec::new();
-        };
-        self.counts
-            .iter()
-            .zip(globals)
-            .filter(|(count, _)| **count > 0)
-            .map(|(count, global)| (*global, *count))
-            .collect()
+    fn harvest(self) -> SegmentFacets {
+        let counted = self.counts.iter().enumerate().filter(|(_, count)| **count > 0);
+        if let Some(table) = &self.table {
+            let Some(globals) = table.segment_ords.get(self.segment) else {
+                return SegmentFacets::Global(Vec::new());
+            };
+            return SegmentFacets::Global(counted.map(|(ord, count)| (globals[ord], *count)).collect());
+        }
+        // One pass over the dictionary, reading only the blocks that hold
+        // counted values.
+        let counted: Vec<(u64, u32)> = counted.map(|(ord, count)| (ord as u64, *count)).collect();
+        let ords: Vec<u64> = counted.iter().map(|(ord, _)| *ord).collect();
+        let mut counts = counted.iter().map(|(_, count)| *count);
+        let mut values = Vec::new();
+        let read = self.reader.facet_dict().sorted_ords_to_term_cb(&ords, |value| {
+            let count = counts.next().unwrap_or(0);
+            if facet_depth(value) <= self.max_depth {
+                values.push((value.to_vec(), count));
+            }
+        });
+        match read {
+            Ok(_) => SegmentFacets::Values(values),
+            Err(err) => SegmentFacets::Failed(err),
+        }
     }
 }
 
@@ -1023,9 +1093,13 @@ mod tests {
                 for k in [0, 1, 2, 3, 5, 10, 100] {
                     let table = Arc::new(FacetTable::build(&searcher, "actor").unwrap());
                     let top = searcher
-                        .search(query, &TopFacets::new("actor", table, depth, k))
+                        .search(query, &TopFacets::new("actor", Some(table), depth, k))
                         .unwrap();
-                    assert_eq!(top, top_k(all.clone(), k), "depth {depth}, k {k}");
+                    assert_eq!(top, top_k(all.clone(), k), "depth {depth}, k {k}, global ordinals");
+                    let top = searcher
+                        .search(query, &TopFacets::new("actor", None, depth, k))
+                        .unwrap();
+                    assert_eq!(top, top_k(all.clone(), k), "depth {depth}, k {k}, by value");
                 }
             }
         }

@@ -219,12 +219,7 @@ impl Extractor {
             );
         }
         for person in &dictionaries.people {
-            let entity = builder.entity(Entity {
-                kind: EntityKind::Person,
-                code: person.slug.as_str().into(),
-                country: person.iso3.as_deref().filter(|c| *c != "IGO").map(Into::into),
-                sector: person.sector.as_deref().map(Into::into),
-            });
+            let entity = builder.entity(person_entity(person));
             builder.add(
                 &person.term,
                 Cue::Entity {
@@ -256,12 +251,7 @@ impl Extractor {
             surnames.into_iter().filter_map(|(s, p)| p.map(|p| (s, p))).collect();
         unique.sort_by_key(|(s, _)| *s);
         for (surname, person) in unique {
-            let entity = builder.entity(Entity {
-                kind: EntityKind::Person,
-                code: person.slug.as_str().into(),
-                country: person.iso3.as_deref().filter(|c| *c != "IGO").map(Into::into),
-                sector: person.sector.as_deref().map(Into::into),
-            });
+            let entity = builder.entity(person_entity(person));
             builder.add(
                 surname,
                 Cue::Entity {
@@ -1001,6 +991,17 @@ impl CueTable {
         } else {
             self.cues[slot].push(cue);
         }
+    }
+}
+
+/// A dictionary person as an entity; people of international organisations
+/// act for no state.
+fn person_entity(person: &crate::dictionary::PersonTerm) -> Entity {
+    Entity {
+        kind: EntityKind::Person,
+        code: person.slug.as_str().into(),
+        country: person.iso3.as_deref().filter(|c| *c != "IGO").map(Into::into),
+        sector: person.sector.as_deref().map(Into::into),
     }
 }
 

@@ -50,23 +50,11 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut parts = text.split('\u{1f}');
     let query = parts.next().unwrap_or("").to_string();
-    let mut request = SearchRequest {
-        query,
-        any: false,
-        actors: Vec::new(),
-        events: Vec::new(),
-        mentions: Vec::new(),
-        dyads: Vec::new(),
-        sources: Vec::new(),
-        from: None,
-        to: None,
-        sort: SortOrder::Relevance,
-        limit: 5,
-        offset: 0,
-        facet_limit: 5,
-        snippet_chars: 80,
-        evidence: true,
-    };
+    let mut request = SearchRequest::new(&query);
+    request.limit = 5;
+    request.facet_limit = 5;
+    request.snippet_chars = 80;
+    request.evidence = true;
     let mut resolver = resolver().lock().unwrap_or_else(|e| e.into_inner());
     for part in parts {
         let mut chars = part.chars();

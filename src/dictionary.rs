@@ -110,6 +110,8 @@ pub struct IgoTerm {
 #[derive(Debug, Clone)]
 pub struct GroupTerm {
     pub id: String,
+    /// The country an armed group is based in and fights in.
+    pub base: Option<String>,
     pub sponsor: Option<String>,
     pub term: String,
 }
@@ -175,6 +177,9 @@ pub struct EventRules {
     /// Cues whose subject is the party acted on ("China must stop").
     #[serde(default)]
     pub subject_is_target: Vec<String>,
+    /// Cues that act on no one ("resigned"): a country after them is a place.
+    #[serde(default)]
+    pub no_target: Vec<String>,
 }
 
 /// A state written under an older code before a date (`DEU` → `FRG`).
@@ -290,11 +295,12 @@ impl Dictionaries {
                 term: c[1].into(),
             })
         })?;
-        let groups = rows(source, "actors/groups.tsv", 4, |c| {
+        let groups = rows(source, "actors/groups.tsv", 5, |c| {
             Ok(GroupTerm {
                 id: c[0].into(),
-                sponsor: optional(c[2]),
-                term: c[3].into(),
+                base: optional(c[2]),
+                sponsor: optional(c[3]),
+                term: c[4].into(),
             })
         })?;
         let people = rows(source, "actors/people.tsv", 5, |c| {

@@ -110,7 +110,7 @@ fn is_country_code(code: &str) -> bool {
 
 fn country_of(entity: &Entity) -> Option<String> {
     match entity.kind {
-        EntityKind::Country | EntityKind::Person => entity.country.as_deref().map(str::to_string),
+        EntityKind::Country | EntityKind::Person | EntityKind::Group => entity.country.as_deref().map(str::to_string),
         _ => None,
     }
 }
@@ -162,7 +162,15 @@ pub fn plover(extractor: &Extractor, path: &Path) -> Result<PloverScores, Error>
             }
         }
         // Participants: those of the top-1 type's events against the gold actors.
-        let chosen: Vec<_> = events.iter().filter(|e| Some(e.event_type) == top).collect();
+        // The gold codes one event per sentence: its participants are those
+        // of the heaviest cue of the top type (the first on ties).
+        let chosen: Vec<_> = events
+            .iter()
+            .filter(|e| Some(e.event_type) == top)
+            .rev()
+            .max_by_key(|e| e.weight)
+            .into_iter()
+            .collect();
         let actors = |role: &str| -> (BTreeSet<String>, BTreeSet<String>) {
             let mut codes = BTreeSet::new();
             let mut sectors = BTreeSet::new();

@@ -146,6 +146,7 @@ pub struct Extractor {
     main_verb_bonus: u32,
     family_name_first: HashSet<String>,
     subject_is_target: HashSet<String>,
+    no_target: HashSet<String>,
     /// (code, older code, seconds since the epoch before which the older applies)
     historical: Vec<(String, String, i64)>,
 }
@@ -206,7 +207,13 @@ impl Extractor {
             let entity = builder.entity(Entity {
                 kind: EntityKind::Group,
                 code: group.id.as_str().into(),
-                country: group.sponsor.as_deref().map(Into::into),
+                // An armed group belongs to the country it fights in; an
+                // intrusion set to the state behind it.
+                country: group
+                    .base
+                    .as_ref()
+                    .or(group.sponsor.as_ref())
+                    .map(|c| c.as_str().into()),
                 sector: None,
             });
             builder.add(
@@ -330,6 +337,7 @@ impl Extractor {
             main_verb_bonus: rules.events.main_verb_bonus,
             family_name_first: rules.people.family_name_first.iter().cloned().collect(),
             subject_is_target: lower_set(&rules.events.subject_is_target),
+            no_target: lower_set(&rules.events.no_target),
             historical: rules
                 .historical
                 .iter()
@@ -681,6 +689,11 @@ impl Extractor {
                     subject_is_target,
                     reporting.iter().copied().find(|r| *r > hit.end && *r < sentence_end),
                 );
+                let (sources, targets) = if is_passive(text, hit.start..hit.end) {
+                    self.passive_participants(text, &placed, sentence_end, hit.end, targets, sources)
+                } else {
+                    (sources, targets)
+                };
                 sentences[sentence].events.push(SentenceEvent {
                     event_type,
                     mode,
@@ -756,7 +769,12 @@ impl Extractor {
         };
         // The target is looked for up to the attribution ("…, the ministry
         // said", "according to …"), which names who reports, not who is acted on.
-        let limit = attribution.filter(|a| *a > cue.end).unwrap_or(sentence.end);
+        if self.no_target.contains(&text[cue.clone()].to_lowercase()) {
+            return (sources, Vec::new());
+        }
+        let limit = attribution
+            .filter(|a| *a > cue.end)
+            .map_or(sentence.end, |a| attribution_start(text, cue.end, a));
         let coordinated_sources = sources.len() > 1;
         let source_codes: Vec<&str> = sources.iter().filter_map(Entity::dyad_code).collect();
         let first_target = in_sentence.iter().position(|(s, _, e, _)| {
@@ -783,6 +801,36 @@ impl Extractor {
             targets
         };
         (sources, targets)
+    }
+
+    /// In the passive ("refugees were attacked by militiamen") the subject,
+    /// found where an active sentence has its source, is acted on; the source
+    /// is the agent of a "by" phrase after the verb, if there is one.
+    fn passive_participants(
+        &self,
+        text: &str,
+        placed: &[(usize, usize, Entity, bool)],
+        sentence_end: usize,
+        cue_end: usize,
+        after_cue: Vec<Entity>,
+        subject: Vec<Entity>,
+    ) -> (Vec<Entity>, Vec<Entity>) {
+        if subject.is_empty() {
+            return (Vec::new(), after_cue);
+        }
+        let rest = &text[cue_end..sentence_end];
+        let agent = rest
+            .match_indices("by ")
+            .map(|(at, _)| cue_end + at)
+            .find(|at| is_boundary(text, *at, *at + 2))
+            .and_then(|by| {
+                placed
+                    .iter()
+                    .find(|(s, ..)| *s > by && *s < sentence_end && words_between(text, by + 2, *s) <= AGENT_WORDS)
+            })
+            .map(|(_, _, e, _)| vec![e.clone()])
+            .unwrap_or_default();
+        (agent, subject)
     }
 
     /// A sector noun that directly follows a country ("Chinese Foreign
@@ -1060,6 +1108,51 @@ fn words_between(text: &str, from: usize, to: usize) -> usize {
         .filter(|w| w.chars().any(char::is_alphanumeric))
         .count()
 }
+
+/// Words that make a following participle passive ("was attacked", "have
+/// been accused", "got arrested").
+const PASSIVE_AUXILIARIES: [&str; 5] = ["was", "were", "been", "being", "got"];
+const PRESENT_AUXILIARIES: [&str; 4] = ["is", "are", "be", "get"];
+
+/// How many words may stand between "by" and the agent it introduces ("by
+/// current Haitian government officials").
+const AGENT_WORDS: usize = 3;
+
+/// Whether the cue is a participle after a passive auxiliary, allowing one
+/// adverb between ("was reportedly attacked").
+fn is_passive(text: &str, cue: Range<usize>) -> bool {
+    let word = &text[cue.clone()];
+    if word.ends_with("ing") || word.contains(' ') {
+        return false;
+    }
+    let mut before = previous_word(text, cue.start);
+    if before.len() > 3 && before.ends_with("ly") {
+        let at = text[..cue.start].rfind(before).unwrap_or(0);
+        before = previous_word(text, at);
+    }
+    let before = before.to_ascii_lowercase();
+    if PASSIVE_AUXILIARIES.contains(&before.as_str()) {
+        return true;
+    }
+    // "is opposed to", "are concerned": present-tense participles are
+    // mostly states; they are passive only with an agent.
+    PRESENT_AUXILIARIES.contains(&before.as_str()) && next_word(text, cue.end).eq_ignore_ascii_case("by")
+}
+
+/// Where the attribution clause ending at the reporting word `reporting`
+/// begins: at the comma that opens it (", Thai military sources said") when
+/// that comma is a few words before the reporting word, so the reporter is
+/// never taken for the party acted on.
+fn attribution_start(text: &str, after: usize, reporting: usize) -> usize {
+    match text[after..reporting].rfind([',', ';']) {
+        Some(comma) if words_between(text, after + comma, reporting) <= ATTRIBUTION_WORDS => after + comma,
+        _ => reporting,
+    }
+}
+
+/// The longest attribution clause before its reporting word ("…, western
+/// diplomatic sources in neighboring Pakistan said").
+const ATTRIBUTION_WORDS: usize = 6;
 
 /// How many words may stand between the two parts of a `VERB ... OBJECT` cue.
 const OBJECT_GAP: usize = 6;

@@ -851,3 +851,66 @@ fn seed_article() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------
+// Who acted on whom inside one sentence
+// ---------------------------------------------------------------------------
+
+/// The event `newsdex eval` scores: the heaviest cue of the top type, the
+/// first on ties.
+fn main_event(sentence: &str) -> SentenceEvent {
+    let events = extractor().sentence_events(sentence);
+    let top = top_type(&events).unwrap_or_else(|| panic!("{sentence:?}: no event"));
+    events
+        .iter()
+        .filter(|e| e.event_type == top)
+        .rev()
+        .max_by_key(|e| e.weight)
+        .cloned()
+        .expect("the top type has an event")
+}
+
+fn countries(entities: &[Entity]) -> Vec<&str> {
+    entities.iter().filter_map(|e| e.country.as_deref()).collect()
+}
+
+#[test]
+fn passive_voice_swaps_source_and_target() {
+    let event = main_event("A column of Ukrainian civilians was attacked by Russian troops near Kharkiv on Monday.");
+    assert_eq!(event.event_type, "assault");
+    assert_eq!(codes(&event.sources), ["RUS"], "sources");
+    assert_eq!(codes(&event.targets), ["UKR"], "targets");
+    // Without an agent there is no source.
+    let event = main_event("Two Nigerian aid workers were kidnapped near the border.");
+    assert!(event.sources.is_empty(), "sources: {:?}", event.sources);
+    assert_eq!(codes(&event.targets), ["NGA"]);
+    // A state after "is" is no passive: "opposed to" keeps Israel the source.
+    let event = main_event("Israel is opposed to French mediation in the talks.");
+    assert_eq!(codes(&event.sources), ["ISR"]);
+}
+
+#[test]
+fn the_attribution_clause_is_never_the_target() {
+    let event =
+        main_event("Syrian troops shelled rebel positions near Idlib on Monday, Turkish military sources said.");
+    assert_eq!(event.event_type, "assault");
+    assert!(!codes(&event.targets).contains(&"TUR"), "targets: {:?}", event.targets);
+}
+
+#[test]
+fn resignations_act_on_no_one() {
+    let event = main_event("The Peruvian prime minister resigned on Friday as protests spread across Peru.");
+    assert_eq!(event.event_type, "retreat");
+    assert!(event.targets.is_empty(), "targets: {:?}", event.targets);
+}
+
+#[test]
+fn armed_groups_stand_for_the_country_they_fight_in() {
+    let event = main_event("The United States imposed new sanctions on Hamas on Tuesday.");
+    assert_eq!(event.event_type, "sanction");
+    assert_eq!(codes(&event.targets), ["hamas"]);
+    assert_eq!(countries(&event.targets), ["PSE"]);
+    // An intrusion set stands for the state behind it.
+    let apt = extractor().entities("APT28 targeted the ministry.", None);
+    assert_eq!(countries(&apt), ["RUS"]);
+}

@@ -180,6 +180,10 @@ pub struct EventRules {
     /// Cues that act on no one ("resigned"): a country after them is a place.
     #[serde(default)]
     pub no_target: Vec<String>,
+    /// Nouns for a state's own people ("demonstrators", "the opposition"):
+    /// acted on without a country named, they stand for the source's country.
+    #[serde(default)]
+    pub domestic_groups: Vec<String>,
 }
 
 /// A state written under an older code before a date (`DEU` → `FRG`).

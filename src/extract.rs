@@ -147,6 +147,10 @@ pub struct Extractor {
     family_name_first: HashSet<String>,
     subject_is_target: HashSet<String>,
     no_target: HashSet<String>,
+    domestic_groups: HashSet<String>,
+    /// Lowercase surnames of dictionary people, with their country when all
+    /// who bear it share one ("President Bush" is American).
+    surname_countries: HashMap<String, Option<Arc<str>>>,
     /// (code, older code, seconds since the epoch before which the older applies)
     historical: Vec<(String, String, i64)>,
 }
@@ -235,6 +239,18 @@ impl Extractor {
                     role: NameRole::Name,
                 },
             );
+        }
+        let mut surname_countries: HashMap<String, Option<Arc<str>>> = HashMap::new();
+        for person in &dictionaries.people {
+            let (Some(last), Some(country)) = (person.term.rsplit([' ', '-']).next(), &person.iso3) else {
+                continue;
+            };
+            let slot = surname_countries
+                .entry(last.to_lowercase())
+                .or_insert_with(|| Some(country.as_str().into()));
+            if slot.as_deref().is_some_and(|c| c != country) {
+                *slot = None;
+            }
         }
         // Surnames that name exactly one dictionary person.
         let rules_people = &dictionaries.rules.people;
@@ -338,6 +354,8 @@ impl Extractor {
             family_name_first: rules.people.family_name_first.iter().cloned().collect(),
             subject_is_target: lower_set(&rules.events.subject_is_target),
             no_target: lower_set(&rules.events.no_target),
+            domestic_groups: lower_set(&rules.events.domestic_groups),
+            surname_countries,
             historical: rules
                 .historical
                 .iter()
@@ -528,13 +546,19 @@ impl Extractor {
                         break;
                     }
                     Cue::Role { sector } if !consumed[i] => {
-                        if let Some((name_end, slug)) = person_after_role(text, hit.end) {
+                        let title = &text[hit.start..hit.end];
+                        let title_capitalised = title.chars().next().is_some_and(char::is_uppercase);
+                        if let Some((name_end, slug)) = person_after_role(text, hit.end, title_capitalised) {
                             let country = placed
                                 .last()
                                 .filter(|(_, end, e, _)| {
                                     e.kind == EntityKind::Country && words_between(text, *end, hit.start) <= 1
                                 })
-                                .map(|(_, _, e, _)| e.code.clone());
+                                .map(|(_, _, e, _)| e.code.clone())
+                                .or_else(|| {
+                                    let surname = slug.rsplit('-').next().unwrap_or(&slug);
+                                    self.surname_countries.get(surname).cloned().flatten()
+                                });
                             // A dictionary person right after the title keeps its own
                             // record; any other name inside ("Senator Jordan Whitfield")
                             // is part of this person's name.
@@ -694,6 +718,12 @@ impl Extractor {
                 } else {
                     (sources, targets)
                 };
+                // A protest that names no one is aimed at the protesters' own government.
+                let targets = if targets.is_empty() && event_type == "protest" {
+                    home_of(&sources)
+                } else {
+                    targets
+                };
                 sentences[sentence].events.push(SentenceEvent {
                     event_type,
                     mode,
@@ -800,7 +830,24 @@ impl Extractor {
         } else {
             targets
         };
+        // Still no one: a state acting on its own people ("police dispersed
+        // demonstrators", "the government accepted the rebels' demands")
+        // acts on itself, as coders code it.
+        let targets = if targets.is_empty() && self.names_domestic_group(text, cue.end, limit) {
+            home_of(&sources)
+        } else {
+            targets
+        };
         (sources, targets)
+    }
+
+    /// Whether one of the first words after the cue names a domestic group.
+    fn names_domestic_group(&self, text: &str, from: usize, to: usize) -> bool {
+        text[from..to]
+            .split(|c: char| !is_word_char(c))
+            .filter(|w| !w.is_empty())
+            .take(DOMESTIC_GROUP_WORDS)
+            .any(|w| self.domestic_groups.contains(&w.to_lowercase()))
     }
 
     /// In the passive ("refugees were attacked by militiamen") the subject,
@@ -1139,6 +1186,31 @@ fn is_passive(text: &str, cue: Range<usize>) -> bool {
     PRESENT_AUXILIARIES.contains(&before.as_str()) && next_word(text, cue.end).eq_ignore_ascii_case("by")
 }
 
+/// The country of the first source that has one, as a target: a state
+/// acting on its own people, or people protesting to their own government.
+fn home_of(sources: &[Entity]) -> Vec<Entity> {
+    sources
+        .iter()
+        .find_map(|s| {
+            s.country
+                .clone()
+                .or_else(|| (s.kind == EntityKind::Country).then(|| s.code.clone()))
+        })
+        .map(|country| {
+            vec![Entity {
+                kind: EntityKind::Country,
+                code: country.clone(),
+                country: Some(country),
+                sector: None,
+            }]
+        })
+        .unwrap_or_default()
+}
+
+/// How far after the cue a domestic group may be named ("opened fire to
+/// disperse Moslem fundamentalist demonstrators").
+const DOMESTIC_GROUP_WORDS: usize = 8;
+
 /// Where the attribution clause ending at the reporting word `reporting`
 /// begins: at the comma that opens it (", Thai military sources said") when
 /// that comma is a few words before the reporting word, so the reporter is
@@ -1195,9 +1267,10 @@ fn find_object(words: &[(Range<usize>, String)], object: &[String]) -> Option<Ra
     Some(usable[at].0.start..usable[at + object.len() - 1].0.end)
 }
 
-/// A capitalised name right after a role title ("Foreign Minister Wang Yi"):
-/// its end and a slug.
-fn person_after_role(text: &str, role_end: usize) -> Option<(usize, String)> {
+/// The name right after a role title, as its end and a slug: two or three
+/// capitalised words ("Foreign Minister Wang Yi"), or one after a capitalised
+/// title ("President Assad") unless it is a day or month ("President Monday").
+fn person_after_role(text: &str, role_end: usize, title_capitalised: bool) -> Option<(usize, String)> {
     let rest = &text[role_end..];
     let lead = rest.len() - rest.trim_start_matches(' ').len();
     if lead != 1 {
@@ -1225,12 +1298,39 @@ fn person_after_role(text: &str, role_end: usize) -> Option<(usize, String)> {
     }
     let end = end.min(text.len());
     let end = text[..end].trim_end().len();
-    if words.len() < 2 {
+    let single_name = words.len() == 1
+        && title_capitalised
+        && words[0].len() >= 3
+        && !CALENDAR_WORDS.iter().any(|w| w.eq_ignore_ascii_case(words[0]));
+    if words.len() < 2 && !single_name {
         return None;
     }
     let slug = words.iter().map(|w| w.to_lowercase()).collect::<Vec<_>>().join("-");
     Some((end, slug))
 }
+
+/// Capitalised words that follow a title without naming anyone.
+const CALENDAR_WORDS: [&str; 19] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Today",
+];
 
 /// What an event that is only intended, promised or threatened is coded
 /// as: PLOVER codes the intent to cooperate, yield or help as AGREE, and the

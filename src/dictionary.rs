@@ -184,6 +184,9 @@ pub struct EventRules {
     /// acted on without a country named, they stand for the source's country.
     #[serde(default)]
     pub domestic_groups: Vec<String>,
+    /// Nouns that make the country before them a place ("the Thai border").
+    #[serde(default)]
+    pub location_nouns: Vec<String>,
 }
 
 /// A state written under an older code before a date (`DEU` → `FRG`).

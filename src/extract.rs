@@ -148,6 +148,7 @@ pub struct Extractor {
     subject_is_target: HashSet<String>,
     no_target: HashSet<String>,
     domestic_groups: HashSet<String>,
+    location_nouns: HashSet<String>,
     /// Lowercase surnames of dictionary people, with their country when all
     /// who bear it share one ("President Bush" is American).
     surname_countries: HashMap<String, Option<Arc<str>>>,
@@ -355,6 +356,7 @@ impl Extractor {
             subject_is_target: lower_set(&rules.events.subject_is_target),
             no_target: lower_set(&rules.events.no_target),
             domestic_groups: lower_set(&rules.events.domestic_groups),
+            location_nouns: lower_set(&rules.events.location_nouns),
             surname_countries,
             historical: rules
                 .historical
@@ -511,6 +513,7 @@ impl Extractor {
 
         // Entities, with sectors and role-introduced people attached.
         let mut placed: Vec<(usize, usize, Entity, bool)> = Vec::new(); // start, end, entity, can act
+        let mut mentioned_only: Vec<(usize, Entity)> = Vec::new();
         let mut consumed = vec![false; hits.len()];
         for (i, hit) in hits.iter().enumerate() {
             for cue in &self.cues[hit.cue as usize] {
@@ -530,6 +533,12 @@ impl Extractor {
                             break;
                         }
                         self.apply_era(&mut entity, era);
+                        // Named but never a party: "ethnic Albanians" in Serbia, the
+                        // "Thai border", "US $50 million".
+                        if entity.kind == EntityKind::Country && self.only_mentioned(text, hit.start, hit.end, next) {
+                            mentioned_only.push((hit.start, entity));
+                            break;
+                        }
                         let mut can_act = *role != NameRole::Place;
                         if *role == NameRole::Capital {
                             let possessive = text[hit.end..].starts_with("'s") || text[hit.end..].starts_with("’s");
@@ -609,6 +618,9 @@ impl Extractor {
         }
         for (start, _, entity, _) in &placed {
             sentences[sentence_of(*start)].entities.push(entity.clone());
+        }
+        for (start, entity) in mentioned_only {
+            sentences[sentence_of(start)].entities.push(entity);
         }
 
         // Events, guarded against negation and hypotheticals.
@@ -711,7 +723,11 @@ impl Extractor {
                     sentence_start..sentence_end,
                     hit.start..hit.end,
                     subject_is_target,
-                    reporting.iter().copied().find(|r| *r > hit.end && *r < sentence_end),
+                    reporting
+                        .iter()
+                        .copied()
+                        .find(|r| *r > hit.end && *r < sentence_end)
+                        .map(|r| (r, words_between(text, r, sentence_end) <= CLOSING_WORDS)),
                 );
                 let (sources, targets) = if is_passive(text, hit.start..hit.end) {
                     self.passive_participants(text, &placed, sentence_end, hit.end, targets, sources)
@@ -753,7 +769,7 @@ impl Extractor {
         sentence: Range<usize>,
         cue: Range<usize>,
         subject_is_target: bool,
-        attribution: Option<usize>,
+        attribution: Option<(usize, bool)>,
     ) -> (Vec<Entity>, Vec<Entity>) {
         let in_sentence: Vec<&(usize, usize, Entity, bool)> =
             placed.iter().filter(|(s, ..)| sentence.contains(s)).collect();
@@ -803,8 +819,10 @@ impl Extractor {
             return (sources, Vec::new());
         }
         let limit = attribution
-            .filter(|a| *a > cue.end)
-            .map_or(sentence.end, |a| attribution_start(text, cue.end, a));
+            .filter(|(a, _)| *a > cue.end)
+            .map_or(sentence.end, |(a, closing)| {
+                attribution_start(text, cue.end, a, closing)
+            });
         let coordinated_sources = sources.len() > 1;
         let source_codes: Vec<&str> = sources.iter().filter_map(Entity::dyad_code).collect();
         let first_target = in_sentence.iter().position(|(s, _, e, _)| {
@@ -839,6 +857,23 @@ impl Extractor {
             targets
         };
         (sources, targets)
+    }
+
+    /// Whether a country name is only a description: an ethnic group
+    /// ("ethnic Albanians"), a stretch of border ("the Thai border") or a
+    /// currency ("US $50 million", "U.S. dollars").
+    fn only_mentioned(&self, text: &str, start: usize, end: usize, next: &str) -> bool {
+        let next = next.to_lowercase();
+        let location = self.location_nouns.contains(&next) && {
+            // "U.S. border patrol agents" are a state body, not a place.
+            let after = end + text[end..].find(next.as_str()).map_or(0, |at| at + next.len());
+            !BORDER_BODIES.contains(&next_word(text, after).to_lowercase().as_str())
+        };
+        previous_word(text, start).eq_ignore_ascii_case("ethnic")
+            || location
+            || text[end..].trim_start().starts_with('$')
+            || next == "dollar"
+            || next == "dollars"
     }
 
     /// Whether one of the first words after the cue names a domestic group.
@@ -1207,20 +1242,43 @@ fn home_of(sources: &[Entity]) -> Vec<Entity> {
         .unwrap_or_default()
 }
 
+/// Words after "border" (or "coast") that make it a state body: "border
+/// patrol", "coast guard".
+const BORDER_BODIES: [&str; 13] = [
+    "patrol",
+    "patrols",
+    "guard",
+    "guards",
+    "police",
+    "agents",
+    "agency",
+    "force",
+    "forces",
+    "troops",
+    "officials",
+    "authorities",
+    "service",
+];
+
 /// How far after the cue a domestic group may be named ("opened fire to
 /// disperse Moslem fundamentalist demonstrators").
 const DOMESTIC_GROUP_WORDS: usize = 8;
 
 /// Where the attribution clause ending at the reporting word `reporting`
 /// begins: at the comma that opens it (", Thai military sources said") when
-/// that comma is a few words before the reporting word, so the reporter is
-/// never taken for the party acted on.
-fn attribution_start(text: &str, after: usize, reporting: usize) -> usize {
+/// that comma is a few words before the reporting word, or at any distance
+/// when the reporting word closes the sentence, so the reporter is never
+/// taken for the party acted on.
+fn attribution_start(text: &str, after: usize, reporting: usize, closing: bool) -> usize {
     match text[after..reporting].rfind([',', ';']) {
-        Some(comma) if words_between(text, after + comma, reporting) <= ATTRIBUTION_WORDS => after + comma,
+        Some(comma) if closing || words_between(text, after + comma, reporting) <= ATTRIBUTION_WORDS => after + comma,
         _ => reporting,
     }
 }
+
+/// A reporting word with at most this many words after it closes its
+/// sentence ("…, a member of the mediating team said on Monday").
+const CLOSING_WORDS: usize = 4;
 
 /// The longest attribution clause before its reporting word ("…, western
 /// diplomatic sources in neighboring Pakistan said").

@@ -156,6 +156,18 @@ pub struct Extractor {
     historical: Vec<(String, String, i64)>,
 }
 
+/// Where an event cue sits, and what its sentence says about its parties.
+struct CueSite {
+    sentence: Range<usize>,
+    cue: Range<usize>,
+    /// "China must stop": the subject is acted on.
+    subject_is_target: bool,
+    /// The first reporting word after the cue, and whether it closes the sentence.
+    attribution: Option<(usize, bool)>,
+    /// Whether a party named after "in" or "at" is only where the event happened.
+    locative_is_place: bool,
+}
+
 /// A dictionary hit that survived boundary and case checks.
 #[derive(Debug, Clone)]
 struct Hit {
@@ -717,18 +729,19 @@ impl Extractor {
                 let subject_is_target = self
                     .subject_is_target
                     .contains(&text[hit.start..hit.end].to_lowercase());
-                let (sources, targets) = self.participants(
-                    text,
-                    &placed,
-                    sentence_start..sentence_end,
-                    hit.start..hit.end,
+                let site = CueSite {
+                    sentence: sentence_start..sentence_end,
+                    cue: hit.start..hit.end,
                     subject_is_target,
-                    reporting
+                    attribution: reporting
                         .iter()
                         .copied()
                         .find(|r| *r > hit.end && *r < sentence_end)
                         .map(|r| (r, words_between(text, r, sentence_end) <= CLOSING_WORDS)),
-                );
+                    // Protesters "in Hong Kong" protest against someone else.
+                    locative_is_place: event_type == "protest",
+                };
+                let (sources, targets) = self.participants(text, &placed, site);
                 let (sources, targets) = if is_passive(text, hit.start..hit.end) {
                     self.passive_participants(text, &placed, sentence_end, hit.end, targets, sources)
                 } else {
@@ -766,11 +779,15 @@ impl Extractor {
         &self,
         text: &str,
         placed: &[(usize, usize, Entity, bool)],
-        sentence: Range<usize>,
-        cue: Range<usize>,
-        subject_is_target: bool,
-        attribution: Option<(usize, bool)>,
+        site: CueSite,
     ) -> (Vec<Entity>, Vec<Entity>) {
+        let CueSite {
+            sentence,
+            cue,
+            subject_is_target,
+            attribution,
+            locative_is_place,
+        } = site;
         let in_sentence: Vec<&(usize, usize, Entity, bool)> =
             placed.iter().filter(|(s, ..)| sentence.contains(s)).collect();
         if subject_is_target {
@@ -825,11 +842,24 @@ impl Extractor {
             });
         let coordinated_sources = sources.len() > 1;
         let source_codes: Vec<&str> = sources.iter().filter_map(Entity::dyad_code).collect();
-        let first_target = in_sentence.iter().position(|(s, _, e, _)| {
-            *s >= cue.end
-                && *s < limit
-                && e.dyad_code()
-                    .is_some_and(|code| !(coordinated_sources && source_codes.contains(&code)))
+        let candidate = |skip_places: bool| {
+            in_sentence.iter().position(|(s, _, e, _)| {
+                *s >= cue.end
+                    && *s < limit
+                    && !(skip_places
+                        && LOCATIVES
+                            .iter()
+                            .any(|l| previous_word(text, *s).eq_ignore_ascii_case(l)))
+                    && e.dyad_code()
+                        .is_some_and(|code| !(coordinated_sources && source_codes.contains(&code)))
+            })
+        };
+        // A place is a target of last resort when the source's own country
+        // cannot stand in ("ethnic Albanians demonstrated in Serbia").
+        let first_target = candidate(locative_is_place).or_else(|| {
+            (locative_is_place && home_of(&sources).is_empty())
+                .then(|| candidate(false))
+                .flatten()
         });
         let targets = match first_target {
             Some(first) => coordinated(cue.end, first, limit, false),
@@ -860,8 +890,9 @@ impl Extractor {
     }
 
     /// Whether a country name is only a description: an ethnic group
-    /// ("ethnic Albanians"), a stretch of border ("the Thai border") or a
-    /// currency ("US $50 million", "U.S. dollars").
+    /// ("ethnic Albanians"), a stretch of border ("the Thai border"), a
+    /// currency ("US $50 million", "U.S. dollars"), a stance ("an anti-Syria
+    /// journalist") or an origin ("Russian-made rockets", "Syrian-backed militia").
     fn only_mentioned(&self, text: &str, start: usize, end: usize, next: &str) -> bool {
         let next = next.to_lowercase();
         let location = self.location_nouns.contains(&next) && {
@@ -869,8 +900,17 @@ impl Extractor {
             let after = end + text[end..].find(next.as_str()).map_or(0, |at| at + next.len());
             !BORDER_BODIES.contains(&next_word(text, after).to_lowercase().as_str())
         };
+        let ends_with =
+            |p: &str| start >= p.len() && text.as_bytes()[start - p.len()..start].eq_ignore_ascii_case(p.as_bytes());
+        let starts_with = |s: &str| {
+            text.as_bytes()[end..]
+                .get(..s.len())
+                .is_some_and(|b| b.eq_ignore_ascii_case(s.as_bytes()))
+        };
         previous_word(text, start).eq_ignore_ascii_case("ethnic")
             || location
+            || ATTITUDE_PREFIXES.iter().any(|p| ends_with(p))
+            || ORIGIN_SUFFIXES.iter().any(|s| starts_with(s))
             || text[end..].trim_start().starts_with('$')
             || next == "dollar"
             || next == "dollars"
@@ -1259,6 +1299,15 @@ const BORDER_BODIES: [&str; 13] = [
     "authorities",
     "service",
 ];
+
+/// Prepositions that name where something happened.
+const LOCATIVES: [&str; 5] = ["in", "at", "near", "outside", "inside"];
+
+/// Prefixes that make a country a stance, not a party.
+const ATTITUDE_PREFIXES: [&str; 3] = ["anti-", "pro-", "pro "];
+
+/// Suffixes that make a country the origin or backer of a thing or group.
+const ORIGIN_SUFFIXES: [&str; 6] = ["-made", "-built", "-backed", "-funded", "-supplied", "-armed"];
 
 /// How far after the cue a domestic group may be named ("opened fire to
 /// disperse Moslem fundamentalist demonstrators").

@@ -914,3 +914,86 @@ fn armed_groups_stand_for_the_country_they_fight_in() {
     let apt = extractor().entities("APT28 targeted the ministry.", None);
     assert_eq!(countries(&apt), ["RUS"]);
 }
+
+#[test]
+fn a_state_acting_on_its_own_people_targets_itself() {
+    let event = main_event("Egyptian police fired tear gas to disperse demonstrators in central Cairo on Friday.");
+    assert_eq!(countries(&event.targets), ["EGY"], "targets: {:?}", event.targets);
+    let event = main_event("The Mozambique government accepted demands from rebels for political reforms.");
+    assert_eq!(countries(&event.targets), ["MOZ"], "targets: {:?}", event.targets);
+}
+
+#[test]
+fn protests_target_the_protesters_government_not_the_place() {
+    let event = main_event("Thousands of Kenyans marched through the streets on Tuesday.");
+    assert_eq!(event.event_type, "protest");
+    assert_eq!(countries(&event.targets), ["KEN"], "targets: {:?}", event.targets);
+    let event = main_event("Thousands of people demonstrated in Hong Kong against Chinese authorities.");
+    assert_eq!(event.event_type, "protest");
+    assert_eq!(countries(&event.targets), ["CHN"], "targets: {:?}", event.targets);
+}
+
+#[test]
+fn descriptions_name_a_country_without_making_it_a_party() {
+    // An ethnic group: Albania is named, Serbia is where the arrests happened.
+    let sentence = "Serbian police arrested five ethnic Albanians in southern Serbia on Friday.";
+    let event = main_event(sentence);
+    assert_eq!(countries(&event.targets), ["SRB"], "targets: {:?}", event.targets);
+    assert_mentions(sentence, None, &["/country/ALB", "/country/SRB"], &[]);
+    // A border, a currency, a stance, an origin.
+    for (sentence, not_a_party) in [
+        ("Burmese troops captured a rebel camp on the Thai border.", "THA"),
+        ("Kenya fined the mining company US $2 million on Monday.", "USA"),
+        ("Ukrainian forces shot down Iranian-made drones over Kyiv.", "IRN"),
+        ("A pro-Russian militia attacked a village in eastern Ukraine.", "RUS"),
+    ] {
+        let event = main_event(sentence);
+        let parties: Vec<&str> = countries(&event.sources)
+            .into_iter()
+            .chain(countries(&event.targets))
+            .collect();
+        assert!(!parties.contains(&not_a_party), "{sentence:?}: parties {parties:?}");
+    }
+}
+
+#[test]
+fn a_long_closing_attribution_is_never_the_target() {
+    let event = main_event(
+        "Sudan accused the rebels of breaking the truce, a member of the Chadian team trying to broker the deal said on Monday.",
+    );
+    assert_eq!(event.event_type, "accuse");
+    assert!(
+        !countries(&event.targets).contains(&"TCD"),
+        "targets: {:?}",
+        event.targets
+    );
+}
+
+#[test]
+fn a_title_and_one_name_make_a_person() {
+    let person = |text: &str| {
+        extractor()
+            .entities(text, None)
+            .into_iter()
+            .find(|e| e.kind == EntityKind::Person)
+            .unwrap_or_else(|| panic!("{text:?}: no person"))
+    };
+    // The country of dictionary people of that surname.
+    assert_eq!(person("President Assad met the envoy.").country.as_deref(), Some("SYR"));
+    assert_eq!(
+        person("President Bush threatened Russia.").country.as_deref(),
+        Some("USA")
+    );
+    // Days and months are not names.
+    assert!(extractor()
+        .entities("The President Monday signed it.", None)
+        .iter()
+        .all(|e| e.kind != EntityKind::Person));
+}
+
+#[test]
+fn congolese_is_the_democratic_republic() {
+    let tags = tag("Congolese troops pushed back the rebels.", None);
+    assert!(tags.mentions.contains("/country/COD"), "{:?}", tags.mentions);
+    assert!(!tags.mentions.contains("/country/COG"), "{:?}", tags.mentions);
+}

@@ -341,10 +341,13 @@ impl Extractor {
         for phrase in &dictionaries.rules.ambiguity.not_actors {
             builder.add(phrase, Cue::NotActor { exact: phrase.clone() });
         }
+        // Case-insensitive matching runs on ASCII-lowercased text with
+        // lowercase patterns: a case-sensitive automaton has half the
+        // transitions to follow.
+        let lowercase_patterns: Vec<String> = builder.patterns.iter().map(|p| p.to_ascii_lowercase()).collect();
         let automaton = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
-            .build(&builder.patterns)
+            .build(&lowercase_patterns)
             .map_err(|e| Error::Dictionary {
                 file: "index-schema".into(),
                 line: 0,
@@ -1031,8 +1034,9 @@ impl Extractor {
 
     /// Dictionary hits at word boundaries.
     fn hits(&self, text: &str) -> Vec<Hit> {
+        let lowercase = text.to_ascii_lowercase();
         self.automaton
-            .find_iter(text)
+            .find_iter(&lowercase)
             .filter(|m| is_boundary(text, m.start(), m.end()))
             .map(|m| Hit {
                 start: m.start(),
@@ -1221,6 +1225,9 @@ fn previous_word(text: &str, before: usize) -> &str {
     &head[start..]
 }
 
+/// How many words stand between two offsets, counted up to
+/// [`WORD_COUNT_CAP`]: every caller compares with a few words, and the gap
+/// can be a whole long sentence.
 fn words_between(text: &str, from: usize, to: usize) -> usize {
     if to <= from {
         return 0;
@@ -1228,8 +1235,12 @@ fn words_between(text: &str, from: usize, to: usize) -> usize {
     text[from..to]
         .split_whitespace()
         .filter(|w| w.chars().any(char::is_alphanumeric))
+        .take(WORD_COUNT_CAP)
         .count()
 }
+
+/// More words than any rule looks across.
+const WORD_COUNT_CAP: usize = 32;
 
 /// Words that make a following participle passive ("was attacked", "have
 /// been accused", "got arrested").

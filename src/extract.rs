@@ -711,14 +711,17 @@ impl Extractor {
                 // Guards end in text order: only those in this sentence, before the cue.
                 let first_guard = guards.partition_point(|(end, _)| *end < sentence_start);
                 let last_guard = guards.partition_point(|(end, _)| *end <= hit.start);
+                // Walk back from the cue: once a guard is five words away, all
+                // earlier ones are too. The earliest guard in reach decides.
                 let guard = guards[first_guard..last_guard.max(first_guard)]
                     .iter()
-                    .filter(|(end, kind)| {
-                        let limit = if *kind == GuardKind::Negation { 3 } else { 5 };
-                        words_between(text, *end, hit.start) < limit
-                    })
-                    .map(|(_, kind)| *kind)
-                    .find(|kind| *kind != GuardKind::Reporting);
+                    .rev()
+                    .map(|(end, kind)| (words_between(text, *end, hit.start), *kind))
+                    .take_while(|(words, _)| *words < 5)
+                    .filter(|(words, kind)| *kind != GuardKind::Negation || *words < 3)
+                    .map(|(_, kind)| kind)
+                    .filter(|kind| *kind != GuardKind::Reporting)
+                    .last();
                 let mut event_type = EVENT_TYPES[*event_type as usize];
                 let mut mode = mode.clone();
                 match guard {

@@ -541,7 +541,7 @@ impl Extractor {
                         }
                         let mut entity = self.entities[*entity as usize].clone();
                         let next = next_word(text, hit.end);
-                        if exact.eq_ignore_ascii_case("turkey") && self.bird_cues.contains(&next.to_lowercase()) {
+                        if exact.eq_ignore_ascii_case("turkey") && self.bird_cues.contains(lowercase(next).as_ref()) {
                             break;
                         }
                         if self.state_names.contains(exact) && us_state_context() {
@@ -557,7 +557,7 @@ impl Extractor {
                         let mut can_act = *role != NameRole::Place;
                         if *role == NameRole::Capital {
                             let possessive = text[hit.end..].starts_with("'s") || text[hit.end..].starts_with("’s");
-                            can_act = possessive || self.government_cues.contains(&next.to_lowercase());
+                            can_act = possessive || self.government_cues.contains(lowercase(next).as_ref());
                         }
                         if entity.kind == EntityKind::Country && entity.sector.is_none() && *role != NameRole::Place {
                             if let Some((j, sector)) = self.sector_after(text, &hits, i) {
@@ -576,7 +576,7 @@ impl Extractor {
                             let country = placed
                                 .last()
                                 .filter(|(_, end, e, _)| {
-                                    e.kind == EntityKind::Country && words_between(text, *end, hit.start) <= 1
+                                    e.kind == EntityKind::Country && within_words(text, *end, hit.start, 1)
                                 })
                                 .map(|(_, _, e, _)| e.code.clone())
                                 .or_else(|| {
@@ -716,7 +716,7 @@ impl Extractor {
                 let guard = guards[first_guard..last_guard.max(first_guard)]
                     .iter()
                     .rev()
-                    .map(|(end, kind)| (words_between(text, *end, hit.start), *kind))
+                    .map(|(end, kind)| (words_between(text, *end, hit.start, 5), *kind))
                     .take_while(|(words, _)| *words < 5)
                     .filter(|(words, kind)| *kind != GuardKind::Negation || *words < 3)
                     .map(|(_, kind)| kind)
@@ -734,7 +734,7 @@ impl Extractor {
                 }
                 let subject_is_target = self
                     .subject_is_target
-                    .contains(&text[hit.start..hit.end].to_lowercase());
+                    .contains(lowercase(&text[hit.start..hit.end]).as_ref());
                 let site = CueSite {
                     sentence: sentence_start..sentence_end,
                     cue: hit.start..hit.end,
@@ -743,7 +743,7 @@ impl Extractor {
                         .iter()
                         .copied()
                         .find(|r| *r > hit.end && *r < sentence_end)
-                        .map(|r| (r, words_between(text, r, sentence_end) <= CLOSING_WORDS)),
+                        .map(|r| (r, within_words(text, r, sentence_end, CLOSING_WORDS))),
                     // Protesters "in Hong Kong" protest against someone else.
                     locative_is_place: event_type == "protest",
                 };
@@ -838,7 +838,7 @@ impl Extractor {
         };
         // The target is looked for up to the attribution ("…, the ministry
         // said", "according to …"), which names who reports, not who is acted on.
-        if self.no_target.contains(&text[cue.clone()].to_lowercase()) {
+        if self.no_target.contains(lowercase(&text[cue.clone()]).as_ref()) {
             return (sources, Vec::new());
         }
         let limit = attribution
@@ -900,12 +900,12 @@ impl Extractor {
     /// currency ("US $50 million", "U.S. dollars"), a stance ("an anti-Syria
     /// journalist") or an origin ("Russian-made rockets", "Syrian-backed militia").
     fn only_mentioned(&self, text: &str, start: usize, end: usize, next: &str) -> bool {
-        let next = next.to_lowercase();
-        let location = self.location_nouns.contains(&next) && {
+        // `next` is a slice of `text`: where it ends is where the word after it starts.
+        let next_end = next.as_ptr() as usize - text.as_ptr() as usize + next.len();
+        let next = lowercase(next);
+        let location = self.location_nouns.contains(next.as_ref())
             // "U.S. border patrol agents" are a state body, not a place.
-            let after = end + text[end..].find(next.as_str()).map_or(0, |at| at + next.len());
-            !BORDER_BODIES.contains(&next_word(text, after).to_lowercase().as_str())
-        };
+            && !BORDER_BODIES.contains(&lowercase(next_word(text, next_end)).as_ref());
         let ends_with =
             |p: &str| start >= p.len() && text.as_bytes()[start - p.len()..start].eq_ignore_ascii_case(p.as_bytes());
         let starts_with = |s: &str| {
@@ -928,7 +928,7 @@ impl Extractor {
             .split(|c: char| !is_word_char(c))
             .filter(|w| !w.is_empty())
             .take(DOMESTIC_GROUP_WORDS)
-            .any(|w| self.domestic_groups.contains(&w.to_lowercase()))
+            .any(|w| self.domestic_groups.contains(lowercase(w).as_ref()))
     }
 
     /// In the passive ("refugees were attacked by militiamen") the subject,
@@ -954,7 +954,7 @@ impl Extractor {
             .and_then(|by| {
                 placed
                     .iter()
-                    .find(|(s, ..)| *s > by && *s < sentence_end && words_between(text, by + 2, *s) <= AGENT_WORDS)
+                    .find(|(s, ..)| *s > by && *s < sentence_end && within_words(text, by + 2, *s, AGENT_WORDS))
             })
             .map(|(_, _, e, _)| vec![e.clone()])
             .unwrap_or_default();
@@ -970,7 +970,7 @@ impl Extractor {
             .skip(country_hit + 1)
             .take(3)
             .find_map(|(j, h)| {
-                if words_between(text, end, h.start) > 1 {
+                if !within_words(text, end, h.start, 1) {
                     return None;
                 }
                 self.cues[h.cue as usize].iter().find_map(|c| match c {
@@ -1023,8 +1023,8 @@ impl Extractor {
                     if names_overlap || placed.iter().any(|(s, e, ..)| *s < after && at < *e) {
                         continue;
                     }
-                    let previous = previous_word(text, at).to_lowercase();
-                    if self.short_mention_blockers.contains(&previous)
+                    let previous = lowercase(previous_word(text, at));
+                    if self.short_mention_blockers.contains(previous.as_ref())
                         || next_word(text, after).starts_with(|c: char| c.is_ascii_digit())
                     {
                         continue;
@@ -1115,7 +1115,7 @@ impl Extractor {
             .map_or(sentence_start, |p| sentence_start + p + 1);
         let word = &text[word_start..dot];
         let single_initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
-        single_initial || self.abbreviations.contains(&word.to_lowercase())
+        single_initial || self.abbreviations.contains(lowercase(word).as_ref())
     }
 }
 
@@ -1228,22 +1228,32 @@ fn previous_word(text: &str, before: usize) -> &str {
     &head[start..]
 }
 
-/// How many words stand between two offsets, counted up to
-/// [`WORD_COUNT_CAP`]: every caller compares with a few words, and the gap
-/// can be a whole long sentence.
-fn words_between(text: &str, from: usize, to: usize) -> usize {
+/// How many words stand between two offsets, counted up to `cap`: rules
+/// look across a few words, and the gap can be a whole article.
+fn words_between(text: &str, from: usize, to: usize, cap: usize) -> usize {
     if to <= from {
         return 0;
     }
     text[from..to]
         .split_whitespace()
         .filter(|w| w.chars().any(char::is_alphanumeric))
-        .take(WORD_COUNT_CAP)
+        .take(cap)
         .count()
 }
 
-/// More words than any rule looks across.
-const WORD_COUNT_CAP: usize = 32;
+/// Whether at most `limit` words stand between two offsets.
+fn within_words(text: &str, from: usize, to: usize, limit: usize) -> bool {
+    words_between(text, from, to, limit + 1) <= limit
+}
+
+/// A word in lowercase, copied only when it has capitals.
+fn lowercase(word: &str) -> std::borrow::Cow<'_, str> {
+    if word.bytes().any(|b| b.is_ascii_uppercase()) || !word.is_ascii() {
+        std::borrow::Cow::Owned(word.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(word)
+    }
+}
 
 /// Words that make a following participle passive ("was attacked", "have
 /// been accused", "got arrested").
@@ -1334,7 +1344,7 @@ const DOMESTIC_GROUP_WORDS: usize = 8;
 /// taken for the party acted on.
 fn attribution_start(text: &str, after: usize, reporting: usize, closing: bool) -> usize {
     match text[after..reporting].rfind([',', ';']) {
-        Some(comma) if closing || words_between(text, after + comma, reporting) <= ATTRIBUTION_WORDS => after + comma,
+        Some(comma) if closing || within_words(text, after + comma, reporting, ATTRIBUTION_WORDS) => after + comma,
         _ => reporting,
     }
 }

@@ -9,7 +9,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 use serde::Serialize;
 
 use crate::dictionary::{CountryTermKind, Dictionaries, GuardKind, EVENT_TYPES};
@@ -347,6 +347,7 @@ impl Extractor {
         let lowercase_patterns: Vec<String> = builder.patterns.iter().map(|p| p.to_ascii_lowercase()).collect();
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Both)
             .build(&lowercase_patterns)
             .map_err(|e| Error::Dictionary {
                 file: "index-schema".into(),
@@ -1038,14 +1039,32 @@ impl Extractor {
     /// Dictionary hits at word boundaries.
     fn hits(&self, text: &str) -> Vec<Hit> {
         let lowercase = text.to_ascii_lowercase();
-        self.automaton
-            .find_iter(&lowercase)
-            .filter(|m| is_boundary(text, m.start(), m.end()))
-            .map(|m| Hit {
-                start: m.start(),
-                end: m.end(),
-                cue: m.pattern().as_u32(),
-            })
+        let mut hits = Vec::new();
+        let mut from = 0;
+        while let Some(found) = self.automaton.find(Input::new(&lowercase).range(from..)) {
+            let (start, end) = (found.start(), found.end());
+            // The longest pattern can run into the next word ("threatened to"
+            // in "threatened today") and hide a shorter one that fits.
+            let fitting = if is_boundary(text, start, end) {
+                Some(found)
+            } else if text[..start].chars().next_back().is_none_or(|c| !is_word_char(c)) {
+                self.fitting_match(text, &lowercase, start, end)
+            } else {
+                None
+            };
+            match fitting {
+                Some(m) => {
+                    hits.push(Hit {
+                        start: m.start(),
+                        end: m.end(),
+                        cue: m.pattern().as_u32(),
+                    });
+                    from = m.end();
+                }
+                None => from = start + 1,
+            }
+        }
+        hits.into_iter()
             .filter(|h| {
                 // A phrase that blocks an actor reading blocks only when its case fits.
                 !self.cues[h.cue as usize]
@@ -1054,6 +1073,23 @@ impl Extractor {
                     || self.cues[h.cue as usize].len() > 1
             })
             .collect()
+    }
+
+    /// The longest pattern at `start` that ends at a word boundary before
+    /// `end`, if any.
+    fn fitting_match(&self, text: &str, lowercase: &str, start: usize, end: usize) -> Option<aho_corasick::Match> {
+        let mut limit = end;
+        loop {
+            // Cut back to the last word boundary before the current limit.
+            limit = start + text[start..limit].rfind(|c: char| !is_word_char(c))?;
+            let found = self
+                .automaton
+                .find(Input::new(lowercase).range(start..limit).anchored(Anchored::Yes))?;
+            if is_boundary(text, found.start(), found.end()) {
+                return Some(found);
+            }
+            limit = found.end();
+        }
     }
 
     /// Sentence byte ranges: split after `.`, `!` or `?` followed by space and

@@ -997,3 +997,13 @@ fn congolese_is_the_democratic_republic() {
     assert!(tags.mentions.contains("/country/COD"), "{:?}", tags.mentions);
     assert!(!tags.mentions.contains("/country/COG"), "{:?}", tags.mentions);
 }
+
+#[test]
+fn a_longer_pattern_running_into_the_next_word_hides_nothing() {
+    // "threatened to" is a cue; in "threatened today" it does not fit, and
+    // the shorter "threatened" must still be found.
+    assert_top(
+        "threaten",
+        &["A French minister threatened today to impose import restrictions against German goods."],
+    );
+}

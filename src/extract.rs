@@ -728,7 +728,8 @@ impl Extractor {
                 match guard {
                     Some(GuardKind::Negation) => continue,
                     Some(kind @ (GuardKind::Hypothetical | GuardKind::Threat)) => {
-                        let threatened = kind == GuardKind::Threat;
+                        // "will withdraw its troops unless …" is an ultimatum.
+                        let threatened = kind == GuardKind::Threat || has_word(&text[hit.end..sentence_end], "unless");
                         (event_type, mode) = unrealised(event_type, mode, threatened);
                     }
                     _ => {}
@@ -1373,6 +1374,12 @@ const ORIGIN_SUFFIXES: [&str; 6] = ["-made", "-built", "-backed", "-funded", "-s
 /// disperse Moslem fundamentalist demonstrators").
 const DOMESTIC_GROUP_WORDS: usize = 8;
 
+/// Whether `text` holds `word` as a whole word, in any case.
+fn has_word(text: &str, word: &str) -> bool {
+    text.split(|c: char| !is_word_char(c))
+        .any(|w| w.eq_ignore_ascii_case(word))
+}
+
 /// Where the attribution clause ending at the reporting word `reporting`
 /// begins: at the comma that opens it (", Thai military sources said") when
 /// that comma is a few words before the reporting word, or at any distance
@@ -1509,6 +1516,8 @@ fn unrealised(event_type: &'static str, mode: Option<String>, threatened: bool) 
         ("coerce", Some("arrest" | "deport")) => Some("arrest"),
         ("coerce", _) => None,
         ("assault" | "mobilize", _) => Some("violence"),
+        // A strike or boycott held over someone is a threat against them.
+        ("protest", _) => None,
         ("threaten", _) => return (event_type, mode),
         _ if threatened => None,
         ("consult" | "support" | "cooperate" | "aid" | "retreat" | "concede" | "agree", _) => return ("agree", None),

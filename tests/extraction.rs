@@ -1007,3 +1007,14 @@ fn a_longer_pattern_running_into_the_next_word_hides_nothing() {
         &["A French minister threatened today to impose import restrictions against German goods."],
     );
 }
+
+#[test]
+fn strikes_and_boycotts_held_over_someone_are_threats() {
+    assert_top(
+        "threaten",
+        &[
+            "Opposition leaders said they would boycott all official contact with the government.",
+            "The union has said it will hold a general strike next month unless the ministry raises wages.",
+        ],
+    );
+}

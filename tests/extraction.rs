@@ -1018,3 +1018,42 @@ fn strikes_and_boycotts_held_over_someone_are_threats() {
         ],
     );
 }
+
+#[test]
+fn organisation_names_hold_no_event() {
+    // "amnesty" is a CONCEDE cue; Amnesty International grants none.
+    assert_top(
+        "accuse",
+        &["Amnesty International accused the government of torturing detainees."],
+    );
+    assert_no_event(
+        "concede",
+        &["Amnesty International published its annual report on Tuesday."],
+    );
+}
+
+#[test]
+fn the_manual_on_signing_diplomatic_protests_and_arms() {
+    // PLOVER v0.8: signing an agreement and opening diplomatic ties are
+    // SUPPORT (a promise to sign is AGREE); a diplomatic protest is ACCUSE;
+    // sending arms is AID.
+    assert_top(
+        "support",
+        &[
+            "Kenya and Ethiopia signed a border security agreement in Nairobi on Monday.",
+            "Vietnam established diplomatic ties with the Vatican after decades of estrangement.",
+        ],
+    );
+    assert_top(
+        "agree",
+        &["Kenya and Ethiopia will sign a border security agreement next week."],
+    );
+    assert_top(
+        "accuse",
+        &["Greece lodged an official protest with Turkey over the violation of its airspace."],
+    );
+    assert_top(
+        "aid",
+        &["The United States continued to send arms to Taiwan last year."],
+    );
+}

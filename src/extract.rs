@@ -1102,6 +1102,13 @@ impl Extractor {
         let mut start = 0;
         let mut i = 0;
         while i < bytes.len() {
+            // Jump to the next byte that can end a sentence.
+            let rest = &bytes[i..];
+            let mark = memchr::memchr3(b'.', b'!', b'?', rest).unwrap_or(rest.len());
+            i += memchr::memchr(b'\n', &rest[..mark]).unwrap_or(mark);
+            if i >= bytes.len() {
+                break;
+            }
             let b = bytes[i];
             let mut split_at = None;
             if b == b'\n' && bytes.get(i + 1) == Some(&b'\n') {

@@ -838,6 +838,21 @@ impl Extractor {
             Some(first) => coordinated(sentence.start, first, cue.start, false),
             None => Vec::new(),
         };
+        // Protesters no one names are the people of the place they protest
+        // in ("demonstrators in Baghdad").
+        let sources = if sources.is_empty() && locative_is_place {
+            in_sentence
+                .iter()
+                .find(|(s, ..)| {
+                    LOCATIVES
+                        .iter()
+                        .any(|l| previous_word(text, *s).eq_ignore_ascii_case(l))
+                })
+                .map(|(_, _, e, _)| vec![e.clone()])
+                .unwrap_or_default()
+        } else {
+            sources
+        };
         // The target is looked for up to the attribution ("…, the ministry
         // said", "according to …"), which names who reports, not who is acted on.
         if self.no_target.contains(lowercase(&text[cue.clone()]).as_ref()) {

@@ -931,6 +931,10 @@ fn protests_target_the_protesters_government_not_the_place() {
     let event = main_event("Thousands of people demonstrated in Hong Kong against Chinese authorities.");
     assert_eq!(event.event_type, "protest");
     assert_eq!(countries(&event.targets), ["CHN"], "targets: {:?}", event.targets);
+    // Protesters nobody names are the people of the place they protest in.
+    let event = main_event("Protesters in Nairobi blocked roads on Tuesday to denounce the new tax.");
+    assert_eq!(event.event_type, "protest");
+    assert_eq!(countries(&event.sources), ["KEN"], "sources: {:?}", event.sources);
 }
 
 #[test]

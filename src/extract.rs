@@ -399,16 +399,17 @@ impl Extractor {
     /// epoch) picks historical state codes for older articles.
     pub fn tag(&self, title: &str, body: &str, date: Option<i64>) -> Tags {
         let mut tags = Tags::default();
+        // Entities repeat through an article: facet paths are written once each.
+        let mut mentioned: HashSet<Entity> = HashSet::new();
+        let mut acting: HashSet<Entity> = HashSet::new();
         let mut event_weights: HashMap<String, u32> = HashMap::new();
         for (text, is_body) in [(title, false), (body, true)] {
             if text.is_empty() {
                 continue;
             }
             let analysis = self.analyse(text, date);
-            for sentence in &analysis.sentences {
-                for entity in &sentence.entities {
-                    tags.mentions.extend(entity.facets());
-                }
+            for sentence in analysis.sentences {
+                mentioned.extend(sentence.entities);
                 for event in &sentence.events {
                     if let Some(mode) = &event.mode {
                         *event_weights
@@ -419,9 +420,7 @@ impl Extractor {
                     // An event names its actors through its source; a target
                     // without a source is only a place the sentence talks about.
                     if !event.sources.is_empty() {
-                        for entity in event.sources.iter().chain(&event.targets) {
-                            tags.actors.extend(entity.facets());
-                        }
+                        acting.extend(event.sources.iter().chain(&event.targets).cloned());
                     }
                     for dyad in self.dyads(event) {
                         if is_body {
@@ -436,6 +435,8 @@ impl Extractor {
                 }
             }
         }
+        tags.mentions.extend(mentioned.iter().flat_map(Entity::facets));
+        tags.actors.extend(acting.iter().flat_map(Entity::facets));
         // A single weak cue in a whole article is noise; a strong cue, or weak
         // cues that recur, are an event. Modes follow their type.
         for path in event_weights.keys() {

@@ -5,7 +5,12 @@
 //! place, Turkey or turkey, a negated or hypothetical event), and sentence
 //! structure links events to their source and target.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+// Word lists, entities and offsets are hashed on every article: FxHash is
+// several times cheaper than SipHash here, and nothing hashed is hostile.
+type HashMap<K, V> = std::collections::HashMap<K, V, rustc_hash::FxBuildHasher>;
+type HashSet<T> = std::collections::HashSet<T, rustc_hash::FxBuildHasher>;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -216,7 +221,7 @@ impl Extractor {
                 },
             );
         }
-        let mut group_sponsors = HashMap::new();
+        let mut group_sponsors = HashMap::default();
         for group in &dictionaries.groups {
             if let Some(sponsor) = &group.sponsor {
                 group_sponsors.insert(group.id.clone(), sponsor.clone());
@@ -253,7 +258,7 @@ impl Extractor {
                 },
             );
         }
-        let mut surname_countries: HashMap<String, Option<Arc<str>>> = HashMap::new();
+        let mut surname_countries: HashMap<String, Option<Arc<str>>> = HashMap::default();
         for person in &dictionaries.people {
             let (Some(last), Some(country)) = (person.term.rsplit([' ', '-']).next(), &person.iso3) else {
                 continue;
@@ -267,7 +272,7 @@ impl Extractor {
         }
         // Surnames that name exactly one dictionary person.
         let rules_people = &dictionaries.rules.people;
-        let mut surnames: HashMap<&str, Option<&crate::dictionary::PersonTerm>> = HashMap::new();
+        let mut surnames: HashMap<&str, Option<&crate::dictionary::PersonTerm>> = HashMap::default();
         for person in &dictionaries.people {
             let Some(surname) = person.term.split_whitespace().last() else {
                 continue;
@@ -400,9 +405,9 @@ impl Extractor {
     pub fn tag(&self, title: &str, body: &str, date: Option<i64>) -> Tags {
         let mut tags = Tags::default();
         // Entities repeat through an article: facet paths are written once each.
-        let mut mentioned: HashSet<Entity> = HashSet::new();
-        let mut acting: HashSet<Entity> = HashSet::new();
-        let mut event_weights: HashMap<String, u32> = HashMap::new();
+        let mut mentioned: HashSet<Entity> = HashSet::default();
+        let mut acting: HashSet<Entity> = HashSet::default();
+        let mut event_weights: HashMap<String, u32> = HashMap::default();
         for (text, is_body) in [(title, false), (body, true)] {
             if text.is_empty() {
                 continue;
@@ -664,8 +669,8 @@ impl Extractor {
         // not also a bare "imposed".
         let sentence_end_of = |pos: usize| bounds.get(sentence_of(pos)).map_or(text.len(), |r| r.end);
         let mut object_spans: Vec<Range<usize>> = Vec::new();
-        let mut gapped_heads: HashSet<usize> = HashSet::new();
-        let mut gapped_matches: HashSet<(usize, usize)> = HashSet::new();
+        let mut gapped_heads: HashSet<usize> = HashSet::default();
+        let mut gapped_matches: HashSet<(usize, usize)> = HashSet::default();
         for (h, hit) in hits.iter().enumerate() {
             let cues = &self.cues[hit.cue as usize];
             if !cues.iter().any(|c| matches!(c, Cue::Event { object: Some(_), .. })) {
@@ -1005,7 +1010,7 @@ impl Extractor {
             .filter(|(_, _, e, _)| e.kind == EntityKind::Person)
             .map(|(s, e, entity, _)| (*s, *e, entity.clone()))
             .collect();
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         for (start, end, person) in people {
             if !seen.insert(person.code.clone()) {
                 continue;

@@ -1083,7 +1083,14 @@ impl Extractor {
                     });
                     from = m.end();
                 }
-                None => from = start + 1,
+                // No cue starts inside a word: go on from the end of this one.
+                None => {
+                    from = start
+                        + text[start..]
+                            .find(|c: char| !is_word_char(c))
+                            .unwrap_or(text.len() - start)
+                            .max(1)
+                }
             }
         }
         hits.into_iter()

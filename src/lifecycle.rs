@@ -29,8 +29,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::collector::Count;
 use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
-use tantivy::schema::{Facet, IndexRecordOption, Value};
-use tantivy::{IndexWriter, TantivyDocument, Term};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, IndexWriter, TantivyDocument, Term};
 
 use crate::corpus::{Article, Location};
 use crate::dictionary::{Dictionaries, DictionarySource};
@@ -554,18 +554,26 @@ pub fn retag(
         let searcher = old_index.reader()?.searcher();
         let mut articles = 0u64;
         let mut changed = 0u64;
-        for segment in searcher.segment_readers() {
+        for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let segment_ord = segment_ord as u32;
             let store = segment
                 .get_store_reader(64)
                 .map_err(|e| Error::CorruptIndex(format!("cannot read the stored articles: {e}")))?;
             let hashes = segment.fast_fields().u64("content_hash")?;
             let alive: Vec<u32> = segment.doc_ids_alive().collect();
             for chunk in alive.chunks(RETAG_BATCH) {
+                let addresses: Vec<DocAddress> = chunk.iter().map(|&doc| DocAddress::new(segment_ord, doc)).collect();
+                let old_tags = crate::search::hit_facets(&searcher, None, &addresses)?;
                 let stored = chunk
                     .iter()
-                    .map(|&doc| {
+                    .zip(old_tags)
+                    .map(|(&doc, [actors, events, mentions, dyads])| {
                         let document: TantivyDocument = store.get(doc)?;
-                        Ok((stored_article(&old_schema, &document), hashes.first(doc).unwrap_or(0)))
+                        let article = stored_article(&old_schema, &document);
+                        Ok((
+                            (article, [actors, mentions, events, dyads]),
+                            hashes.first(doc).unwrap_or(0),
+                        ))
                     })
                     .collect::<Result<Vec<_>, Error>>()?;
                 let tagged: Vec<(TantivyDocument, bool)> = pool.install(|| {
@@ -625,25 +633,14 @@ pub fn retag(
     })
 }
 
-/// An article as stored in the index, with its facets (actors, mentions,
-/// events, dyads) as they were tagged.
-fn stored_article(schema: &NewsSchema, doc: &TantivyDocument) -> (Article, [Vec<String>; 4]) {
+/// An article as stored in the index.
+fn stored_article(schema: &NewsSchema, doc: &TantivyDocument) -> Article {
     let text = |field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
-    let facets = |field| {
-        let mut paths: Vec<String> = doc
-            .get_all(field)
-            .filter_map(|v| v.as_facet())
-            .filter_map(|encoded| Facet::from_encoded(encoded.as_bytes().to_vec()).ok())
-            .map(|facet| facet.to_string())
-            .collect();
-        paths.sort();
-        paths
-    };
     let date = doc
         .get_first(schema.date)
         .and_then(|v| v.as_datetime())
         .and_then(|d| chrono::DateTime::from_timestamp(d.into_timestamp_secs(), 0));
-    let article = Article {
+    Article {
         id: text(schema.id).unwrap_or_default(),
         title: text(schema.title).unwrap_or_default(),
         body: text(schema.body).unwrap_or_default(),
@@ -656,12 +653,5 @@ fn stored_article(schema: &NewsSchema, doc: &TantivyDocument) -> (Article, [Vec<
             record: None,
         },
         warnings: Vec::new(),
-    };
-    let tags = [
-        facets(schema.actor),
-        facets(schema.mention),
-        facets(schema.event),
-        facets(schema.dyad),
-    ];
-    (article, tags)
+    }
 }

@@ -7,6 +7,7 @@ use std::ops::Bound;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::query::{
@@ -283,18 +284,26 @@ impl Searcher {
             }
         };
         let ranked = if request.limit == 0 { Vec::new() } else { ranked };
-        let mut highlighters = (
+        let highlighters = (
             highlighter(&searcher, &*user_query, self.schema.body, request.snippet_chars)?,
             highlighter(&searcher, &*user_query, self.schema.title, TITLE_SNIPPET_CHARS)?,
         );
         let addresses: Vec<DocAddress> = ranked.iter().map(|(_, address)| *address).collect();
-        let mut hit_facets = hit_facets(&searcher, tables.as_deref(), &addresses)?.into_iter();
-        let mut hits = Vec::with_capacity(ranked.len());
-        for (i, (score, address)) in ranked.into_iter().enumerate() {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            let facets = hit_facets.next().unwrap_or_default();
-            hits.push(self.hit(request, request.offset + i + 1, score, &doc, facets, &mut highlighters));
-        }
+        let hit_facets = hit_facets(&searcher, tables.as_deref(), &addresses)?;
+        // Reading a hit (a document-store block decompressed) and choosing its
+        // snippet were over half of a search: the hits are built on every core.
+        let hits = ranked
+            .into_par_iter()
+            .zip(hit_facets)
+            .enumerate()
+            .map_init(
+                || highlighters.clone(),
+                |highlighters, (i, ((score, address), facets))| -> Result<SearchHit, Error> {
+                    let doc: TantivyDocument = searcher.doc(address)?;
+                    Ok(self.hit(request, request.offset + i + 1, score, &doc, facets, highlighters))
+                },
+            )
+            .collect::<Result<Vec<SearchHit>, Error>>()?;
         let [actor, event, mention, dyad] = facet_counts;
         Ok(SearchResults {
             query: request.query.clone(),

@@ -19,6 +19,7 @@ use crate::schema::{MAX_WORD_BYTES, STOP_WORDS};
 use crate::search::{Snippet, StemGate};
 
 /// Builds snippets of one field's text for one query.
+#[derive(Clone)]
 pub struct Highlighter {
     /// The query's terms in this field (stemmed, as indexed), with weights.
     terms: Vec<(String, Score)>,

@@ -323,7 +323,11 @@ pub fn open_searcher(dir: &Path) -> Result<Searcher, Error> {
             Ok(searcher) => return Ok(searcher),
             Err(Error::IncompatibleIndex(e)) => return Err(Error::IncompatibleIndex(e)),
             Err(err) => {
-                let swapping = resolve(dir).is_ok_and(|d| !leftovers(&d).is_empty());
+                // A file missing right after `meta.json` was read is also what
+                // a swap that has just finished (its old folder already gone)
+                // looks like: open again, once.
+                let swapped = attempt == 0 && matches!(&err, Error::CorruptIndex(m) if m.ends_with("is missing"));
+                let swapping = swapped || resolve(dir).is_ok_and(|d| !leftovers(&d).is_empty());
                 attempt += 1;
                 if !swapping || attempt > 5 {
                     return Err(err);
@@ -406,12 +410,14 @@ fn low_on_space(_dir: &Path) -> bool {
 fn writer(index: &tantivy::Index, threads: usize, memory_mb: usize) -> Result<IndexWriter<TantivyDocument>, Error> {
     let threads = threads.max(1);
     let memory = memory_mb.max(threads * 16) * 1_000_000;
-    index.writer_with_num_threads(threads, memory).map_err(|e| match e {
+    let writer: IndexWriter<TantivyDocument> = index.writer_with_num_threads(threads, memory).map_err(|e| match e {
         tantivy::TantivyError::LockFailure(_, message) => {
             Error::Locked(message.unwrap_or_else(|| "tantivy's lock file is held".into()))
         }
         other => Error::from(other),
-    })
+    })?;
+    writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+    Ok(writer)
 }
 
 /// Which articles `newsdex delete` removes: those matching every condition
@@ -598,6 +604,7 @@ pub fn retag(
             }
         }
         writer.commit()?;
+        indexer::merge_bounded(&mut writer, &new_index, &building, memory_mb.max(16) * 1_000_000)?;
         writer.wait_merging_threads()?;
         let now = chrono::Utc::now().to_rfc3339();
         let mut manifest = IndexManifest::read(&session.index)?.unwrap_or_else(|| indexer::new_manifest(&now));

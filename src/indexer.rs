@@ -241,6 +241,7 @@ fn index_into(
         return Err(err);
     }
     drop(seen);
+    release_freed_memory();
     merge_bounded(&mut writer, &index, index_dir, memory)?;
     writer.wait_merging_threads()?;
     failpoint("after-commit");
@@ -560,6 +561,17 @@ pub(crate) fn merge_bounded(
         let _ = writer.merge(&group).wait();
     }
     Ok(())
+}
+
+/// Hands the memory the indexing buffers freed back to the system before
+/// the merges map segment files in (glibc keeps freed memory for reuse:
+/// on 4 copies of the bench corpus, peak RSS 843 MB without this).
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free heap pages to the kernel.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// Every indexed id with its content hash, read from fast fields.

@@ -19,6 +19,7 @@ pub mod ranking;
 pub mod render;
 pub mod schema;
 pub mod search;
+pub mod snippet;
 pub mod stats;
 
 use std::path::PathBuf;

@@ -29,8 +29,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::collector::Count;
 use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
-use tantivy::schema::{Facet, IndexRecordOption, Value};
-use tantivy::{IndexWriter, TantivyDocument, Term};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, IndexWriter, TantivyDocument, Term};
 
 use crate::corpus::{Article, Location};
 use crate::dictionary::{Dictionaries, DictionarySource};
@@ -323,7 +323,11 @@ pub fn open_searcher(dir: &Path) -> Result<Searcher, Error> {
             Ok(searcher) => return Ok(searcher),
             Err(Error::IncompatibleIndex(e)) => return Err(Error::IncompatibleIndex(e)),
             Err(err) => {
-                let swapping = resolve(dir).is_ok_and(|d| !leftovers(&d).is_empty());
+                // A file missing right after `meta.json` was read is also what
+                // a swap that has just finished (its old folder already gone)
+                // looks like: open again, once.
+                let swapped = attempt == 0 && matches!(&err, Error::CorruptIndex(m) if m.ends_with("is missing"));
+                let swapping = swapped || resolve(dir).is_ok_and(|d| !leftovers(&d).is_empty());
                 attempt += 1;
                 if !swapping || attempt > 5 {
                     return Err(err);
@@ -406,12 +410,14 @@ fn low_on_space(_dir: &Path) -> bool {
 fn writer(index: &tantivy::Index, threads: usize, memory_mb: usize) -> Result<IndexWriter<TantivyDocument>, Error> {
     let threads = threads.max(1);
     let memory = memory_mb.max(threads * 16) * 1_000_000;
-    index.writer_with_num_threads(threads, memory).map_err(|e| match e {
+    let writer: IndexWriter<TantivyDocument> = index.writer_with_num_threads(threads, memory).map_err(|e| match e {
         tantivy::TantivyError::LockFailure(_, message) => {
             Error::Locked(message.unwrap_or_else(|| "tantivy's lock file is held".into()))
         }
         other => Error::from(other),
-    })
+    })?;
+    writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+    Ok(writer)
 }
 
 /// Which articles `newsdex delete` removes: those matching every condition
@@ -554,18 +560,26 @@ pub fn retag(
         let searcher = old_index.reader()?.searcher();
         let mut articles = 0u64;
         let mut changed = 0u64;
-        for segment in searcher.segment_readers() {
+        for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let segment_ord = segment_ord as u32;
             let store = segment
                 .get_store_reader(64)
                 .map_err(|e| Error::CorruptIndex(format!("cannot read the stored articles: {e}")))?;
             let hashes = segment.fast_fields().u64("content_hash")?;
             let alive: Vec<u32> = segment.doc_ids_alive().collect();
             for chunk in alive.chunks(RETAG_BATCH) {
+                let addresses: Vec<DocAddress> = chunk.iter().map(|&doc| DocAddress::new(segment_ord, doc)).collect();
+                let old_tags = crate::search::hit_facets(&searcher, None, &addresses)?;
                 let stored = chunk
                     .iter()
-                    .map(|&doc| {
+                    .zip(old_tags)
+                    .map(|(&doc, [actors, events, mentions, dyads])| {
                         let document: TantivyDocument = store.get(doc)?;
-                        Ok((stored_article(&old_schema, &document), hashes.first(doc).unwrap_or(0)))
+                        let article = stored_article(&old_schema, &document);
+                        Ok((
+                            (article, [actors, mentions, events, dyads]),
+                            hashes.first(doc).unwrap_or(0),
+                        ))
                     })
                     .collect::<Result<Vec<_>, Error>>()?;
                 let tagged: Vec<(TantivyDocument, bool)> = pool.install(|| {
@@ -590,6 +604,7 @@ pub fn retag(
             }
         }
         writer.commit()?;
+        indexer::merge_bounded(&mut writer, &new_index, &building, memory_mb.max(16) * 1_000_000)?;
         writer.wait_merging_threads()?;
         let now = chrono::Utc::now().to_rfc3339();
         let mut manifest = IndexManifest::read(&session.index)?.unwrap_or_else(|| indexer::new_manifest(&now));
@@ -625,25 +640,14 @@ pub fn retag(
     })
 }
 
-/// An article as stored in the index, with its facets (actors, mentions,
-/// events, dyads) as they were tagged.
-fn stored_article(schema: &NewsSchema, doc: &TantivyDocument) -> (Article, [Vec<String>; 4]) {
+/// An article as stored in the index.
+fn stored_article(schema: &NewsSchema, doc: &TantivyDocument) -> Article {
     let text = |field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
-    let facets = |field| {
-        let mut paths: Vec<String> = doc
-            .get_all(field)
-            .filter_map(|v| v.as_facet())
-            .filter_map(|encoded| Facet::from_encoded(encoded.as_bytes().to_vec()).ok())
-            .map(|facet| facet.to_string())
-            .collect();
-        paths.sort();
-        paths
-    };
     let date = doc
         .get_first(schema.date)
         .and_then(|v| v.as_datetime())
         .and_then(|d| chrono::DateTime::from_timestamp(d.into_timestamp_secs(), 0));
-    let article = Article {
+    Article {
         id: text(schema.id).unwrap_or_default(),
         title: text(schema.title).unwrap_or_default(),
         body: text(schema.body).unwrap_or_default(),
@@ -656,12 +660,5 @@ fn stored_article(schema: &NewsSchema, doc: &TantivyDocument) -> (Article, [Vec<
             record: None,
         },
         warnings: Vec::new(),
-    };
-    let tags = [
-        facets(schema.actor),
-        facets(schema.mention),
-        facets(schema.event),
-        facets(schema.dyad),
-    ];
-    (article, tags)
+    }
 }

@@ -7,18 +7,19 @@ use std::ops::Bound;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Facet, IndexRecordOption, Value};
-use tantivy::snippet::SnippetGenerator;
-use tantivy::tokenizer::{Language, Stemmer, Token, TokenFilter, TokenStream, Tokenizer};
+use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 use tantivy::{DocAddress, Index, Order, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
 
 use crate::ranking::{Bm25Params, Bm25TermQuery};
-use crate::schema::{unstemmed_words, NewsSchema};
+use crate::schema::NewsSchema;
+use crate::snippet::Highlighter;
 use crate::Error;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -169,11 +170,7 @@ impl Searcher {
                 return Ok(None);
             }
         }
-        let mut tables = HashMap::new();
-        for field in COUNTED_FACETS {
-            tables.insert(field, Arc::new(FacetTable::build(searcher, field)?));
-        }
-        let tables = Arc::new(FacetTables { segments, tables });
+        let tables = Arc::new(FacetTables::build(searcher, segments)?);
         *state = TablesState::Built(tables.clone());
         Ok(Some(tables))
     }
@@ -264,16 +261,16 @@ impl Searcher {
             0 => None,
             _ => self.facet_tables(&searcher)?,
         };
-        let counter = |field: &str, depth: usize| -> TopFacets {
-            let table = tables.as_ref().and_then(|t| t.tables.get(field).cloned());
-            TopFacets::new(field, table, depth, limit)
+        let facets = match &tables {
+            Some(tables) => FacetCounting::Tables(tables.clone(), limit),
+            None => FacetCounting::Fields(
+                COUNTED_FACETS
+                    .iter()
+                    .zip(FACET_DEPTHS)
+                    .map(|(field, depth)| TopFacets::new(field, None, depth, limit))
+                    .collect(),
+            ),
         };
-        let facets = (
-            counter("actor", 2),
-            counter("event", 2),
-            counter("mention", 2),
-            counter("dyad", 3),
-        );
         let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
         let (ranked, total, facet_counts): (Vec<(Option<Score>, DocAddress)>, usize, _) = match request.sort {
             SortOrder::Relevance => {
@@ -287,14 +284,27 @@ impl Searcher {
             }
         };
         let ranked = if request.limit == 0 { Vec::new() } else { ranked };
-        let snippets = snippet_generator(&searcher, &*user_query, self.schema.body, request.snippet_chars)?;
-        let title_snippets = snippet_generator(&searcher, &*user_query, self.schema.title, TITLE_SNIPPET_CHARS)?;
-        let mut hits = Vec::with_capacity(ranked.len());
-        for (i, (score, address)) in ranked.into_iter().enumerate() {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            hits.push(self.hit(request, request.offset + i + 1, score, &doc, &snippets, &title_snippets));
-        }
-        let (actor, event, mention, dyad) = facet_counts;
+        let highlighters = (
+            highlighter(&searcher, &*user_query, self.schema.body, request.snippet_chars)?,
+            highlighter(&searcher, &*user_query, self.schema.title, TITLE_SNIPPET_CHARS)?,
+        );
+        let addresses: Vec<DocAddress> = ranked.iter().map(|(_, address)| *address).collect();
+        let hit_facets = hit_facets(&searcher, tables.as_deref(), &addresses)?;
+        // Reading a hit (a document-store block decompressed) and choosing its
+        // snippet were over half of a search: the hits are built on every core.
+        let hits = ranked
+            .into_par_iter()
+            .zip(hit_facets)
+            .enumerate()
+            .map_init(
+                || highlighters.clone(),
+                |highlighters, (i, ((score, address), facets))| -> Result<SearchHit, Error> {
+                    let doc: TantivyDocument = searcher.doc(address)?;
+                    Ok(self.hit(request, request.offset + i + 1, score, &doc, facets, highlighters))
+                },
+            )
+            .collect::<Result<Vec<SearchHit>, Error>>()?;
+        let [actor, event, mention, dyad] = facet_counts;
         Ok(SearchResults {
             query: request.query.clone(),
             total,
@@ -382,17 +392,12 @@ impl Searcher {
         rank: usize,
         score: Option<Score>,
         doc: &TantivyDocument,
-        snippets: &SnippetGenerator,
-        title_snippets: &SnippetGenerator,
+        facets: [Vec<String>; 4],
+        (snippets, title_snippets): &mut (Highlighter, Highlighter),
     ) -> SearchHit {
         let s = &self.schema;
         let text = |field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
-        let facets = |field| -> Vec<String> {
-            doc.get_all(field)
-                .filter_map(|v| v.as_facet())
-                .map(|encoded| facet_path(encoded.as_bytes()))
-                .collect()
-        };
+        let [actors, events, mentions, dyads] = facets;
         let body = text(s.body).unwrap_or_default();
         let title = text(s.title).unwrap_or_default();
         let snippet = best_snippet(&body, &title, snippets, title_snippets, request.snippet_chars);
@@ -423,10 +428,10 @@ impl Searcher {
             date: doc.get_first(s.date).and_then(|v| v.as_datetime()).map(format_date),
             source: text(s.source),
             url: text(s.url),
-            actors: facets(s.actor),
-            events: facets(s.event),
-            mentions: facets(s.mention),
-            dyads: facets(s.dyad),
+            actors,
+            events,
+            mentions,
+            dyads,
             snippet,
             evidence,
         }
@@ -487,28 +492,21 @@ pub fn format_date(date: tantivy::DateTime) -> String {
 fn best_snippet(
     body: &str,
     title: &str,
-    snippets: &SnippetGenerator,
-    title_snippets: &SnippetGenerator,
+    snippets: &mut Highlighter,
+    title_snippets: &mut Highlighter,
     chars: usize,
 ) -> Snippet {
     let from_body = snippets.snippet(body);
-    if !from_body.highlighted().is_empty() {
-        return to_snippet(&from_body);
+    if !from_body.highlights.is_empty() {
+        return from_body;
     }
     let from_title = title_snippets.snippet(title);
-    if !from_title.highlighted().is_empty() {
-        return to_snippet(&from_title);
+    if !from_title.highlights.is_empty() {
+        return from_title;
     }
     Snippet {
         text: lead(body, chars),
         highlights: Vec::new(),
-    }
-}
-
-fn to_snippet(snippet: &tantivy::snippet::Snippet) -> Snippet {
-    Snippet {
-        text: snippet.fragment().to_string(),
-        highlights: snippet.highlighted().iter().map(|r| [r.start, r.end]).collect(),
     }
 }
 
@@ -622,16 +620,14 @@ impl SegmentCollector for FacetValueSegmentCounter {
 /// tantivy's default snippet length, which title snippets have always used.
 const TITLE_SNIPPET_CHARS: usize = 150;
 
-/// The same generator as `SnippetGenerator::create` (the query's terms in
-/// `field`, weighted by rarity, and the field's analyser), except that a
-/// word is stemmed only when it could stem to one of those terms: stemming
-/// every word of ten bodies was a quarter of the query time.
-fn snippet_generator(
+/// Snippets of `field` for `query`: the query's terms in that field,
+/// weighted by rarity as `SnippetGenerator::create` weighs them.
+fn highlighter(
     searcher: &tantivy::Searcher,
     query: &dyn Query,
     field: tantivy::schema::Field,
     max_chars: usize,
-) -> Result<SnippetGenerator, Error> {
+) -> Result<Highlighter, Error> {
     let mut terms: BTreeSet<&Term> = BTreeSet::new();
     query.query_terms(&mut |term, _| {
         if term.field() == field {
@@ -649,12 +645,7 @@ fn snippet_generator(
             terms_text.insert(text.to_string(), 1.0 / (1.0 + doc_freq as Score));
         }
     }
-    let gate = StemGate::new(terms_text.keys());
-    let analyzer = unstemmed_words()
-        .filter(gate)
-        .filter(Stemmer::new(Language::English))
-        .build();
-    Ok(SnippetGenerator::new(terms_text, analyzer, field, max_chars))
+    Ok(Highlighter::new(terms_text, max_chars))
 }
 
 /// Lets a word through to the stemmer only when it starts with the first two
@@ -686,7 +677,7 @@ impl StemGate {
         }
     }
 
-    fn admits(&self, word: &str) -> bool {
+    pub(crate) fn admits(&self, word: &str) -> bool {
         self.prefixes.iter().any(|p| word.starts_with(p.as_str()))
     }
 }
@@ -827,6 +818,65 @@ impl FacetTable {
     }
 }
 
+/// Each document's facet paths (actor, event, mention, dyad; each sorted
+/// by path, as they were tagged), read from the facet columns rather than
+/// the document store, which no longer keeps them: through the facet tables
+/// when the Searcher has them, else in one dictionary pass per segment and
+/// field over the values these documents hold.
+pub fn hit_facets(
+    searcher: &tantivy::Searcher,
+    tables: Option<&FacetTables>,
+    docs: &[DocAddress],
+) -> tantivy::Result<Vec<[Vec<String>; 4]>> {
+    let mut out: Vec<[Vec<String>; 4]> = vec![Default::default(); docs.len()];
+    for (f, field) in COUNTED_FACETS.iter().enumerate() {
+        let table = tables.map(|t| &t.tables[f]);
+        let mut segments: Vec<SegmentOrdinal> = docs.iter().map(|d| d.segment_ord).collect();
+        segments.sort_unstable();
+        segments.dedup();
+        for segment in segments {
+            let reader = searcher.segment_reader(segment).facet_reader(field)?;
+            let in_segment: Vec<(usize, Vec<u64>)> = docs
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.segment_ord == segment)
+                .map(|(i, d)| (i, reader.facet_ords(d.doc_id).collect()))
+                .collect();
+            let globals = table.and_then(|t| t.segment_ords.get(segment as usize).map(|g| (t, g)));
+            if let Some((table, globals)) = globals {
+                for (i, ords) in in_segment {
+                    out[i][f] = ords
+                        .iter()
+                        .filter_map(|&ord| globals.get(ord as usize))
+                        .map(|&global| facet_path(table.value(global)))
+                        .collect();
+                }
+                continue;
+            }
+            let mut ords: Vec<u64> = in_segment.iter().flat_map(|(_, ords)| ords.iter().copied()).collect();
+            ords.sort_unstable();
+            ords.dedup();
+            let mut paths = Vec::with_capacity(ords.len());
+            reader
+                .facet_dict()
+                .sorted_ords_to_term_cb(&ords, |value| paths.push(facet_path(value)))?;
+            for (i, doc_ords) in in_segment {
+                out[i][f] = doc_ords
+                    .iter()
+                    .filter_map(|ord| ords.binary_search(ord).ok().and_then(|k| paths.get(k).cloned()))
+                    .collect();
+            }
+        }
+    }
+    for hit in &mut out {
+        for paths in hit.iter_mut() {
+            paths.sort_unstable();
+            paths.dedup();
+        }
+    }
+    Ok(out)
+}
+
 /// Whether a searcher has facet tables, or has counted facets once.
 enum TablesState {
     None,
@@ -834,14 +884,233 @@ enum TablesState {
     Built(Arc<FacetTables>),
 }
 
-/// The four facet tables for one set of segments.
-struct FacetTables {
+/// The four facet tables for one set of segments, and each document's
+/// values in all four as one list of numbers: a value's global ordinal in
+/// field `f` plus `bases[f]`, so that one counter vector serves all four
+/// fields and every segment.
+pub struct FacetTables {
     segments: Vec<tantivy::index::SegmentId>,
-    tables: HashMap<&'static str, Arc<FacetTable>>,
+    tables: [FacetTable; 4],
+    bases: [u32; 4],
+    /// How many numbers there are (the four tables' values).
+    width: usize,
+    /// Per segment, in the searcher's order.
+    docs: Vec<DocValues>,
 }
 
-/// The facet fields search counts.
+/// Each document's numbers: document `d` holds `values[starts[d]..starts[d + 1]]`.
+struct DocValues {
+    starts: Vec<u32>,
+    values: Vec<u32>,
+}
+
+impl FacetTables {
+    fn build(searcher: &tantivy::Searcher, segments: Vec<tantivy::index::SegmentId>) -> tantivy::Result<FacetTables> {
+        let tables = [
+            FacetTable::build(searcher, COUNTED_FACETS[0])?,
+            FacetTable::build(searcher, COUNTED_FACETS[1])?,
+            FacetTable::build(searcher, COUNTED_FACETS[2])?,
+            FacetTable::build(searcher, COUNTED_FACETS[3])?,
+        ];
+        let mut bases = [0u32; 4];
+        let mut width = 0usize;
+        for (base, table) in bases.iter_mut().zip(&tables) {
+            *base = u32::try_from(width)
+                .map_err(|_| tantivy::TantivyError::InternalError("too many facet values".into()))?;
+            width += table.ends.len();
+        }
+        let mut docs = Vec::with_capacity(searcher.segment_readers().len());
+        for (s, segment) in searcher.segment_readers().iter().enumerate() {
+            let readers = COUNTED_FACETS
+                .iter()
+                .map(|field| segment.facet_reader(field))
+                .collect::<tantivy::Result<Vec<_>>>()?;
+            let mut starts = Vec::with_capacity(segment.max_doc() as usize + 1);
+            let mut values = Vec::new();
+            starts.push(0);
+            for doc in 0..segment.max_doc() {
+                for (f, reader) in readers.iter().enumerate() {
+                    let globals = &tables[f].segment_ords[s];
+                    values.extend(
+                        reader
+                            .facet_ords(doc)
+                            .filter_map(|ord| globals.get(ord as usize))
+                            .map(|g| g + bases[f]),
+                    );
+                }
+                let end = u32::try_from(values.len())
+                    .map_err(|_| tantivy::TantivyError::InternalError("too many facet values".into()))?;
+                starts.push(end);
+            }
+            docs.push(DocValues { starts, values });
+        }
+        Ok(FacetTables {
+            segments,
+            tables,
+            bases,
+            width,
+            docs,
+        })
+    }
+
+    /// The `k` most frequent values of field `f` at most `max_depth` deep,
+    /// from counts by number.
+    fn top(&self, counts: &[u32], f: usize, max_depth: usize, k: usize) -> Vec<FacetCount> {
+        let table = &self.tables[f];
+        let base = self.bases[f] as usize;
+        let counts = &counts[base..base + table.ends.len()];
+        let mut counted: Vec<(u32, u64)> = counts
+            .iter()
+            .enumerate()
+            .filter(|&(global, &count)| count > 0 && usize::from(table.depths[global]) <= max_depth)
+            .map(|(global, &count)| (global as u32, u64::from(count)))
+            .collect();
+        if k == 0 {
+            return Vec::new();
+        }
+        // Only values counting at least the k-th largest count can be kept.
+        if counted.len() > k {
+            let floor = counted.select_nth_unstable_by(k - 1, |a, b| b.1.cmp(&a.1)).1 .1;
+            counted.retain(|(_, count)| *count >= floor);
+        }
+        counted.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| table.cmp_paths(a.0, b.0)));
+        counted.truncate(k);
+        counted
+            .into_iter()
+            .map(|(global, count)| FacetCount {
+                path: facet_path(table.value(global)),
+                count,
+            })
+            .collect()
+    }
+}
+
+/// The facet fields search counts, and how deep each is counted.
 const COUNTED_FACETS: [&str; 4] = ["actor", "event", "mention", "dyad"];
+const FACET_DEPTHS: [usize; 4] = [2, 2, 2, 3];
+
+/// Counts the four facet fields, keeping the `k` most frequent values of
+/// each: with the Searcher's tables, into one vector by number (one pass
+/// over each matching document's numbers); without, field by field.
+pub enum FacetCounting {
+    Tables(Arc<FacetTables>, usize),
+    Fields(Vec<TopFacets>),
+}
+
+pub enum FacetCountingSegment {
+    Tables {
+        tables: Arc<FacetTables>,
+        segment: usize,
+        counts: Vec<u32>,
+    },
+    Fields(Vec<TopFacetsSegment>),
+}
+
+pub enum FacetCountingFruit {
+    Tables(Vec<u32>),
+    Fields(Vec<SegmentFacets>),
+}
+
+impl Collector for FacetCounting {
+    type Fruit = [Vec<FacetCount>; 4];
+    type Child = FacetCountingSegment;
+
+    fn for_segment(&self, segment_ord: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
+        match self {
+            FacetCounting::Tables(tables, _) => {
+                let fits = tables
+                    .docs
+                    .get(segment_ord as usize)
+                    .is_some_and(|d| d.starts.len() == segment.max_doc() as usize + 1);
+                if !fits {
+                    return Err(tantivy::TantivyError::InternalError(
+                        "the facet tables were built for other segments".into(),
+                    ));
+                }
+                Ok(FacetCountingSegment::Tables {
+                    tables: tables.clone(),
+                    segment: segment_ord as usize,
+                    counts: vec![0; tables.width],
+                })
+            }
+            FacetCounting::Fields(fields) => Ok(FacetCountingSegment::Fields(
+                fields
+                    .iter()
+                    .map(|f| f.for_segment(segment_ord, segment))
+                    .collect::<tantivy::Result<_>>()?,
+            )),
+        }
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, segments: Vec<FacetCountingFruit>) -> tantivy::Result<[Vec<FacetCount>; 4]> {
+        match self {
+            FacetCounting::Tables(tables, k) => {
+                let mut total = vec![0u32; tables.width];
+                for fruit in segments {
+                    if let FacetCountingFruit::Tables(counts) = fruit {
+                        for (sum, count) in total.iter_mut().zip(counts) {
+                            *sum += count;
+                        }
+                    }
+                }
+                Ok(std::array::from_fn(|f| tables.top(&total, f, FACET_DEPTHS[f], *k)))
+            }
+            FacetCounting::Fields(fields) => {
+                let mut per_field: Vec<Vec<SegmentFacets>> = fields.iter().map(|_| Vec::new()).collect();
+                for fruit in segments {
+                    if let FacetCountingFruit::Fields(counts) = fruit {
+                        for (field, counts) in per_field.iter_mut().zip(counts) {
+                            field.push(counts);
+                        }
+                    }
+                }
+                let mut out: [Vec<FacetCount>; 4] = Default::default();
+                for ((slot, field), counts) in out.iter_mut().zip(fields).zip(per_field) {
+                    *slot = field.merge_fruits(counts)?;
+                }
+                Ok(out)
+            }
+        }
+    }
+}
+
+impl SegmentCollector for FacetCountingSegment {
+    type Fruit = FacetCountingFruit;
+
+    fn collect(&mut self, doc: tantivy::DocId, score: Score) {
+        match self {
+            FacetCountingSegment::Tables {
+                tables,
+                segment,
+                counts,
+            } => {
+                let docs = &tables.docs[*segment];
+                let (start, end) = (docs.starts[doc as usize], docs.starts[doc as usize + 1]);
+                for &value in &docs.values[start as usize..end as usize] {
+                    counts[value as usize] += 1;
+                }
+            }
+            FacetCountingSegment::Fields(fields) => {
+                for field in fields {
+                    field.collect(doc, score);
+                }
+            }
+        }
+    }
+
+    fn harvest(self) -> FacetCountingFruit {
+        match self {
+            FacetCountingSegment::Tables { counts, .. } => FacetCountingFruit::Tables(counts),
+            FacetCountingSegment::Fields(fields) => {
+                FacetCountingFruit::Fields(fields.into_iter().map(SegmentCollector::harvest).collect())
+            }
+        }
+    }
+}
 
 /// The `k` most frequent values of a facet field among the matching
 /// documents, at most `max_depth` deep, most frequent first (ties by path):
@@ -1029,7 +1298,7 @@ fn facet_depth(encoded: &[u8]) -> usize {
 mod tests {
     use super::*;
     use tantivy::schema::{FacetOptions, Schema};
-    use tantivy::tokenizer::TextAnalyzer;
+    use tantivy::tokenizer::{Language, Stemmer, TextAnalyzer};
 
     #[test]
     fn stem_gate_admits_every_word_that_stems_to_a_term() {
@@ -1048,6 +1317,86 @@ mod tests {
             );
         }
         assert!(!StemGate::new([&"sanction".to_string()]).admits("tariff"));
+    }
+
+    /// The four facet fields counted through the Searcher's tables agree
+    /// with counting field by field, and each document's facets read back
+    /// through the tables or the dictionaries are the ones it was given.
+    #[test]
+    fn table_counts_and_hit_facets_match_field_by_field() {
+        let mut builder = Schema::builder();
+        let fields: Vec<_> = COUNTED_FACETS
+            .iter()
+            .map(|name| builder.add_facet_field(name, FacetOptions::default()))
+            .collect();
+        let index = Index::create_in_ram(builder.build());
+        let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let mut seed = 11u64;
+        let mut next = move || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        let mut given: Vec<[Vec<String>; 4]> = Vec::new();
+        for segment in 0..3 {
+            for _ in 0..150 + 100 * segment {
+                let mut doc = TantivyDocument::default();
+                let mut paths: [Vec<String>; 4] = Default::default();
+                for (f, field) in fields.iter().enumerate() {
+                    for _ in 0..next() % 4 {
+                        let n = (next() % 30).min(next() % 30) + segment * 2;
+                        let path = match next() % 6 {
+                            0 => format!("/k{f}/v{n:02}/x/deep"),
+                            1 => format!("/k{f}/v{n:02}/sub"),
+                            _ => format!("/k{f}/v{n:02}"),
+                        };
+                        doc.add_facet(*field, Facet::from(path.as_str()));
+                        paths[f].push(path);
+                    }
+                    paths[f].sort();
+                    paths[f].dedup();
+                }
+                writer.add_document(doc).unwrap();
+                given.push(paths);
+            }
+            writer.commit().unwrap();
+        }
+        let searcher = index.reader().unwrap().searcher();
+        let segments = searcher.segment_readers().iter().map(|s| s.segment_id()).collect();
+        let tables = Arc::new(FacetTables::build(&searcher, segments).unwrap());
+        let some = Term::from_facet(fields[0], &Facet::from("/k0/v03"));
+        let queries: Vec<Box<dyn Query>> = vec![
+            Box::new(AllQuery),
+            Box::new(TermQuery::new(some, IndexRecordOption::Basic)),
+        ];
+        for query in &queries {
+            for k in [1, 2, 5, 100] {
+                let by_fields = FacetCounting::Fields(
+                    COUNTED_FACETS
+                        .iter()
+                        .zip(FACET_DEPTHS)
+                        .map(|(field, depth)| TopFacets::new(field, None, depth, k))
+                        .collect(),
+                );
+                let expected = searcher.search(query, &by_fields).unwrap();
+                let by_tables = searcher
+                    .search(query, &FacetCounting::Tables(tables.clone(), k))
+                    .unwrap();
+                assert_eq!(by_tables, expected, "k {k}");
+                assert!(expected.iter().all(|values| !values.is_empty()));
+            }
+        }
+        let mut docs = Vec::new();
+        for (s, segment) in searcher.segment_readers().iter().enumerate() {
+            docs.extend((0..segment.max_doc()).map(|d| DocAddress::new(s as u32, d)));
+        }
+        let from_tables = hit_facets(&searcher, Some(&tables), &docs).unwrap();
+        let from_dictionaries = hit_facets(&searcher, None, &docs).unwrap();
+        assert_eq!(from_tables, from_dictionaries);
+        let mut expected = given.clone();
+        expected.sort();
+        let mut read = from_tables;
+        read.sort();
+        assert_eq!(read, expected);
     }
 
     /// Facet counts over several segments, with ties and deep values, agree

@@ -324,7 +324,9 @@ fn a_full_disk_is_a_clear_error_and_the_index_stays() {
     );
     let tmp = TempDir::new().unwrap();
     let big = tmp.path().join("big");
-    let n = generate_corpus(&big, "big", 4, 400);
+    // Several times what the disk holds (merges now wait for the commit, so
+    // a corpus the disk can hold unmerged is indexed).
+    let n = generate_corpus(&big, "big", 4, 1200);
     let index = disk.dir.path().join("index");
     ok(newsdex(&index).args(["index", "--quiet"]).arg(corpus_dir()));
     let ids = all_ids(&index);

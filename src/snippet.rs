@@ -1,0 +1,245 @@
+//! Highlighted snippets, chosen exactly as tantivy's `SnippetGenerator`
+//! chooses them over newsdex's text analyser (cut the text into passages
+//! of at most `max_chars` bytes at word starts, score each by the weights of
+//! the query terms it holds, keep the best, earliest on ties) but without
+//! running every word through the analyser's filter chain: a plain ASCII
+//! word is lower-cased in place, checked against the stop words and the
+//! [`StemGate`], and only stemmed (and looked up) when the gate lets it
+//! through. Words with other characters take the analyser's own filters.
+//! Profiled on the bench queries, the filter chain and a lower-cased copy
+//! of every word for the term lookup were 40% of query time.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use tantivy::tokenizer::{AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, Stemmer, TextAnalyzer, TokenStream};
+use tantivy::Score;
+
+use crate::schema::{MAX_WORD_BYTES, STOP_WORDS};
+use crate::search::{Snippet, StemGate};
+
+/// Builds snippets of one field's text for one query.
+#[derive(Clone)]
+pub struct Highlighter {
+    /// The query's terms in this field (stemmed, as indexed), with weights.
+    terms: Vec<(String, Score)>,
+    gate: StemGate,
+    max_chars: usize,
+    /// Lower-cases and folds a word that is not plain ASCII.
+    fold: TextAnalyzer,
+    stem: TextAnalyzer,
+}
+
+struct Passage {
+    score: Score,
+    start: usize,
+    stop: usize,
+    highlighted: Vec<Range<usize>>,
+}
+
+impl Passage {
+    fn new(start: usize) -> Passage {
+        Passage {
+            score: 0.0,
+            start,
+            stop: start,
+            highlighted: Vec::new(),
+        }
+    }
+}
+
+impl Highlighter {
+    pub fn new(terms: BTreeMap<String, Score>, max_chars: usize) -> Highlighter {
+        let gate = StemGate::new(terms.keys());
+        Highlighter {
+            terms: terms.into_iter().collect(),
+            gate,
+            max_chars,
+            fold: TextAnalyzer::builder(RawTokenizer::default())
+                .filter(LowerCaser)
+                .filter(AsciiFoldingFilter)
+                .build(),
+            stem: TextAnalyzer::builder(RawTokenizer::default())
+                .filter(Stemmer::new(Language::English))
+                .build(),
+        }
+    }
+
+    /// The best passage of `text`; without any query term, an empty snippet.
+    pub fn snippet(&mut self, text: &str) -> Snippet {
+        let passages = self.passages(text);
+        // tantivy's choice: the highest score, the earliest passage on ties.
+        let best = passages.iter().max_by(|a, b| {
+            a.score
+                .partial_cmp(&b.score)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then_with(|| (b.start, b.stop).cmp(&(a.start, a.stop)))
+        });
+        match best {
+            Some(p) => Snippet {
+                text: text[p.start..p.stop].to_string(),
+                highlights: p
+                    .highlighted
+                    .iter()
+                    .map(|r| [r.start - p.start, r.end - p.start])
+                    .collect(),
+            },
+            None => Snippet {
+                text: String::new(),
+                highlights: Vec::new(),
+            },
+        }
+    }
+
+    fn passages(&mut self, text: &str) -> Vec<Passage> {
+        let mut passages = Vec::new();
+        let mut passage = Passage::new(0);
+        for (from, to) in words(text) {
+            let raw = &text[from..to];
+            if raw.len() >= MAX_WORD_BYTES {
+                continue;
+            }
+            let weight = if raw.is_ascii() {
+                let mut lower = [0u8; MAX_WORD_BYTES];
+                let lower = &mut lower[..raw.len()];
+                lower.copy_from_slice(raw.as_bytes());
+                lower.make_ascii_lowercase();
+                let lower = std::str::from_utf8(lower).expect("ASCII");
+                if STOP_WORDS.contains(&lower) {
+                    continue;
+                }
+                self.weight(lower)
+            } else {
+                let mut folded = String::new();
+                self.fold.token_stream(raw).process(&mut |t| folded.push_str(&t.text));
+                if STOP_WORDS.contains(&folded.as_str()) {
+                    continue;
+                }
+                self.weight(&folded)
+            };
+            if to - passage.start > self.max_chars {
+                if passage.score > 0.0 {
+                    passages.push(passage);
+                }
+                passage = Passage::new(from);
+            }
+            passage.stop = to;
+            if let Some(weight) = weight {
+                passage.score += weight;
+                passage.highlighted.push(from..to);
+            }
+        }
+        if passage.score > 0.0 {
+            passages.push(passage);
+        }
+        passages
+    }
+
+    /// The weight of the query term a lower-cased, folded word stems to.
+    fn weight(&mut self, word: &str) -> Option<Score> {
+        if !self.gate.admits(word) {
+            return None;
+        }
+        let mut stemmed = String::new();
+        self.stem.token_stream(word).process(&mut |t| stemmed.push_str(&t.text));
+        let stemmed = stemmed.to_lowercase();
+        self.terms
+            .iter()
+            .find(|(term, _)| *term == stemmed)
+            .map(|(_, weight)| *weight)
+    }
+}
+
+/// Byte ranges of the runs of alphanumeric characters (tantivy's
+/// `SimpleTokenizer`).
+fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let from = loop {
+            let (i, c) = chars.next()?;
+            if c.is_alphanumeric() {
+                break i;
+            }
+        };
+        loop {
+            match chars.peek() {
+                Some(&(_, c)) if c.is_alphanumeric() => {
+                    chars.next();
+                }
+                Some(&(i, _)) => return Some((from, i)),
+                None => return Some((from, text.len())),
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::unstemmed_words;
+    use tantivy::snippet::SnippetGenerator;
+
+    fn tantivy_snippet(terms: &BTreeMap<String, Score>, max_chars: usize, text: &str) -> Snippet {
+        let analyzer = unstemmed_words()
+            .filter(StemGate::new(terms.keys()))
+            .filter(Stemmer::new(Language::English))
+            .build();
+        let mut schema = tantivy::schema::Schema::builder();
+        let field = schema.add_text_field("body", tantivy::schema::TEXT);
+        let generator = SnippetGenerator::new(terms.clone(), analyzer, field, max_chars);
+        let snippet = generator.snippet(text);
+        Snippet {
+            text: snippet.fragment().to_string(),
+            highlights: snippet.highlighted().iter().map(|r| [r.start, r.end]).collect(),
+        }
+    }
+
+    /// The same passages and highlights as tantivy's generator over the
+    /// same analyser, on the bundled corpus and on hostile text.
+    #[test]
+    fn snippets_match_tantivys() {
+        let mut texts: Vec<String> = vec![
+            String::new(),
+            "Sanctions! SANCTIONED sanctioning: the sanctions, and the Sanction.".into(),
+            "Ça coûte: Élection, ÉLECTIONS, élections électorales; Ｆｕｌｌｗｉｄｔｈ election ΣΊΣΥΦΟΣ".into(),
+            format!("{} sanctions {} dying skies tie", "x".repeat(39), "sanctions".repeat(5)),
+            "The trade war, and the war on trade: tariffs to the tariff-free zone; 1987's dividends.".into(),
+            "naïve café résumé — ﬁnance ﬂow, ǅemal Straße election-year re-election".into(),
+        ];
+        for entry in walkdir::WalkDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))
+            .into_iter()
+            .flatten()
+        {
+            if let Ok(text) = std::fs::read_to_string(entry.path()) {
+                texts.push(text.chars().take(20_000).collect());
+            }
+        }
+        let queries: &[&[&str]] = &[
+            &["sanction"],
+            &["elect", "trade"],
+            &["tariff", "war", "die"],
+            &["financ", "cafe", "naiv"],
+            &["dividend", "1987"],
+            &["china", "ministri", "foreign", "said"],
+            &["sky", "ti"],
+        ];
+        for words in queries {
+            let terms: BTreeMap<String, Score> = words
+                .iter()
+                .enumerate()
+                .map(|(i, w)| (w.to_string(), 1.0 / (2.0 + i as Score)))
+                .collect();
+            for max_chars in [20, 150, 200] {
+                let mut ours = Highlighter::new(terms.clone(), max_chars);
+                for text in &texts {
+                    assert_eq!(
+                        ours.snippet(text),
+                        tantivy_snippet(&terms, max_chars, text),
+                        "terms {words:?}, {max_chars} chars, text starting {:?}",
+                        text.chars().take(60).collect::<String>()
+                    );
+                }
+            }
+        }
+    }
+}

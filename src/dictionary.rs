@@ -187,6 +187,15 @@ pub struct EventRules {
     /// Nouns that make the country before them a place ("the Thai border").
     #[serde(default)]
     pub location_nouns: Vec<String>,
+    /// Words after a location noun that make it a state body ("border patrol").
+    #[serde(default)]
+    pub location_bodies: Vec<String>,
+    /// Prefixes that make a country a stance, not a party ("anti-Syria").
+    #[serde(default)]
+    pub stance_prefixes: Vec<String>,
+    /// Suffixes that make a country the origin or backer ("Russian-made").
+    #[serde(default)]
+    pub origin_suffixes: Vec<String>,
 }
 
 /// A state written under an older code before a date (`DEU` → `FRG`).

@@ -154,6 +154,9 @@ pub struct Extractor {
     no_target: HashSet<String>,
     domestic_groups: HashSet<String>,
     location_nouns: HashSet<String>,
+    location_bodies: HashSet<String>,
+    stance_prefixes: Vec<String>,
+    origin_suffixes: Vec<String>,
     /// Lowercase surnames of dictionary people, with their country when all
     /// who bear it share one ("President Bush" is American).
     surname_countries: HashMap<String, Option<Arc<str>>>,
@@ -169,8 +172,11 @@ struct CueSite {
     subject_is_target: bool,
     /// The first reporting word after the cue, and whether it closes the sentence.
     attribution: Option<(usize, bool)>,
-    /// Whether a party named after "in" or "at" is only where the event happened.
-    locative_is_place: bool,
+    /// A protest: a party named after "in" or "at" is where it happened
+    /// (protesters "in Hong Kong" protest against someone else), unnamed
+    /// protesters are the people of that place, and a protest that names no
+    /// one is aimed at the protesters' own government.
+    protest: bool,
 }
 
 /// A dictionary hit that survived boundary and case checks.
@@ -258,22 +264,20 @@ impl Extractor {
                 },
             );
         }
-        let mut surname_countries: HashMap<String, Option<Arc<str>>> = HashMap::default();
-        for person in &dictionaries.people {
-            let (Some(last), Some(country)) = (person.term.rsplit([' ', '-']).next(), &person.iso3) else {
-                continue;
-            };
-            let slot = surname_countries
-                .entry(last.to_lowercase())
-                .or_insert_with(|| Some(country.as_str().into()));
-            if slot.as_deref().is_some_and(|c| c != country) {
-                *slot = None;
-            }
-        }
-        // Surnames that name exactly one dictionary person.
+        // Surnames that name exactly one dictionary person, and the country
+        // each last name belongs to when all who bear it share one.
         let rules_people = &dictionaries.rules.people;
         let mut surnames: HashMap<&str, Option<&crate::dictionary::PersonTerm>> = HashMap::default();
+        let mut surname_countries: HashMap<String, Option<Arc<str>>> = HashMap::default();
         for person in &dictionaries.people {
+            if let (Some(last), Some(country)) = (person.term.rsplit([' ', '-']).next(), &person.iso3) {
+                let slot = surname_countries
+                    .entry(last.to_lowercase())
+                    .or_insert_with(|| Some(country.as_str().into()));
+                if slot.as_deref().is_some_and(|c| c != country) {
+                    *slot = None;
+                }
+            }
             let Some(surname) = person.term.split_whitespace().last() else {
                 continue;
             };
@@ -378,6 +382,9 @@ impl Extractor {
             no_target: lower_set(&rules.events.no_target),
             domestic_groups: lower_set(&rules.events.domestic_groups),
             location_nouns: lower_set(&rules.events.location_nouns),
+            location_bodies: lower_set(&rules.events.location_bodies),
+            stance_prefixes: rules.events.stance_prefixes.iter().map(|p| p.to_lowercase()).collect(),
+            origin_suffixes: rules.events.origin_suffixes.iter().map(|p| p.to_lowercase()).collect(),
             surname_countries,
             historical: rules
                 .historical
@@ -752,20 +759,13 @@ impl Extractor {
                         .copied()
                         .find(|r| *r > hit.end && *r < sentence_end)
                         .map(|r| (r, within_words(text, r, sentence_end, CLOSING_WORDS))),
-                    // Protesters "in Hong Kong" protest against someone else.
-                    locative_is_place: event_type == "protest",
+                    protest: event_type == "protest",
                 };
                 let (sources, targets) = self.participants(text, &placed, site);
                 let (sources, targets) = if is_passive(text, hit.start..hit.end) {
                     self.passive_participants(text, &placed, sentence_end, hit.end, targets, sources)
                 } else {
                     (sources, targets)
-                };
-                // A protest that names no one is aimed at the protesters' own government.
-                let targets = if targets.is_empty() && event_type == "protest" {
-                    home_of(&sources)
-                } else {
-                    targets
                 };
                 sentences[sentence].events.push(SentenceEvent {
                     event_type,
@@ -800,7 +800,7 @@ impl Extractor {
             cue,
             subject_is_target,
             attribution,
-            locative_is_place,
+            protest,
         } = site;
         let in_sentence: Vec<&(usize, usize, Entity, bool)> =
             placed.iter().filter(|(s, ..)| sentence.contains(s)).collect();
@@ -846,14 +846,10 @@ impl Extractor {
         };
         // Protesters no one names are the people of the place they protest
         // in ("demonstrators in Baghdad").
-        let sources = if sources.is_empty() && locative_is_place {
+        let sources = if sources.is_empty() && protest {
             in_sentence
                 .iter()
-                .find(|(s, ..)| {
-                    LOCATIVES
-                        .iter()
-                        .any(|l| previous_word(text, *s).eq_ignore_ascii_case(l))
-                })
+                .find(|(s, ..)| is_locative(text, *s))
                 .map(|(_, _, e, _)| vec![e.clone()])
                 .unwrap_or_default()
         } else {
@@ -875,18 +871,15 @@ impl Extractor {
             in_sentence.iter().position(|(s, _, e, _)| {
                 *s >= cue.end
                     && *s < limit
-                    && !(skip_places
-                        && LOCATIVES
-                            .iter()
-                            .any(|l| previous_word(text, *s).eq_ignore_ascii_case(l)))
+                    && !(skip_places && is_locative(text, *s))
                     && e.dyad_code()
                         .is_some_and(|code| !(coordinated_sources && source_codes.contains(&code)))
             })
         };
         // A place is a target of last resort when the source's own country
         // cannot stand in ("ethnic Albanians demonstrated in Serbia").
-        let first_target = candidate(locative_is_place).or_else(|| {
-            (locative_is_place && home_of(&sources).is_empty())
+        let first_target = candidate(protest).or_else(|| {
+            (protest && home_country(&sources).is_none())
                 .then(|| candidate(false))
                 .flatten()
         });
@@ -897,7 +890,6 @@ impl Extractor {
         // No one after the cue: a party between subject and cue is the
         // indirect object ("Finland will give Tanzania a grant").
         let targets = if targets.is_empty() {
-            let source_codes: Vec<&str> = sources.iter().filter_map(Entity::dyad_code).collect();
             in_sentence
                 .iter()
                 .rev()
@@ -909,8 +901,9 @@ impl Extractor {
         };
         // Still no one: a state acting on its own people ("police dispersed
         // demonstrators", "the government accepted the rebels' demands")
-        // acts on itself, as coders code it.
-        let targets = if targets.is_empty() && self.names_domestic_group(text, cue.end, limit) {
+        // acts on itself, as coders code it; a protest is aimed at the
+        // protesters' own government.
+        let targets = if targets.is_empty() && (protest || self.names_domestic_group(text, cue.end, limit)) {
             home_of(&sources)
         } else {
             targets
@@ -924,11 +917,11 @@ impl Extractor {
     /// journalist") or an origin ("Russian-made rockets", "Syrian-backed militia").
     fn only_mentioned(&self, text: &str, start: usize, end: usize, next: &str) -> bool {
         // `next` is a slice of `text`: where it ends is where the word after it starts.
-        let next_end = next.as_ptr() as usize - text.as_ptr() as usize + next.len();
+        let next_end = start_of(text, next) + next.len();
         let next = lowercase(next);
         let location = self.location_nouns.contains(next.as_ref())
             // "U.S. border patrol agents" are a state body, not a place.
-            && !BORDER_BODIES.contains(&lowercase(next_word(text, next_end)).as_ref());
+            && !self.location_bodies.contains(lowercase(next_word(text, next_end)).as_ref());
         let ends_with =
             |p: &str| start >= p.len() && text.as_bytes()[start - p.len()..start].eq_ignore_ascii_case(p.as_bytes());
         let starts_with = |s: &str| {
@@ -938,8 +931,8 @@ impl Extractor {
         };
         previous_word(text, start).eq_ignore_ascii_case("ethnic")
             || location
-            || ATTITUDE_PREFIXES.iter().any(|p| ends_with(p))
-            || ORIGIN_SUFFIXES.iter().any(|s| starts_with(s))
+            || self.stance_prefixes.iter().any(|p| ends_with(p))
+            || self.origin_suffixes.iter().any(|s| starts_with(s))
             || text[end..].trim_start().starts_with('$')
             || next == "dollar"
             || next == "dollars"
@@ -1345,8 +1338,7 @@ fn is_passive(text: &str, cue: Range<usize>) -> bool {
     }
     let mut before = previous_word(text, cue.start);
     if before.len() > 3 && before.ends_with("ly") {
-        let at = text[..cue.start].rfind(before).unwrap_or(0);
-        before = previous_word(text, at);
+        before = previous_word(text, start_of(text, before));
     }
     let before = before.to_ascii_lowercase();
     if PASSIVE_AUXILIARIES.contains(&before.as_str()) {
@@ -1357,16 +1349,19 @@ fn is_passive(text: &str, cue: Range<usize>) -> bool {
     PRESENT_AUXILIARIES.contains(&before.as_str()) && next_word(text, cue.end).eq_ignore_ascii_case("by")
 }
 
-/// The country of the first source that has one, as a target: a state
-/// acting on its own people, or people protesting to their own government.
+/// The country of the first source that has one.
+fn home_country(sources: &[Entity]) -> Option<Arc<str>> {
+    sources.iter().find_map(|s| {
+        s.country
+            .clone()
+            .or_else(|| (s.kind == EntityKind::Country).then(|| s.code.clone()))
+    })
+}
+
+/// The sources' home country as a target: a state acting on its own people,
+/// or people protesting to their own government.
 fn home_of(sources: &[Entity]) -> Vec<Entity> {
-    sources
-        .iter()
-        .find_map(|s| {
-            s.country
-                .clone()
-                .or_else(|| (s.kind == EntityKind::Country).then(|| s.code.clone()))
-        })
+    home_country(sources)
         .map(|country| {
             vec![Entity {
                 kind: EntityKind::Country,
@@ -1378,32 +1373,19 @@ fn home_of(sources: &[Entity]) -> Vec<Entity> {
         .unwrap_or_default()
 }
 
-/// Words after "border" (or "coast") that make it a state body: "border
-/// patrol", "coast guard".
-const BORDER_BODIES: [&str; 13] = [
-    "patrol",
-    "patrols",
-    "guard",
-    "guards",
-    "police",
-    "agents",
-    "agency",
-    "force",
-    "forces",
-    "troops",
-    "officials",
-    "authorities",
-    "service",
-];
-
 /// Prepositions that name where something happened.
 const LOCATIVES: [&str; 5] = ["in", "at", "near", "outside", "inside"];
 
-/// Prefixes that make a country a stance, not a party.
-const ATTITUDE_PREFIXES: [&str; 3] = ["anti-", "pro-", "pro "];
+/// Whether the word before `at` is a locative preposition ("in Baghdad").
+fn is_locative(text: &str, at: usize) -> bool {
+    let before = previous_word(text, at);
+    LOCATIVES.iter().any(|l| before.eq_ignore_ascii_case(l))
+}
 
-/// Suffixes that make a country the origin or backer of a thing or group.
-const ORIGIN_SUFFIXES: [&str; 6] = ["-made", "-built", "-backed", "-funded", "-supplied", "-armed"];
+/// Where `part`, a slice of `text`, starts in it.
+fn start_of(text: &str, part: &str) -> usize {
+    part.as_ptr() as usize - text.as_ptr() as usize
+}
 
 /// How far after the cue a domestic group may be named ("opened fire to
 /// disperse Moslem fundamentalist demonstrators").

@@ -1319,6 +1319,14 @@ mod tests {
         assert!(!StemGate::new([&"sanction".to_string()]).admits("tariff"));
     }
 
+    /// A small deterministic generator (a 64-bit LCG) for test data.
+    fn pseudo_random(mut seed: u64) -> impl FnMut() -> usize {
+        move || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        }
+    }
+
     /// The four facet fields counted through the Searcher's tables agree
     /// with counting field by field, and each document's facets read back
     /// through the tables or the dictionaries are the ones it was given.
@@ -1331,11 +1339,7 @@ mod tests {
             .collect();
         let index = Index::create_in_ram(builder.build());
         let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
-        let mut seed = 11u64;
-        let mut next = move || {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (seed >> 33) as usize
-        };
+        let mut next = pseudo_random(11);
         let mut given: Vec<[Vec<String>; 4]> = Vec::new();
         for segment in 0..3 {
             for _ in 0..150 + 100 * segment {
@@ -1407,18 +1411,14 @@ mod tests {
         let actor = builder.add_facet_field("actor", FacetOptions::default());
         let index = Index::create_in_ram(builder.build());
         let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
-        let mut seed = 7u64;
-        let mut next = move || {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (seed >> 33) as usize
-        };
+        let mut next = pseudo_random(7);
         for segment in 0..3 {
             for _ in 0..200 + 150 * segment {
                 let mut doc = TantivyDocument::default();
                 for _ in 0..next() % 4 {
                     // Skewed: low numbers are frequent, and segments differ.
                     let n = (next() % 40).min(next() % 40) + segment * 3;
-                    let path = if next() % 5 == 0 {
+                    let path = if next().is_multiple_of(5) {
                         format!("/country/C{n:02}/GOV")
                     } else {
                         format!("/country/C{n:02}")

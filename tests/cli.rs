@@ -7,9 +7,9 @@
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
-use assert_cmd::Command;
-use common::summary;
+use common::{assert_one_line_error, corpus_dir, manifest_dir, newsdex, run, summary, Run};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -19,41 +19,8 @@ mod common;
 // Helpers
 // ---------------------------------------------------------------------------
 
-fn manifest_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn corpus_dir() -> PathBuf {
-    manifest_dir().join("corpus")
-}
-
 fn bad_dir() -> PathBuf {
     manifest_dir().join("tests/data/bad")
-}
-
-/// The binary with a clean environment, pointed at `index`.
-fn newsdex(index: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("newsdex").expect("the newsdex binary is built");
-    cmd.env_clear().env("NEWSDEX_INDEX", index).current_dir(manifest_dir());
-    cmd
-}
-
-/// What a finished run left behind.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Run {
-    let out = cmd.output().expect("newsdex runs");
-    let run = Run {
-        code: out.status.code().expect("exited normally, not by a signal"),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert!(!run.stderr.contains("panicked"), "newsdex panicked:\n{}", run.stderr);
-    run
 }
 
 /// A temporary folder holding an index (in `<tmp>/index`).
@@ -154,18 +121,6 @@ fn scores(v: &Value) -> HashMap<String, f64> {
 
 fn ids(v: &Value) -> Vec<String> {
     hits(v).iter().map(|h| h["id"].as_str().unwrap().to_string()).collect()
-}
-
-/// Asserts an error exit: code 2, exactly one stderr line `newsdex: error: ...`.
-fn assert_one_line_error(r: &Run, what: &str) {
-    assert_eq!(r.code, 2, "{what}: expected exit 2, stderr: {}", r.stderr);
-    let lines: Vec<&str> = r.stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "{what}: stderr is not one line: {:?}", r.stderr);
-    assert!(
-        lines[0].starts_with("newsdex: error: "),
-        "{what}: stderr does not start with `newsdex: error:`: {:?}",
-        r.stderr
-    );
 }
 
 const ESC: char = '\u{1b}';

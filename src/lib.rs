@@ -5,6 +5,7 @@
 //! index ([`indexer`], [`schema`]) and answers queries ([`search`], [`stats`]).
 //! It returns plain data; [`render`] prints it as text or JSON.
 
+pub mod analysis;
 pub mod corpus;
 pub mod dates;
 pub mod dictionary;

@@ -5,10 +5,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING};
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter,
-    TextAnalyzer, TextAnalyzerBuilder, Tokenizer,
-};
+use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
 use tantivy::Index;
 
 use crate::Error;
@@ -21,15 +18,6 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub const TEXT_ANALYZER: &str = "news";
 /// Analyser for exact-match keywords such as the source name: case-insensitive.
 pub const KEYWORD_ANALYZER: &str = "keyword";
-
-/// Lucene's English stop set: common words that carry no ranking signal.
-pub(crate) const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no", "not", "of",
-    "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "will", "with",
-];
-
-/// Words this long (in bytes) or longer are not indexed.
-pub(crate) const MAX_WORD_BYTES: usize = 40;
 
 /// Handles to every field.
 #[derive(Debug, Clone)]
@@ -108,22 +96,12 @@ impl NewsSchema {
     }
 }
 
-/// The title and body analyser up to, not including, stemming (search adds
-/// a filter there for snippets).
-pub fn unstemmed_words() -> TextAnalyzerBuilder<impl Tokenizer> {
-    let stop_words = StopWordFilter::remove(STOP_WORDS.iter().map(|w| w.to_string()));
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(stop_words)
-}
-
 /// Registers newsdex's analysers on an index; must run before any indexing
 /// or query parsing.
 pub fn register_analyzers(index: &Index) {
-    let text = unstemmed_words().filter(Stemmer::new(Language::English)).build();
-    index.tokenizers().register(TEXT_ANALYZER, text);
+    index
+        .tokenizers()
+        .register(TEXT_ANALYZER, crate::analysis::news_analyzer());
     let keyword = TextAnalyzer::builder(RawTokenizer::default())
         .filter(LowerCaser)
         .build();

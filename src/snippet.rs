@@ -15,7 +15,7 @@ use std::ops::Range;
 use tantivy::tokenizer::{AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, Stemmer, TextAnalyzer, TokenStream};
 use tantivy::Score;
 
-use crate::schema::{MAX_WORD_BYTES, STOP_WORDS};
+use crate::analysis::{words, MAX_WORD_BYTES, STOP_WORDS};
 use crate::search::{Snippet, StemGate};
 
 /// Builds snippets of one field's text for one query.
@@ -150,37 +150,14 @@ impl Highlighter {
     }
 }
 
-/// Byte ranges of the runs of alphanumeric characters (tantivy's
-/// `SimpleTokenizer`).
-fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let mut chars = text.char_indices().peekable();
-    std::iter::from_fn(move || {
-        let from = loop {
-            let (i, c) = chars.next()?;
-            if c.is_alphanumeric() {
-                break i;
-            }
-        };
-        loop {
-            match chars.peek() {
-                Some(&(_, c)) if c.is_alphanumeric() => {
-                    chars.next();
-                }
-                Some(&(i, _)) => return Some((from, i)),
-                None => return Some((from, text.len())),
-            }
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::unstemmed_words;
+    use crate::analysis::tantivy_chain;
     use tantivy::snippet::SnippetGenerator;
 
     fn tantivy_snippet(terms: &BTreeMap<String, Score>, max_chars: usize, text: &str) -> Snippet {
-        let analyzer = unstemmed_words()
+        let analyzer = tantivy_chain()
             .filter(StemGate::new(terms.keys()))
             .filter(Stemmer::new(Language::English))
             .build();

@@ -177,17 +177,10 @@ fn index_into(
     let (index, schema) = index_dir::open_or_create(index_dir)?;
     let threads = config.threads.max(1);
     let memory = (config.memory_mb.max(threads * 16)) * 1_000_000;
-    let writer: IndexWriter<TantivyDocument> = index.writer_with_num_threads(threads, memory).map_err(|e| match e {
-        tantivy::TantivyError::LockFailure(_, message) => {
-            Error::Locked(message.unwrap_or_else(|| "its lock file is held".into()))
-        }
-        other => Error::from(other),
-    })?;
+    let writer = lifecycle::writer(&index, threads, config.memory_mb)?;
     // Segment files written by a run that failed or was killed before its
     // commit are not part of the index; free their space now.
     let _ = writer.garbage_collect_files().wait();
-    // Segments are merged after the commit, one bounded merge at a time.
-    writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
     let existing = existing_articles(&index)?;
 
     let (files, unreadable) = corpus::collect_files(&config.paths);

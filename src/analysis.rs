@@ -24,10 +24,14 @@ pub(crate) const STOP_WORDS: &[&str] = &[
 /// Words this long (in bytes) or longer are not indexed.
 pub(crate) const MAX_WORD_BYTES: usize = 40;
 
-/// Distinct words whose indexed form one tokenizer remembers. Beyond this,
-/// words are stemmed each time: the frequent ones were met long before, and
-/// the table stays at a few megabytes per indexing thread.
-const REMEMBERED_WORDS: usize = 200_000;
+/// Sets of the table of short words: two 32-byte slots in each 64-byte
+/// set, 512 KB in all, so that a word is looked up in one cache line of a
+/// table that stays in the processor's cache.
+const SHORT_WORD_SETS: usize = 1 << 13;
+
+/// Longer words (over 16 bytes, or whose stem is) whose indexed form one
+/// tokenizer remembers; beyond this they are stemmed each time.
+const REMEMBERED_LONG_WORDS: usize = 50_000;
 
 /// The next word (run of alphanumeric characters, as tantivy's
 /// `SimpleTokenizer` cuts them) at or after byte `*cursor`: its byte range
@@ -94,22 +98,33 @@ fn word_filters() -> TextAnalyzer {
 
 pub struct NewsTokenizer {
     token: Token,
-    /// Lower-cased ASCII words of up to 16 bytes, packed into an integer
-    /// (no word holds a zero byte), → what is indexed for them (`None`: a
-    /// stop word). Most words are this short, and an integer key is hashed
-    /// and compared without a call.
-    short_forms: FxHashMap<u128, Option<Box<str>>>,
-    /// The same for longer ASCII words.
-    long_forms: FxHashMap<Box<str>, Option<Box<str>>>,
+    /// Short plain ASCII words and what is indexed for them, a two-way set
+    /// associative cache: sets of two slots (see [`SLOT_WORDS`]) of one
+    /// cache line each, from `short_words_start`; empty until first used.
+    short_words: Vec<u64>,
+    short_words_start: usize,
+    /// Lower-cased longer words → what is indexed for them (`None`: a stop word).
+    long_words: FxHashMap<Box<str>, Option<Box<str>>>,
     filters: TextAnalyzer,
 }
+
+/// A slot remembers one word of at most 16 bytes in four u64s: `[key low,
+/// key high, form bytes 0..8, form bytes 8..15 and its length in the top
+/// byte]`, where the key is the lower-cased word packed little-endian into
+/// a u128 (0: an empty slot; no word holds a zero byte) and the length
+/// [`STOP`] marks a stop word. Plain integers, so a new table is zeroed
+/// memory the system hands out lazily.
+const SLOT_WORDS: usize = 4;
+
+const STOP: u8 = u8::MAX;
 
 impl Default for NewsTokenizer {
     fn default() -> NewsTokenizer {
         NewsTokenizer {
             token: Token::default(),
-            short_forms: FxHashMap::default(),
-            long_forms: FxHashMap::default(),
+            short_words: Vec::new(),
+            short_words_start: 0,
+            long_words: FxHashMap::default(),
             filters: word_filters(),
         }
     }
@@ -134,43 +149,81 @@ impl NewsTokenizer {
         if !ascii {
             return run_filters(&mut self.filters, word, out);
         }
-        let remembered = self.short_forms.len() + self.long_forms.len() < REMEMBERED_WORDS;
         if word.len() <= 16 {
-            // Packed in registers: a key written to memory byte by byte and
-            // read back whole stalls the load.
-            let key = word.bytes().enumerate().fold(0u128, |key, (i, byte)| {
-                key | u128::from(byte.to_ascii_lowercase()) << (8 * i)
-            });
-            if let Some(form) = self.short_forms.get(&key) {
-                return copy_form(form, out);
-            }
-            let kept = run_filters(&mut self.filters, &word.to_ascii_lowercase(), out);
-            if remembered {
-                self.short_forms.insert(key, kept.then(|| Box::from(out.as_str())));
-            }
-            kept
-        } else {
-            let lowered = word.to_ascii_lowercase();
-            if let Some(form) = self.long_forms.get(lowered.as_str()) {
-                return copy_form(form, out);
-            }
-            let kept = run_filters(&mut self.filters, &lowered, out);
-            if remembered {
-                self.long_forms
-                    .insert(Box::from(lowered), kept.then(|| Box::from(out.as_str())));
-            }
-            kept
+            return self.short_word(word, out);
         }
+        let lowered = word.to_ascii_lowercase();
+        if let Some(form) = self.long_words.get(lowered.as_str()) {
+            return match form {
+                Some(form) => {
+                    out.push_str(form);
+                    true
+                }
+                None => false,
+            };
+        }
+        let kept = run_filters(&mut self.filters, &lowered, out);
+        if self.long_words.len() < REMEMBERED_LONG_WORDS {
+            self.long_words
+                .insert(Box::from(lowered), kept.then(|| Box::from(out.as_str())));
+        }
+        kept
     }
-}
 
-fn copy_form(form: &Option<Box<str>>, out: &mut String) -> bool {
-    match form {
-        Some(form) => {
-            out.push_str(form);
-            true
+    /// The indexed form of a word of at most 16 bytes, from the short-word
+    /// table, filling it on a miss.
+    fn short_word(&mut self, word: &str, out: &mut String) -> bool {
+        // Packed in registers: a key written to memory byte by byte and
+        // read back whole stalls the load.
+        let key = word.bytes().enumerate().fold(0u128, |key, (i, byte)| {
+            key | u128::from(byte.to_ascii_lowercase()) << (8 * i)
+        });
+        const SET_WORDS: usize = 2 * SLOT_WORDS;
+        if self.short_words.is_empty() {
+            // One set more, to start the sets on a cache line.
+            self.short_words = vec![0; (SHORT_WORD_SETS + 1) * SET_WORDS];
+            let misaligned = self.short_words.as_ptr() as usize % 64 / 8;
+            self.short_words_start = (SET_WORDS - misaligned) % SET_WORDS;
         }
-        None => false,
+        let hash = ((key as u64) ^ ((key >> 64) as u64).rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let set = (hash >> (64 - SHORT_WORD_SETS.trailing_zeros())) as usize;
+        let start = self.short_words_start + set * SET_WORDS;
+        let (first, second) = self.short_words[start..start + SET_WORDS].split_at_mut(SLOT_WORDS);
+        for way in 0..2 {
+            let slot: [u64; SLOT_WORDS] = if way == 0 { &*first } else { &*second }.try_into().expect("a slot");
+            if u128::from(slot[0]) | u128::from(slot[1]) << 64 == key {
+                if way == 1 {
+                    // The most recently used word of a set sits first.
+                    second.copy_from_slice(first);
+                    first.copy_from_slice(&slot);
+                }
+                let length = (slot[3] >> 56) as u8;
+                if length == STOP {
+                    return false;
+                }
+                let mut form = [0u8; 16];
+                form[..8].copy_from_slice(&slot[2].to_le_bytes());
+                form[8..].copy_from_slice(&slot[3].to_le_bytes());
+                out.push_str(std::str::from_utf8(&form[..usize::from(length)]).expect("ASCII forms only"));
+                return true;
+            }
+        }
+        let kept = run_filters(&mut self.filters, &word.to_ascii_lowercase(), out);
+        if out.len() > 15 || !out.is_ascii() {
+            // Right, but not remembered.
+            return kept;
+        }
+        let mut form = [0u8; 16];
+        form[..out.len()].copy_from_slice(out.as_bytes());
+        form[15] = if kept { out.len() as u8 } else { STOP };
+        second.copy_from_slice(first);
+        first.copy_from_slice(&[
+            key as u64,
+            (key >> 64) as u64,
+            u64::from_le_bytes(form[..8].try_into().expect("8 bytes")),
+            u64::from_le_bytes(form[8..].try_into().expect("8 bytes")),
+        ]);
+        kept
     }
 }
 
@@ -326,10 +379,38 @@ mod tests {
     #[test]
     fn a_full_table_still_stems() {
         let mut tokenizer = NewsTokenizer::default();
-        for i in 0..REMEMBERED_WORDS {
-            tokenizer.short_forms.insert(i as u128, None);
+        for i in 0..REMEMBERED_LONG_WORDS {
+            tokenizer.long_words.insert(format!("w{i}").into(), None);
         }
         let mut analyzer = TextAnalyzer::from(tokenizer);
-        assert_eq!(tokens(&mut analyzer, "Sanctioned the")[0].0, "sanction");
+        let words = "Internationalisations internationalization the Sanctioned";
+        assert_eq!(tokens(&mut analyzer, words), tokens(&mut analyzer, words));
+        let forms: Vec<String> = tokens(&mut analyzer, words).into_iter().map(|t| t.0).collect();
+        assert_eq!(forms, ["internationalis", "internation", "sanction"]);
+    }
+
+    /// Far more distinct words than the short-word table holds, twice over,
+    /// so that sets are evicted and refilled.
+    #[test]
+    fn evicted_words_are_still_right() {
+        let letters = |mut n: usize| {
+            let mut word = String::new();
+            loop {
+                word.push((b'a' + (n % 26) as u8) as char);
+                n /= 26;
+                if n == 0 {
+                    return word;
+                }
+            }
+        };
+        let suffixes = ["", "ing", "ed", "ies", "ational", "ness", "s", "ly", "izations"];
+        let text: String = (0..6 * SHORT_WORD_SETS)
+            .map(|n| format!("{}{} ", letters(n).to_uppercase(), suffixes[n % suffixes.len()]))
+            .collect();
+        let mut chain = tantivy_chain().filter(Stemmer::new(Language::English)).build();
+        let mut ours = news_analyzer();
+        for _ in 0..2 {
+            assert_eq!(tokens(&mut ours, &text), tokens(&mut chain, &text));
+        }
     }
 }

@@ -29,8 +29,9 @@ pub(crate) const MAX_WORD_BYTES: usize = 40;
 /// table that stays in the processor's cache.
 const SHORT_WORD_SETS: usize = 1 << 13;
 
-/// Longer words (over 16 bytes, or whose stem is) whose indexed form one
-/// tokenizer remembers; beyond this they are stemmed each time.
+/// Words over 16 bytes whose indexed form one tokenizer remembers; beyond
+/// this they are stemmed each time (as are the rare short words whose stem
+/// does not fit a slot).
 const REMEMBERED_LONG_WORDS: usize = 50_000;
 
 /// The next word (run of alphanumeric characters, as tantivy's

@@ -329,18 +329,10 @@ mod tests {
         ];
         // Pseudo-random mixes of the characters above.
         let alphabet: Vec<char> = "aZ9 .,-'éÉßİﬁＦ北\u{0301}🙂Σς\t\nTHEthe".chars().collect();
-        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = crate::test_support::pseudo_random(0x2545_f491);
         for _ in 0..300 {
-            let len = (state % 80) as usize;
-            let text: String = (0..len)
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    alphabet[(state % alphabet.len() as u64) as usize]
-                })
-                .collect();
-            texts.push(text);
+            let len = next() % 80;
+            texts.push((0..len).map(|_| alphabet[next() % alphabet.len()]).collect());
         }
         for entry in walkdir::WalkDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))
             .into_iter()

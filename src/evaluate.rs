@@ -161,16 +161,8 @@ pub fn plover(extractor: &Extractor, path: &Path) -> Result<PloverScores, Error>
                 _ => {}
             }
         }
-        // Participants: those of the top-1 type's events against the gold actors.
-        // The gold codes one event per sentence: its participants are those
-        // of the heaviest cue of the top type (the first on ties).
-        let chosen: Vec<_> = events
-            .iter()
-            .filter(|e| Some(e.event_type) == top)
-            .rev()
-            .max_by_key(|e| e.weight)
-            .into_iter()
-            .collect();
+        // Participants: those of the main event against the gold actors.
+        let chosen: Vec<_> = main_event(&events).into_iter().collect();
         let actors = |role: &str| -> (BTreeSet<String>, BTreeSet<String>) {
             let mut codes = BTreeSet::new();
             let mut sectors = BTreeSet::new();
@@ -254,10 +246,21 @@ fn type_totals(events: &[crate::extract::SentenceEvent]) -> Vec<(&'static str, u
 }
 
 /// The type with the largest summed weight; ties go to the type seen first.
-fn top_type(events: &[crate::extract::SentenceEvent]) -> Option<&'static str> {
+pub fn top_type(events: &[crate::extract::SentenceEvent]) -> Option<&'static str> {
     let totals = type_totals(events);
     let best = totals.iter().map(|(_, w)| *w).max()?;
     totals.into_iter().find(|(_, w)| *w == best).map(|(t, _)| t)
+}
+
+/// The event a sentence's gold codes: the heaviest cue of the top type, the
+/// first on ties; its participants are the ones scored.
+pub fn main_event(events: &[crate::extract::SentenceEvent]) -> Option<&crate::extract::SentenceEvent> {
+    let top = top_type(events)?;
+    events
+        .iter()
+        .filter(|e| e.event_type == top)
+        .rev()
+        .max_by_key(|e| e.weight)
 }
 
 /// Scores article-level recognition on Reuters-21578's SGML-as-XML files.

@@ -1340,13 +1340,13 @@ fn is_passive(text: &str, cue: Range<usize>) -> bool {
     if before.len() > 3 && before.ends_with("ly") {
         before = previous_word(text, start_of(text, before));
     }
-    let before = before.to_ascii_lowercase();
-    if PASSIVE_AUXILIARIES.contains(&before.as_str()) {
+    let is_one_of = |words: &[&str]| words.iter().any(|w| before.eq_ignore_ascii_case(w));
+    if is_one_of(&PASSIVE_AUXILIARIES) {
         return true;
     }
     // "is opposed to", "are concerned": present-tense participles are
     // mostly states; they are passive only with an agent.
-    PRESENT_AUXILIARIES.contains(&before.as_str()) && next_word(text, cue.end).eq_ignore_ascii_case("by")
+    is_one_of(&PRESENT_AUXILIARIES) && next_word(text, cue.end).eq_ignore_ascii_case("by")
 }
 
 /// The country of the first source that has one.

@@ -176,7 +176,6 @@ fn index_into(
 ) -> Result<IndexReport, Error> {
     let (index, schema) = index_dir::open_or_create(index_dir)?;
     let threads = config.threads.max(1);
-    let memory = (config.memory_mb.max(threads * 16)) * 1_000_000;
     let writer = lifecycle::writer(&index, threads, config.memory_mb)?;
     // Segment files written by a run that failed or was killed before its
     // commit are not part of the index; free their space now.
@@ -235,7 +234,12 @@ fn index_into(
     }
     drop(seen);
     release_freed_memory();
-    merge_bounded(&mut writer, &index, index_dir, memory)?;
+    merge_bounded(
+        &mut writer,
+        &index,
+        index_dir,
+        lifecycle::indexing_budget(threads, config.memory_mb),
+    )?;
     writer.wait_merging_threads()?;
     failpoint("after-commit");
 

@@ -23,6 +23,17 @@ pub mod search;
 pub mod snippet;
 pub mod stats;
 
+#[cfg(test)]
+pub(crate) mod test_support {
+    /// A small deterministic generator (a 64-bit LCG) for test data.
+    pub fn pseudo_random(mut seed: u64) -> impl FnMut() -> usize {
+        move || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        }
+    }
+}
+
 use std::path::PathBuf;
 
 /// Everything the library can fail with. Messages are lowercase and say what

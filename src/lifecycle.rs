@@ -413,8 +413,8 @@ pub(crate) fn writer(
     threads: usize,
     memory_mb: usize,
 ) -> Result<IndexWriter<TantivyDocument>, Error> {
+    let memory = indexing_budget(threads, memory_mb);
     let threads = writer_threads(threads.max(1));
-    let memory = memory_mb.max(threads * 16) * 1_000_000;
     let writer: IndexWriter<TantivyDocument> = index.writer_with_num_threads(threads, memory).map_err(|e| match e {
         tantivy::TantivyError::LockFailure(_, message) => {
             Error::Locked(message.unwrap_or_else(|| "tantivy's lock file is held".into()))
@@ -423,6 +423,13 @@ pub(crate) fn writer(
     })?;
     writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
     Ok(writer)
+}
+
+/// The bytes tantivy's writer for `threads` workers may buffer (`--memory`,
+/// at least the 16 MB per writer thread tantivy needs); merges after the
+/// commit stay within it too.
+pub(crate) fn indexing_budget(threads: usize, memory_mb: usize) -> usize {
+    memory_mb.max(writer_threads(threads.max(1)) * 16) * 1_000_000
 }
 
 /// tantivy writer threads for `threads` workers: one for every four. On
@@ -619,7 +626,7 @@ pub fn retag(
             }
         }
         writer.commit()?;
-        indexer::merge_bounded(&mut writer, &new_index, &building, memory_mb.max(16) * 1_000_000)?;
+        indexer::merge_bounded(&mut writer, &new_index, &building, indexing_budget(threads, memory_mb))?;
         writer.wait_merging_threads()?;
         let now = chrono::Utc::now().to_rfc3339();
         let mut manifest = IndexManifest::read(&session.index)?.unwrap_or_else(|| indexer::new_manifest(&now));

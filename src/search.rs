@@ -1297,6 +1297,7 @@ fn facet_depth(encoded: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::pseudo_random;
     use tantivy::schema::{FacetOptions, Schema};
     use tantivy::tokenizer::{Language, Stemmer, TextAnalyzer};
 
@@ -1317,14 +1318,6 @@ mod tests {
             );
         }
         assert!(!StemGate::new([&"sanction".to_string()]).admits("tariff"));
-    }
-
-    /// A small deterministic generator (a 64-bit LCG) for test data.
-    fn pseudo_random(mut seed: u64) -> impl FnMut() -> usize {
-        move || {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (seed >> 33) as usize
-        }
     }
 
     /// The four facet fields counted through the Searcher's tables agree

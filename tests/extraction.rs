@@ -5,15 +5,16 @@
 //! dyads of the seed article.
 //!
 //! Fast and self-contained: the built-in dictionaries and `corpus/seed/`
-//! only, nothing from `../shared`. The top type of a sentence is computed as
-//! `newsdex eval` does: the type with the largest summed cue weight, ties to
-//! the type cued first.
+//! only, nothing from `../shared`. The top type of a sentence is the one
+//! `newsdex eval` scores (`evaluate::top_type`): the type with the largest
+//! summed cue weight, ties to the type cued first.
 
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use newsdex::corpus::{read_bytes, Record};
 use newsdex::dictionary::{load_field_map, Dictionaries, DictionarySource};
+use newsdex::evaluate::{self, top_type};
 use newsdex::extract::{Entity, EntityKind, Extractor, SentenceEvent, Tags};
 
 // ---------------------------------------------------------------------------
@@ -31,20 +32,6 @@ fn extractor() -> &'static Extractor {
 /// Seconds since the epoch for a few dates articles are tagged with.
 const JUNE_1987: i64 = 550_713_600; // 1987-06-15
 const JUNE_2020: i64 = 1_592_179_200; // 2020-06-15
-
-/// The type with the largest summed weight; ties go to the type cued first
-/// (as `top_type` in src/evaluate.rs).
-fn top_type(events: &[SentenceEvent]) -> Option<&'static str> {
-    let mut totals: Vec<(&'static str, u32)> = Vec::new();
-    for event in events {
-        match totals.iter_mut().find(|(t, _)| *t == event.event_type) {
-            Some((_, w)) => *w += event.weight,
-            None => totals.push((event.event_type, event.weight)),
-        }
-    }
-    let best = totals.iter().map(|(_, w)| *w).max()?;
-    totals.into_iter().find(|(_, w)| *w == best).map(|(t, _)| t)
-}
 
 fn describe(events: &[SentenceEvent]) -> String {
     events
@@ -856,18 +843,12 @@ fn seed_article() {
 // Who acted on whom inside one sentence
 // ---------------------------------------------------------------------------
 
-/// The event `newsdex eval` scores: the heaviest cue of the top type, the
-/// first on ties.
+/// The event `newsdex eval` scores for a sentence.
 fn main_event(sentence: &str) -> SentenceEvent {
     let events = extractor().sentence_events(sentence);
-    let top = top_type(&events).unwrap_or_else(|| panic!("{sentence:?}: no event"));
-    events
-        .iter()
-        .filter(|e| e.event_type == top)
-        .rev()
-        .max_by_key(|e| e.weight)
+    evaluate::main_event(&events)
         .cloned()
-        .expect("the top type has an event")
+        .unwrap_or_else(|| panic!("{sentence:?}: no event"))
 }
 
 fn countries(entities: &[Entity]) -> Vec<&str> {

@@ -41,12 +41,14 @@ pub fn open(dir: &Path) -> Result<(Index, NewsSchema), Error> {
     Ok((index, schema))
 }
 
-/// How new indexes store documents: zstd (level 6) in 256 KB blocks. On the
-/// 1x bench corpus, without stored facets, the document store takes 94.9 MB
-/// instead of 107.0 MB at level 3 in 64 KB blocks (lz4 in 16 KB blocks:
-/// 178 MB); compressing costs about 2 more CPU-seconds per 250 MB of text,
-/// and a cold hit decompresses one block in about 0.27 ms instead of 0.2.
-/// Indexes built with other settings stay readable.
+/// How new indexes store documents: zstd level 3 in 256 KB blocks. On the
+/// 1x bench corpus the document store takes 97.0 MB (index 0.695x the text)
+/// against 92.3 MB at level 6 (0.675x), and indexing spends about 3 fewer
+/// CPU-seconds compressing (user time 18.8 s against 21.8 s, two alternated
+/// pairs). Blocks stay at 256 KB because a cold hit decompresses a whole
+/// block: 512 KB blocks at level 3 made the store 2 MB smaller but a one-off
+/// `newsdex search --json` 2.6 ms slower at the median. Indexes built with
+/// other settings stay readable.
 fn index_settings() -> tantivy::IndexSettings {
     tantivy::IndexSettings {
         docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
@@ -57,7 +59,7 @@ fn index_settings() -> tantivy::IndexSettings {
     }
 }
 
-const DOCSTORE_ZSTD_LEVEL: i32 = 6;
+const DOCSTORE_ZSTD_LEVEL: i32 = 3;
 const DOCSTORE_BLOCK_BYTES: usize = 256 * 1024;
 
 /// Opens the index at `dir`, creating an empty one (and the folder) if there is none.

@@ -3,7 +3,8 @@
 //! peer in the same run). Needs `../shared/corpora/allsides`; skips with a
 //! message when it is absent.
 //!
-//! `cargo bench --bench extract`
+//! `cargo bench --bench extract`; `NEWSDEX_BENCH_ARTICLES=N` tags only the
+//! first N articles (for instruction counts under callgrind).
 
 use std::path::Path;
 use std::time::Instant;
@@ -28,6 +29,13 @@ fn main() {
                 articles.push(article);
             }
         });
+    }
+    // A fixed slice for instruction counts under callgrind.
+    if let Some(limit) = std::env::var("NEWSDEX_BENCH_ARTICLES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+    {
+        articles.truncate(limit);
     }
     let bytes: usize = articles.iter().map(|a| a.title.len() + a.body.len()).sum();
     let started = Instant::now();

@@ -334,14 +334,7 @@ mod tests {
             let len = next() % 80;
             texts.push((0..len).map(|_| alphabet[next() % alphabet.len()]).collect());
         }
-        for entry in walkdir::WalkDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))
-            .into_iter()
-            .flatten()
-        {
-            if let Ok(text) = std::fs::read_to_string(entry.path()) {
-                texts.push(text);
-            }
-        }
+        texts.extend(crate::test_support::bundled_corpus_texts());
         texts
     }
 

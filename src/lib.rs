@@ -25,6 +25,15 @@ pub mod stats;
 
 #[cfg(test)]
 pub(crate) mod test_support {
+    /// Every readable file of the bundled `corpus/`, as text.
+    pub fn bundled_corpus_texts() -> Vec<String> {
+        walkdir::WalkDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
+            .collect()
+    }
+
     /// A small deterministic generator (a 64-bit LCG) for test data.
     pub fn pseudo_random(mut seed: u64) -> impl FnMut() -> usize {
         move || {

@@ -190,10 +190,7 @@ fn index_into(
         observer.notice(Notice::Rejected(rejection));
     }
     let seen: Mutex<HashMap<u128, SeenRecord>> = Mutex::new(HashMap::new());
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::BadArgument(format!("cannot start {threads} threads: {e}")))?;
+    let pool = lifecycle::worker_pool(threads)?;
     let failure: Mutex<Option<Error>> = Mutex::new(None);
     let corpus_files: Mutex<Vec<CorpusFile>> = Mutex::new(Vec::with_capacity(files.len()));
     let context = Context {

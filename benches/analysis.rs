@@ -10,9 +10,9 @@ use std::path::Path;
 use std::time::Instant;
 
 use newsdex::analysis::{news_analyzer, tantivy_chain};
-use newsdex::corpus::{self, Record};
-use newsdex::dictionary::{load_field_map, DictionarySource};
 use tantivy::tokenizer::{Language, Stemmer, TextAnalyzer};
+
+mod common;
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -23,17 +23,10 @@ fn main() {
         eprintln!("{} is absent: measuring on the bundled corpus/", shared.display());
         root.join("corpus")
     };
-    let fields = load_field_map(&DictionarySource::Embedded).expect("fields");
-    let (files, _) = corpus::collect_files(std::slice::from_ref(&dir));
-    let mut texts = Vec::new();
-    for file in &files {
-        corpus::read_file(file, &fields, &mut |record| {
-            if let Record::Article(article) = record {
-                texts.push(article.title);
-                texts.push(article.body);
-            }
-        });
-    }
+    let texts: Vec<String> = common::articles_in(&dir)
+        .into_iter()
+        .flat_map(|article| [article.title, article.body])
+        .collect();
     let bytes: usize = texts.iter().map(String::len).sum();
     let mb = bytes as f64 / 1e6;
     // A fresh analyser per run, as tantivy takes one per segment.

@@ -9,9 +9,10 @@
 use std::path::Path;
 use std::time::Instant;
 
-use newsdex::corpus::{self, Record};
-use newsdex::dictionary::{load_field_map, Dictionaries, DictionarySource};
+use newsdex::dictionary::{Dictionaries, DictionarySource};
 use newsdex::extract::Extractor;
+
+mod common;
 
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/allsides");
@@ -20,16 +21,7 @@ fn main() {
         return;
     }
     let source = DictionarySource::Embedded;
-    let fields = load_field_map(&source).expect("fields");
-    let (files, _) = corpus::collect_files(&[dir]);
-    let mut articles = Vec::new();
-    for file in &files {
-        corpus::read_file(file, &fields, &mut |record| {
-            if let Record::Article(article) = record {
-                articles.push(article);
-            }
-        });
-    }
+    let mut articles = common::articles_in(&dir);
     // A fixed slice for instruction counts under callgrind.
     if let Some(limit) = std::env::var("NEWSDEX_BENCH_ARTICLES")
         .ok()

@@ -414,7 +414,7 @@ pub(crate) fn writer(
     memory_mb: usize,
 ) -> Result<IndexWriter<TantivyDocument>, Error> {
     let memory = indexing_budget(threads, memory_mb);
-    let threads = writer_threads(threads.max(1));
+    let threads = writer_threads(threads);
     let writer: IndexWriter<TantivyDocument> = index.writer_with_num_threads(threads, memory).map_err(|e| match e {
         tantivy::TantivyError::LockFailure(_, message) => {
             Error::Locked(message.unwrap_or_else(|| "tantivy's lock file is held".into()))
@@ -432,6 +432,7 @@ pub(crate) fn writer(
 /// then indexed alone, one core idle (1x bench corpus, 2 cores: CPU use
 /// 1.72 → 1.79 cores on average over the run, three alternated runs).
 pub(crate) fn worker_pool(threads: usize) -> Result<rayon::ThreadPool, Error> {
+    let threads = threads.max(1);
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .start_handler(|_| lower_thread_priority())
@@ -458,7 +459,7 @@ fn lower_thread_priority() {}
 /// at least the 16 MB per writer thread tantivy needs); merges after the
 /// commit stay within it too.
 pub(crate) fn indexing_budget(threads: usize, memory_mb: usize) -> usize {
-    memory_mb.max(writer_threads(threads.max(1)) * 16) * 1_000_000
+    memory_mb.max(writer_threads(threads) * 16) * 1_000_000
 }
 
 /// tantivy writer threads for `threads` workers: one for every four. On
@@ -468,7 +469,7 @@ pub(crate) fn indexing_budget(threads: usize, memory_mb: usize) -> usize {
 /// instructions for 3,000 articles (callgrind), 1x wall time 16.3 → 16.0 s
 /// (medians of 6, alternated).
 fn writer_threads(threads: usize) -> usize {
-    threads.div_ceil(4)
+    threads.max(1).div_ceil(4)
 }
 
 /// Which articles `newsdex delete` removes: those matching every condition
@@ -604,7 +605,7 @@ pub fn retag(
     let result = (|| -> Result<RetagReport, Error> {
         let (new_index, schema) = index_dir::open_or_create(&building)?;
         let mut writer = writer(&new_index, threads, memory_mb)?;
-        let pool = worker_pool(threads.max(1))?;
+        let pool = worker_pool(threads)?;
         let searcher = old_index.reader()?.searcher();
         let mut articles = 0u64;
         let mut changed = 0u64;
@@ -721,6 +722,6 @@ mod tests {
             unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t) }
         };
         let pool = super::worker_pool(1).expect("pool");
-        assert_eq!(pool.install(own), own() + 5);
+        assert_eq!(pool.install(own), (own() + 5).min(19));
     }
 }

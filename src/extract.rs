@@ -1069,11 +1069,17 @@ impl Extractor {
         let mut at = 0;
         // Whether the character before `at` is a word character.
         let mut after_word = false;
+        // The word after a candidate, walked for its pair bit: kept so that
+        // it is not walked twice.
+        let mut walked: Option<WalkedWord> = None;
         while at < bytes.len() {
             let (c, width) = char_at(&lowercase, at);
             let candidate = if is_word_char(c) {
-                let (end, hash) = word_end(&lowercase, at);
-                let begins = !after_word && self.starts.may_begin_pattern(hash);
+                let (end, hash) = match walked.take() {
+                    Some(word) if word.start == at => (word.end, word.hash),
+                    _ => word_end(&lowercase, at),
+                };
+                let begins = !after_word && self.starts.may_begin_hit(&lowercase, end, hash, &mut walked);
                 after_word = true;
                 if begins {
                     Some(end)
@@ -1308,51 +1314,128 @@ fn case_matches(matched: &str, exact: &str) -> bool {
             && exact.chars().count() > 2)
 }
 
-/// Where dictionary patterns can begin, for [`Extractor::hits`]: a bit
-/// for the hash of the lowercase first word of every pattern. A word whose
-/// bit is set is only a candidate (the automaton decides), so collisions
-/// cost a search, never a hit; one bit test rejects most words.
+/// Where dictionary patterns can begin, for [`Extractor::hits`]: bits for
+/// the hashes of the lowercase first words of the patterns, of the words
+/// that are a whole pattern, and of the first two words of the others. A
+/// word is a candidate only if its bits allow a pattern to start there (the
+/// automaton decides), so collisions cost a search, never a hit. "the"
+/// begins patterns ("the hague") but almost never a hit, and the word after
+/// it settles that for one more bit test.
 struct PatternStarts {
-    first_word_bits: Vec<u64>,
+    first_words: BitTable,
+    /// Words that make up a pattern on their own, punctuation after them aside.
+    whole_words: BitTable,
+    /// First and second words of the patterns of two words or more.
+    word_pairs: BitTable,
     /// First characters of patterns that begin with no word ("#metoo" would).
     other_chars: Vec<char>,
 }
 
-/// 2^18 bits (32 KB, fits a level-1 cache): about 2% of them set by the
-/// shipped dictionaries' 5,300 first words.
-const FIRST_WORD_BITS: u32 = 18;
-
 impl PatternStarts {
     fn new(lowercase_patterns: &[String]) -> PatternStarts {
+        // 2^18 bits (32 KB) each: the shipped dictionaries' 7,500 patterns
+        // set 2% of them or fewer (5,300 first words, 3,900 whole words,
+        // 2,900 pairs).
         let mut starts = PatternStarts {
-            first_word_bits: vec![0; 1 << (FIRST_WORD_BITS - 6)],
+            first_words: BitTable::new(18),
+            whole_words: BitTable::new(18),
+            word_pairs: BitTable::new(18),
             other_chars: Vec::new(),
         };
         for pattern in lowercase_patterns {
-            let (end, hash) = word_end(pattern, 0);
+            let (end, first) = word_end(pattern, 0);
             if end == 0 {
                 if let Some(c) = pattern.chars().next().filter(|c| !starts.other_chars.contains(c)) {
                     starts.other_chars.push(c);
                 }
-            } else {
-                let (word, bit) = Self::bit_of(hash);
-                starts.first_word_bits[word] |= bit;
+                continue;
+            }
+            starts.first_words.set(first);
+            match next_word_start(pattern, end) {
+                Some(next) => starts.word_pairs.set(pair_hash(first, word_end(pattern, next).1)),
+                None => starts.whole_words.set(first),
             }
         }
         starts
     }
 
-    /// Whether a word with this [`word_end`] hash may begin a pattern.
-    fn may_begin_pattern(&self, hash: u64) -> bool {
-        let (word, bit) = Self::bit_of(hash);
-        self.first_word_bits[word] & bit != 0
+    /// Whether a hit may begin with the word of this [`word_end`] hash,
+    /// which ends at byte `end` of the lowercase text.
+    /// The word after it is walked only when that decides, and left in `walked`.
+    fn may_begin_hit(&self, lowercase: &str, end: usize, hash: u64, walked: &mut Option<WalkedWord>) -> bool {
+        if !self.first_words.contains(hash) {
+            return false;
+        }
+        if self.whole_words.contains(hash) {
+            return true;
+        }
+        let Some(start) = next_word_start(lowercase, end) else {
+            return false;
+        };
+        let (end, next_hash) = word_end(lowercase, start);
+        *walked = Some(WalkedWord {
+            start,
+            end,
+            hash: next_hash,
+        });
+        self.word_pairs.contains(pair_hash(hash, next_hash))
+    }
+}
+
+/// A word of the text with its [`word_end`] hash.
+struct WalkedWord {
+    start: usize,
+    end: usize,
+    hash: u64,
+}
+
+/// A set of hashes that may answer yes wrongly, never no wrongly: one bit
+/// per hash, taken from its top bits.
+struct BitTable {
+    words: Vec<u64>,
+    bits: u32,
+}
+
+impl BitTable {
+    fn new(bits: u32) -> BitTable {
+        BitTable {
+            words: vec![0; 1 << (bits - 6)],
+            bits,
+        }
+    }
+
+    fn set(&mut self, hash: u64) {
+        let (word, bit) = self.bit_of(hash);
+        self.words[word] |= bit;
+    }
+
+    fn contains(&self, hash: u64) -> bool {
+        let (word, bit) = self.bit_of(hash);
+        self.words[word] & bit != 0
     }
 
     /// The table word and bit mask for a hash, from its top bits.
-    fn bit_of(hash: u64) -> (usize, u64) {
-        let bit = hash >> (64 - FIRST_WORD_BITS);
+    fn bit_of(&self, hash: u64) -> (usize, u64) {
+        let bit = hash >> (64 - self.bits);
         ((bit >> 6) as usize, 1 << (bit & 63))
     }
+}
+
+/// The hash of two consecutive words from their [`word_end`] hashes.
+fn pair_hash(first: u64, second: u64) -> u64 {
+    mix_byte(first.rotate_left(29) ^ second, b' ')
+}
+
+/// Where the next word starts at or after byte `at`, if any does.
+fn next_word_start(text: &str, mut at: usize) -> Option<usize> {
+    while at < text.len() {
+        let (c, width) = char_at(text, at);
+        if is_word_char(c) {
+            return Some(at);
+        }
+        at += width;
+    }
+    None
 }
 
 /// The character at byte `at` of `text` and its width in bytes.

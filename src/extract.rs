@@ -807,8 +807,9 @@ impl Extractor {
             attribution,
             protest,
         } = site;
-        let in_sentence: Vec<&(usize, usize, Entity, bool)> =
-            placed.iter().filter(|(s, ..)| sentence.contains(s)).collect();
+        // `placed` is in text order: the sentence's entities are a slice of it.
+        let in_sentence = &placed[placed.partition_point(|(s, ..)| *s < sentence.start)
+            ..placed.partition_point(|(s, ..)| *s < sentence.end)];
         if subject_is_target {
             // "<source> said <target> must ...": the nearest party before the
             // cue is told; whoever speaks first in the sentence tells it.
@@ -1132,16 +1133,14 @@ impl Extractor {
 
     /// Drops hits of phrases that block an actor reading whose case does
     /// not fit.
-    fn keep_cased(&self, text: &str, hits: Vec<Hit>) -> Vec<Hit> {
-        hits.into_iter()
-            .filter(|h| {
-                // A phrase that blocks an actor reading blocks only when its case fits.
-                !self.cues[h.cue as usize]
-                    .iter()
-                    .any(|c| matches!(c, Cue::NotActor { exact } if !case_matches(&text[h.start..h.end], exact)))
-                    || self.cues[h.cue as usize].len() > 1
-            })
-            .collect()
+    fn keep_cased(&self, text: &str, mut hits: Vec<Hit>) -> Vec<Hit> {
+        // A phrase that blocks an actor reading blocks only when its case
+        // fits; one spelt like it with other cues is kept for those.
+        hits.retain(|h| match self.cues[h.cue as usize].as_slice() {
+            [Cue::NotActor { exact }] => case_matches(&text[h.start..h.end], exact),
+            _ => true,
+        });
+        hits
     }
 
     /// The longest pattern at `start` that ends at a word boundary before

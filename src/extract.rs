@@ -5,6 +5,7 @@
 //! place, Turkey or turkey, a negated or hypothetical event), and sentence
 //! structure links events to their source and target.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 // Word lists, entities and offsets are hashed on every article: FxHash is
@@ -419,7 +420,9 @@ impl Extractor {
         // Entities repeat through an article: facet paths are written once each.
         let mut mentioned: HashSet<Entity> = HashSet::default();
         let mut acting: HashSet<Entity> = HashSet::default();
-        let mut event_weights: HashMap<String, u32> = HashMap::default();
+        // Weights by event type, and by type and mode.
+        let mut type_weights: HashMap<&'static str, u32> = HashMap::default();
+        let mut mode_weights: HashMap<(&'static str, String), u32> = HashMap::default();
         for (text, is_body) in [(title, false), (body, true)] {
             if text.is_empty() {
                 continue;
@@ -427,19 +430,8 @@ impl Extractor {
             let analysis = self.analyse(text, date);
             for sentence in analysis.sentences {
                 mentioned.extend(sentence.entities);
-                for event in &sentence.events {
-                    if let Some(mode) = &event.mode {
-                        *event_weights
-                            .entry(format!("/{}/{}", event.event_type, mode))
-                            .or_default() += event.weight;
-                    }
-                    *event_weights.entry(format!("/{}", event.event_type)).or_default() += event.weight;
-                    // An event names its actors through its source; a target
-                    // without a source is only a place the sentence talks about.
-                    if !event.sources.is_empty() {
-                        acting.extend(event.sources.iter().chain(&event.targets).cloned());
-                    }
-                    for dyad in self.dyads(event) {
+                for event in sentence.events {
+                    for dyad in self.dyads(&event) {
                         if is_body {
                             tags.evidence.push(Evidence {
                                 dyad: dyad.clone(),
@@ -449,6 +441,15 @@ impl Extractor {
                         }
                         tags.dyads.insert(dyad);
                     }
+                    *type_weights.entry(event.event_type).or_default() += event.weight;
+                    if let Some(mode) = event.mode {
+                        *mode_weights.entry((event.event_type, mode)).or_default() += event.weight;
+                    }
+                    // An event names its actors through its source; a target
+                    // without a source is only a place the sentence talks about.
+                    if !event.sources.is_empty() {
+                        acting.extend(event.sources.into_iter().chain(event.targets));
+                    }
                 }
             }
         }
@@ -456,11 +457,12 @@ impl Extractor {
         tags.actors.extend(acting.iter().flat_map(Entity::facets));
         // A single weak cue in a whole article is noise; a strong cue, or weak
         // cues that recur, are an event. Modes follow their type.
-        for path in event_weights.keys() {
-            let event_type = path[1..].split('/').next().unwrap_or("");
-            if event_weights.get(&format!("/{event_type}")).copied().unwrap_or(0) >= 2 {
-                tags.events.insert(path.clone());
-            }
+        let is_event = |event_type: &str| type_weights.get(event_type).is_some_and(|w| *w >= 2);
+        for event_type in type_weights.keys().filter(|t| is_event(t)) {
+            tags.events.insert(format!("/{event_type}"));
+        }
+        for (event_type, mode) in mode_weights.keys().filter(|(t, _)| is_event(t)) {
+            tags.events.insert(format!("/{event_type}/{mode}"));
         }
         tags.evidence
             .sort_by(|a, b| (a.start, &a.dyad).cmp(&(b.start, &b.dyad)));
@@ -1526,11 +1528,11 @@ fn within_words(text: &str, from: usize, to: usize, limit: usize) -> bool {
 }
 
 /// A word in lowercase, copied only when it has capitals.
-fn lowercase(word: &str) -> std::borrow::Cow<'_, str> {
+fn lowercase(word: &str) -> Cow<'_, str> {
     if word.bytes().any(|b| b.is_ascii_uppercase()) || !word.is_ascii() {
-        std::borrow::Cow::Owned(word.to_lowercase())
+        Cow::Owned(word.to_lowercase())
     } else {
-        std::borrow::Cow::Borrowed(word)
+        Cow::Borrowed(word)
     }
 }
 
@@ -1635,14 +1637,12 @@ const ATTRIBUTION_WORDS: usize = 6;
 const OBJECT_GAP: usize = 6;
 
 /// Up to `limit` words at the start of `rest`: byte range and normalised text.
-fn following_words(rest: &str, limit: usize) -> Vec<(Range<usize>, String)> {
+fn following_words<'a>(rest: &'a str, limit: usize) -> Vec<(Range<usize>, Cow<'a, str>)> {
     let mut words = Vec::with_capacity(limit);
     let mut start = None;
-    let push = |s: usize, e: usize, words: &mut Vec<(Range<usize>, String)>| {
-        let word = rest[s..e]
-            .trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
-            .to_lowercase();
-        words.push((s..e, word));
+    let push = |s: usize, e: usize, words: &mut Vec<(Range<usize>, Cow<'a, str>)>| {
+        let word = rest[s..e].trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
+        words.push((s..e, lowercase(word)));
     };
     for (i, c) in rest.char_indices() {
         if c.is_whitespace() {
@@ -1664,7 +1664,7 @@ fn following_words(rest: &str, limit: usize) -> Vec<(Range<usize>, String)> {
 
 /// Where the object words of a `VERB ... OBJECT` cue sit among the words
 /// after the verb, if they start within [`OBJECT_GAP`] words.
-fn find_object(words: &[(Range<usize>, String)], object: &[String]) -> Option<Range<usize>> {
+fn find_object(words: &[(Range<usize>, Cow<'_, str>)], object: &[String]) -> Option<Range<usize>> {
     let usable = &words[..words.len().min(OBJECT_GAP + object.len())];
     let at = usable
         .windows(object.len())

@@ -18,6 +18,7 @@ use std::sync::Arc;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 use serde::Serialize;
 
+use crate::analysis::is_alphanumeric;
 use crate::dictionary::{CountryTermKind, Dictionaries, GuardKind, EVENT_TYPES};
 use crate::Error;
 
@@ -1484,7 +1485,7 @@ fn mix_byte(hash: u64, byte: u8) -> u64 {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    is_alphanumeric(c) || c == '_'
 }
 
 fn is_boundary(text: &str, start: usize, end: usize) -> bool {
@@ -1641,7 +1642,7 @@ fn following_words<'a>(rest: &'a str, limit: usize) -> Vec<(Range<usize>, Cow<'a
     let mut words = Vec::with_capacity(limit);
     let mut start = None;
     let push = |s: usize, e: usize, words: &mut Vec<(Range<usize>, Cow<'a, str>)>| {
-        let word = rest[s..e].trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
+        let word = rest[s..e].trim_matches(|c: char| !is_alphanumeric(c) && c != '-');
         words.push((s..e, lowercase(word)));
     };
     for (i, c) in rest.char_indices() {

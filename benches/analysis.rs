@@ -14,10 +14,6 @@ use tantivy::tokenizer::{Language, Stemmer, TextAnalyzer};
 
 mod common;
 
-// The binary's allocator, so that the figures are the binary's.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let shared = root.join("../shared/corpora/allsides");

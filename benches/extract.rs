@@ -14,10 +14,6 @@ use newsdex::extract::Extractor;
 
 mod common;
 
-// The binary's allocator, so that the figures are the binary's.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/allsides");
     if !dir.is_dir() {

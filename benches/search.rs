@@ -31,10 +31,6 @@ use newsdex::index_dir;
 use newsdex::search::{SearchRequest, Searcher};
 use serde_json::json;
 
-// The binary's allocator, so that the figures are the binary's.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Samples per query kept for the pooled percentiles, so that fast queries
 /// (which criterion runs more often) do not outweigh slow ones.
 const SAMPLES_PER_QUERY: usize = 100;

@@ -1335,13 +1335,10 @@ struct PatternStarts {
 
 impl PatternStarts {
     fn new(lowercase_patterns: &[String]) -> PatternStarts {
-        // 2^18 bits (32 KB) each: the shipped dictionaries' 7,500 patterns
-        // set 2% of them or fewer (5,300 first words, 3,900 whole words,
-        // 2,900 pairs).
         let mut starts = PatternStarts {
-            first_words: BitTable::new(18),
-            whole_words: BitTable::new(18),
-            word_pairs: BitTable::new(18),
+            first_words: BitTable::new(),
+            whole_words: BitTable::new(),
+            word_pairs: BitTable::new(),
             other_chars: Vec::new(),
         };
         for pattern in lowercase_patterns {
@@ -1395,30 +1392,32 @@ struct WalkedWord {
 /// per hash, taken from its top bits.
 struct BitTable {
     words: Vec<u64>,
-    bits: u32,
 }
 
+/// 2^18 bits (32 KB) per table: the shipped dictionaries' 7,500 patterns set
+/// 2% of them or fewer (5,300 first words, 3,900 whole words, 2,900 pairs).
+const TABLE_BITS: u32 = 18;
+
 impl BitTable {
-    fn new(bits: u32) -> BitTable {
+    fn new() -> BitTable {
         BitTable {
-            words: vec![0; 1 << (bits - 6)],
-            bits,
+            words: vec![0; 1 << (TABLE_BITS - 6)],
         }
     }
 
     fn set(&mut self, hash: u64) {
-        let (word, bit) = self.bit_of(hash);
+        let (word, bit) = Self::bit_of(hash);
         self.words[word] |= bit;
     }
 
     fn contains(&self, hash: u64) -> bool {
-        let (word, bit) = self.bit_of(hash);
+        let (word, bit) = Self::bit_of(hash);
         self.words[word] & bit != 0
     }
 
     /// The table word and bit mask for a hash, from its top bits.
-    fn bit_of(&self, hash: u64) -> (usize, u64) {
-        let bit = hash >> (64 - self.bits);
+    fn bit_of(hash: u64) -> (usize, u64) {
+        let bit = hash >> (64 - TABLE_BITS);
         ((bit >> 6) as usize, 1 << (bit & 63))
     }
 }

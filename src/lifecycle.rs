@@ -443,13 +443,22 @@ pub(crate) fn worker_pool(threads: usize) -> Result<rayon::ThreadPool, Error> {
 #[cfg(target_os = "linux")]
 fn lower_thread_priority() {
     // Relative to the process's own nice value, so `nice newsdex index`
-    // still lowers everything. SAFETY: getpriority and setpriority on the
-    // calling thread's own id only read or lower its scheduling weight.
+    // still lowers everything. SAFETY: setpriority on the calling thread's
+    // own id only lowers its scheduling weight.
     unsafe {
-        let thread = libc::gettid() as libc::id_t;
-        let nice = libc::getpriority(libc::PRIO_PROCESS, thread);
-        libc::setpriority(libc::PRIO_PROCESS, thread, (nice + 5).min(19));
+        libc::setpriority(
+            libc::PRIO_PROCESS,
+            libc::gettid() as libc::id_t,
+            (thread_nice() + 5).min(19),
+        );
     }
+}
+
+/// The calling thread's nice value.
+#[cfg(target_os = "linux")]
+fn thread_nice() -> libc::c_int {
+    // SAFETY: getpriority only reads the calling thread's own nice value.
+    unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t) }
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -717,11 +726,7 @@ mod tests {
     #[cfg(target_os = "linux")]
     #[test]
     fn workers_run_below_the_writers_priority() {
-        let own = || {
-            // SAFETY: getpriority only reads the calling thread's nice value.
-            unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t) }
-        };
         let pool = super::worker_pool(1).expect("pool");
-        assert_eq!(pool.install(own), (own() + 5).min(19));
+        assert_eq!(pool.install(super::thread_nice), (super::thread_nice() + 5).min(19));
     }
 }

@@ -1301,7 +1301,7 @@ fn person_entity(person: &crate::dictionary::PersonTerm) -> Entity {
 fn is_coordination(gap: &str) -> bool {
     let words: Vec<String> = gap
         .split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+        .map(|w| w.trim_matches(|c: char| !is_alphanumeric(c)).to_lowercase())
         .filter(|w| !w.is_empty())
         .collect();
     let joined = gap.contains(',') || words.iter().any(|w| w == "and" || w == "or");
@@ -1517,7 +1517,7 @@ fn words_between(text: &str, from: usize, to: usize, cap: usize) -> usize {
     }
     text[from..to]
         .split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .filter(|w| w.chars().any(is_alphanumeric))
         .take(cap)
         .count()
 }

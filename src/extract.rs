@@ -129,6 +129,37 @@ enum Cue {
     },
 }
 
+/// What a pattern's cues hold, a bit each, so that the passes over an
+/// article's hits skip the patterns a pass has no use for without reading
+/// their cue lists, each a pointer away and mostly out of the fast caches.
+const NAMES: u8 = 1; // an entity or a role title
+const REPORTS: u8 = 1 << 1; // a reporting verb
+const GUARDS: u8 = 1 << 2; // any guard
+const OBJECT_EVENT: u8 = 1 << 3; // an event cue with object words
+const EVENT: u8 = 1 << 4; // any event cue
+const ONLY_NOT_ACTOR: u8 = 1 << 5; // one cue: a phrase that blocks an actor reading
+const SECTOR: u8 = 1 << 6; // a sector noun or a role title
+
+fn cue_kinds(cues: &[Cue]) -> u8 {
+    let mut kinds = 0;
+    for cue in cues {
+        kinds |= match cue {
+            Cue::Entity { .. } => NAMES,
+            Cue::Role { .. } => NAMES | SECTOR,
+            Cue::Sector { .. } => SECTOR,
+            Cue::Event { object: Some(_), .. } => EVENT | OBJECT_EVENT,
+            Cue::Event { .. } => EVENT,
+            Cue::Guard(GuardKind::Reporting) => GUARDS | REPORTS,
+            Cue::Guard(_) => GUARDS,
+            Cue::NotActor { .. } => 0,
+        };
+    }
+    if matches!(cues, [Cue::NotActor { .. }]) {
+        kinds |= ONLY_NOT_ACTOR;
+    }
+    kinds
+}
+
 /// How a name may act: a capital only stands for its government in the
 /// right context; a place inside a country never acts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,6 +174,8 @@ pub struct Extractor {
     automaton: AhoCorasick,
     starts: PatternStarts,
     cues: Vec<Vec<Cue>>,
+    /// [`cue_kinds`] of each pattern's cues.
+    cue_kinds: Vec<u8>,
     entities: Vec<Entity>,
     group_sponsors: HashMap<String, String>,
     government_cues: HashSet<String>,
@@ -374,6 +407,7 @@ impl Extractor {
         Ok(Extractor {
             automaton,
             starts,
+            cue_kinds: builder.cues.iter().map(|cues| cue_kinds(cues)).collect(),
             cues: builder.cues,
             entities: builder.entities,
             group_sponsors,
@@ -553,6 +587,9 @@ impl Extractor {
         let mut mentioned_only: Vec<(usize, Entity)> = Vec::new();
         let mut consumed = vec![false; hits.len()];
         for (i, hit) in hits.iter().enumerate() {
+            if self.cue_kinds[hit.cue as usize] & NAMES == 0 {
+                continue;
+            }
             for cue in &self.cues[hit.cue as usize] {
                 match cue {
                     Cue::Entity { .. } if consumed[i] => break,
@@ -663,15 +700,12 @@ impl Extractor {
         // Events, guarded against negation and hypotheticals.
         let reporting: Vec<usize> = hits
             .iter()
-            .filter(|h| {
-                self.cues[h.cue as usize]
-                    .iter()
-                    .any(|c| matches!(c, Cue::Guard(GuardKind::Reporting)))
-            })
+            .filter(|h| self.cue_kinds[h.cue as usize] & REPORTS != 0)
             .map(|h| h.start)
             .collect();
         let guards: Vec<(usize, GuardKind)> = hits
             .iter()
+            .filter(|h| self.cue_kinds[h.cue as usize] & GUARDS != 0)
             .flat_map(|h| {
                 self.cues[h.cue as usize].iter().filter_map(move |c| match c {
                     Cue::Guard(kind) => Some((h.end, *kind)),
@@ -687,10 +721,10 @@ impl Extractor {
         let mut gapped_heads: HashSet<usize> = HashSet::default();
         let mut gapped_matches: HashSet<(usize, usize)> = HashSet::default();
         for (h, hit) in hits.iter().enumerate() {
-            let cues = &self.cues[hit.cue as usize];
-            if !cues.iter().any(|c| matches!(c, Cue::Event { object: Some(_), .. })) {
+            if self.cue_kinds[hit.cue as usize] & OBJECT_EVENT == 0 {
                 continue;
             }
+            let cues = &self.cues[hit.cue as usize];
             // The words after the head, normalised once for all its objects.
             let window = following_words(&text[hit.end..sentence_end_of(hit.start)], OBJECT_GAP + 4);
             for (c, cue) in cues.iter().enumerate() {
@@ -707,6 +741,9 @@ impl Extractor {
             }
         }
         for (h, hit) in hits.iter().enumerate() {
+            if self.cue_kinds[hit.cue as usize] & EVENT == 0 {
+                continue;
+            }
             for (c, cue) in self.cues[hit.cue as usize].iter().enumerate() {
                 let Cue::Event {
                     event_type,
@@ -995,7 +1032,7 @@ impl Extractor {
             .skip(country_hit + 1)
             .take(3)
             .find_map(|(j, h)| {
-                if !within_words(text, end, h.start, 1) {
+                if self.cue_kinds[h.cue as usize] & SECTOR == 0 || !within_words(text, end, h.start, 1) {
                     return None;
                 }
                 self.cues[h.cue as usize].iter().find_map(|c| match c {
@@ -1145,9 +1182,12 @@ impl Extractor {
     fn keep_cased(&self, text: &str, mut hits: Vec<Hit>) -> Vec<Hit> {
         // A phrase that blocks an actor reading blocks only when its case
         // fits; one spelt like it with other cues is kept for those.
-        hits.retain(|h| match self.cues[h.cue as usize].as_slice() {
-            [Cue::NotActor { exact }] => case_matches(&text[h.start..h.end], exact),
-            _ => true,
+        hits.retain(|h| {
+            self.cue_kinds[h.cue as usize] & ONLY_NOT_ACTOR == 0
+                || match self.cues[h.cue as usize].as_slice() {
+                    [Cue::NotActor { exact }] => case_matches(&text[h.start..h.end], exact),
+                    _ => true,
+                }
         });
         hits
     }

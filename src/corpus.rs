@@ -569,19 +569,32 @@ fn map_record(mut object: Map<String, Value>, fields: &FieldMap, location: Locat
 
 /// Takes the first alias key present with a non-null value out of the
 /// object, so that its text moves into the article rather than being copied.
+/// A key that another field reads too (`--field id=title`) is copied instead.
 fn take(object: &mut Map<String, Value>, fields: &FieldMap, field: ArticleField) -> Option<(String, Value)> {
-    let key = lookup(object, fields, field)?.0.to_string();
-    object.remove_entry(&key)
+    let key = present_key(object, fields, field)?;
+    let shared = ArticleField::ALL
+        .into_iter()
+        .any(|other| other != field && fields.keys(other).iter().any(|k| k == key));
+    if shared {
+        return object.get_key_value(key).map(|(k, v)| (k.clone(), v.clone()));
+    }
+    object.remove_entry(key)
 }
 
 /// The first alias key present with a non-null value.
 fn lookup<'v>(object: &'v Map<String, Value>, fields: &FieldMap, field: ArticleField) -> Option<(&'v str, &'v Value)> {
-    fields.keys(field).iter().find_map(|key| {
-        object
-            .get_key_value(key.as_str())
-            .filter(|(_, v)| !v.is_null())
-            .map(|(k, v)| (k.as_str(), v))
-    })
+    object
+        .get_key_value(present_key(object, fields, field)?)
+        .map(|(k, v)| (k.as_str(), v))
+}
+
+/// Which of the field's alias keys the object has with a non-null value, first alias first.
+fn present_key<'f>(object: &Map<String, Value>, fields: &'f FieldMap, field: ArticleField) -> Option<&'f str> {
+    fields
+        .keys(field)
+        .iter()
+        .map(String::as_str)
+        .find(|key| object.get(*key).is_some_and(|value| !value.is_null()))
 }
 
 /// Text from a JSON value, as [`text_of`], taking a string without copying
@@ -784,11 +797,15 @@ mod tests {
     }
 
     fn read_bytes(name: &str, bytes: &[u8]) -> Vec<Record> {
+        read_bytes_with(name, bytes, &fields())
+    }
+
+    fn read_bytes_with(name: &str, bytes: &[u8], fields: &FieldMap) -> Vec<Record> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(name);
         std::fs::write(&path, bytes).unwrap();
         let mut records = Vec::new();
-        read_file(&path, &fields(), &mut |r| records.push(r));
+        read_file(&path, fields, &mut |r| records.push(r));
         records
     }
 
@@ -833,6 +850,31 @@ mod tests {
         assert_eq!(a.body, "The body of the story.\nMore.");
         assert!(a.date.is_none());
         assert_eq!(a.warnings, ["no date"]);
+    }
+
+    #[test]
+    fn one_key_can_feed_two_fields() {
+        let mut fields = fields();
+        fields.apply_override("id=title").unwrap();
+        fields.apply_override("body=text").unwrap();
+        fields.apply_override("title=text").unwrap();
+        let records = read_bytes_with(
+            "k.jsonl",
+            b"{\"text\":\"Both here\",\"date\":\"2024-03-26\"}\n",
+            &fields,
+        );
+        let all = articles(&records);
+        assert_eq!(
+            (all[0].title.as_str(), all[0].body.as_str()),
+            ("Both here", "Both here")
+        );
+        let mut fields = self::fields();
+        fields.apply_override("id=title").unwrap();
+        let records = read_bytes_with("t.jsonl", b"{\"title\":\"T1\",\"body\":\"B\"}\n", &fields);
+        assert_eq!(
+            (articles(&records)[0].id.as_str(), articles(&records)[0].title.as_str()),
+            ("T1", "T1")
+        );
     }
 
     #[test]

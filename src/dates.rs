@@ -104,8 +104,11 @@ fn plain_date(text: &str) -> Option<NaiveDate> {
     if !shape {
         return None;
     }
-    let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().ok();
-    NaiveDate::from_ymd_opt(i32::try_from(number(0..4)?).ok()?, number(5..7)?, number(8..10)?)
+    NaiveDate::from_ymd_opt(
+        text[0..4].parse().ok()?,
+        text[5..7].parse().ok()?,
+        text[8..10].parse().ok()?,
+    )
 }
 
 /// Interprets a JSON number as a Unix timestamp: milliseconds when it is too

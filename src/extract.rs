@@ -1488,19 +1488,8 @@ fn word_char_at(text: &str, at: usize) -> (char, usize, bool) {
     if byte.is_ascii() {
         return (char::from(byte), 1, WORD_BYTES[usize::from(byte)]);
     }
-    let (c, width) = char_at(text, at);
-    (c, width, is_word_char(c))
-}
-
-/// The character at byte `at` of `text` and its width in bytes.
-#[inline]
-fn char_at(text: &str, at: usize) -> (char, usize) {
-    let byte = text.as_bytes()[at];
-    if byte.is_ascii() {
-        return (byte as char, 1);
-    }
     let c = text[at..].chars().next().expect("`at` is inside the text");
-    (c, c.len_utf8())
+    (c, c.len_utf8(), is_word_char(c))
 }
 
 /// The ASCII bytes that are word characters ([`is_word_char`]): letters,

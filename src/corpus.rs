@@ -713,10 +713,8 @@ fn read_text(path: &Path, mut reader: Box<dyn BufRead + Send + '_>, sink: &mut d
             }));
         }
     };
-    let text = match text.strip_prefix('\u{feff}') {
-        Some(rest) => clean_text(rest.to_string()),
-        None => clean_text(text),
-    };
+    // A leading byte-order mark goes with every other U+FEFF.
+    let text = clean_text(text);
     let location = Location::file(path);
     let record = match parse_dated(&text) {
         Some((date, body)) => text_article(first_sentence(body), body.trim(), Some(date), location),
@@ -850,6 +848,19 @@ mod tests {
         assert_eq!(a.body, "The body of the story.\nMore.");
         assert!(a.date.is_none());
         assert_eq!(a.warnings, ["no date"]);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_text() {
+        let text = "date 2024-03-26 Body text. More of it.\n";
+        let plain = read_bytes("a.txt", text.as_bytes());
+        let marked = read_bytes("b.txt", format!("\u{feff}{text}").as_bytes());
+        let (plain, marked) = (articles(&plain)[0], articles(&marked)[0]);
+        assert!(plain.date.is_some());
+        assert_eq!(
+            (&marked.title, &marked.body, marked.date),
+            (&plain.title, &plain.body, plain.date)
+        );
     }
 
     #[test]

@@ -9,8 +9,12 @@
 use std::path::Path;
 use std::time::Instant;
 
-use newsdex::analysis::{news_analyzer, tantivy_chain};
+use newsdex::store::{news_analyzer, tantivy_chain};
 use tantivy::tokenizer::{Language, Stemmer, TextAnalyzer};
+
+// As the binary does (src/main.rs): the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod common;
 

@@ -9,8 +9,11 @@
 use std::path::Path;
 use std::time::Instant;
 
-use newsdex::dictionary::{Dictionaries, DictionarySource};
-use newsdex::extract::Extractor;
+use newsdex::tag::{Dictionaries, DictionarySource, Extractor};
+
+// As the binary does (src/main.rs): the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod common;
 

@@ -27,9 +27,13 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use criterion::{black_box, Criterion};
-use newsdex::index_dir;
 use newsdex::search::{SearchRequest, Searcher};
+use newsdex::store;
 use serde_json::json;
+
+// As the binary does (src/main.rs): the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Samples per query kept for the pooled percentiles, so that fast queries
 /// (which criterion runs more often) do not outweigh slow ones.
@@ -48,8 +52,7 @@ fn main() {
     let Some(index) = bench_index(&root, smoke) else {
         return;
     };
-    let (handle, schema) = index_dir::open(&index).expect("the bench index opens");
-    let searcher = Searcher::new(handle, schema).expect("a reader on the bench index");
+    let searcher = Searcher::open(&index).expect("the bench index opens");
     let mut queries = load_queries(&root.join("bench/queries.txt"));
     if smoke {
         queries.truncate(10);
@@ -119,9 +122,10 @@ fn bench_index(root: &Path, smoke: bool) -> Option<PathBuf> {
     }
     // What the index depends on: the corpus and the code that writes it.
     let writer_code = [
-        include_str!("../src/schema.rs"),
-        include_str!("../src/index_dir.rs"),
-        include_str!("../src/indexer.rs"),
+        include_str!("../src/store/schema.rs"),
+        include_str!("../src/store/dir.rs"),
+        include_str!("../src/store/document.rs"),
+        include_str!("../src/ops/index.rs"),
         env!("CARGO_PKG_VERSION"),
     ]
     .concat();
@@ -132,7 +136,7 @@ fn bench_index(root: &Path, smoke: bool) -> Option<PathBuf> {
         .unwrap_or_else(|| root.join("target"));
     let cache = target.join("bench-index");
     let dir = cache.join(format!("{label}-{key:016x}"));
-    if index_dir::exists(&dir) {
+    if store::exists(&dir) {
         return Some(dir);
     }
     // Older builds of the same corpus are stale: make room.

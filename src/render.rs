@@ -6,10 +6,9 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 
-use crate::evaluate::{EvalReport, Prf};
-use crate::indexer::IndexReport;
+use crate::ops::{IndexReport, IndexStats};
 use crate::search::{FacetCount, SearchResults, Snippet};
-use crate::stats::IndexStats;
+use crate::tag::evaluate::{EvalReport, Prf};
 
 /// Whether to emit ANSI colour.
 #[derive(Debug, Clone, Copy)]

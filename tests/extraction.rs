@@ -12,10 +12,9 @@
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
-use newsdex::corpus::{read_bytes, Record};
-use newsdex::dictionary::{load_field_map, Dictionaries, DictionarySource};
-use newsdex::evaluate::{self, top_type};
-use newsdex::extract::{Entity, EntityKind, Extractor, SentenceEvent, Tags};
+use newsdex::ingest::{read_bytes, Record};
+use newsdex::tag::evaluate::{self, top_type};
+use newsdex::tag::{Dictionaries, DictionarySource, Entity, EntityKind, Extractor, SentenceEvent, Tags};
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -792,7 +791,7 @@ fn igo_acronyms() {
 
 fn seed_tags() -> Tags {
     let bytes = include_bytes!("../corpus/seed/000_7b0773b7dc9e7d54.txt");
-    let fields = load_field_map(&DictionarySource::Embedded).expect("field map");
+    let fields = DictionarySource::Embedded.field_map().expect("field map");
     let mut articles = Vec::new();
     read_bytes("000_7b0773b7dc9e7d54.txt", bytes, &fields, &mut |record| {
         if let Record::Article(article) = record {

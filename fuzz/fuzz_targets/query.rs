@@ -10,9 +10,9 @@ use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 
 use libfuzzer_sys::fuzz_target;
-use newsdex::filters::{day_start, event_path, NameResolver};
-use newsdex::indexer::{IndexConfig, Notice, Observer};
-use newsdex::search::{SearchRequest, Searcher, SortOrder};
+use newsdex::ops::{IndexConfig, Notice, Observer};
+use newsdex::search::{day_start, event_path, NameResolver, SearchRequest, Searcher, SortOrder};
+use newsdex::tag::DictionarySource;
 
 struct Quiet;
 impl Observer for Quiet {
@@ -24,24 +24,24 @@ fn searcher() -> &'static Searcher {
     SEARCHER.get_or_init(|| {
         let dir = std::env::temp_dir().join(format!("newsdex-fuzz-index-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let source = newsdex::dictionary::DictionarySource::Embedded;
+        let source = DictionarySource::Embedded;
         let config = IndexConfig {
             index_dir: dir.clone(),
-            paths: vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus")],
+            inputs: newsdex::ingest::collect_files(&[PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus")]),
             threads: 1,
             memory_mb: 50,
-            fields: newsdex::dictionary::load_field_map(&source).expect("field map"),
+            fields: source.field_map().expect("field map"),
             dictionaries: source,
             rebuild: false,
         };
-        newsdex::indexer::run(&config, &Quiet).expect("the sample corpus indexes");
-        newsdex::lifecycle::open_searcher(&dir).expect("the sample index opens")
+        newsdex::ops::index(&config, &Quiet).expect("the sample corpus indexes");
+        Searcher::open(&dir).expect("the sample index opens")
     })
 }
 
 fn resolver() -> &'static Mutex<NameResolver> {
     static RESOLVER: OnceLock<Mutex<NameResolver>> = OnceLock::new();
-    RESOLVER.get_or_init(|| Mutex::new(NameResolver::default()))
+    RESOLVER.get_or_init(|| Mutex::new(NameResolver::new(DictionarySource::Embedded)))
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -3,13 +3,12 @@
 
 use std::sync::OnceLock;
 
-use newsdex::corpus::{read_bytes, Record};
-use newsdex::fields::FieldMap;
+use newsdex::ingest::{read_bytes, FieldMap, Record};
 
 fn fields() -> &'static FieldMap {
     static FIELDS: OnceLock<FieldMap> = OnceLock::new();
     FIELDS.get_or_init(|| {
-        newsdex::dictionary::load_field_map(&newsdex::dictionary::DictionarySource::Embedded)
+        newsdex::tag::DictionarySource::Embedded.field_map()
             .expect("the built-in field map loads")
     })
 }

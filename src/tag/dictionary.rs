@@ -8,28 +8,58 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use crate::fields::FieldMap;
+use crate::ingest::FieldMap;
 use crate::Error;
 
 /// The dictionary files, by path relative to the `index-schema/` folder.
 const EMBEDDED: &[(&str, &str)] = &[
-    ("fields.toml", include_str!("../index-schema/fields.toml")),
-    ("extraction.toml", include_str!("../index-schema/extraction.toml")),
+    (
+        "fields.toml",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/index-schema/fields.toml")),
+    ),
+    (
+        "extraction.toml",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/index-schema/extraction.toml")),
+    ),
     (
         "actors/countries.tsv",
-        include_str!("../index-schema/actors/countries.tsv"),
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/index-schema/actors/countries.tsv"
+        )),
     ),
-    ("actors/igos.tsv", include_str!("../index-schema/actors/igos.tsv")),
-    ("actors/groups.tsv", include_str!("../index-schema/actors/groups.tsv")),
-    ("actors/people.tsv", include_str!("../index-schema/actors/people.tsv")),
-    ("actors/sectors.tsv", include_str!("../index-schema/actors/sectors.tsv")),
+    (
+        "actors/igos.tsv",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/index-schema/actors/igos.tsv")),
+    ),
+    (
+        "actors/groups.tsv",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/index-schema/actors/groups.tsv")),
+    ),
+    (
+        "actors/people.tsv",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/index-schema/actors/people.tsv")),
+    ),
+    (
+        "actors/sectors.tsv",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/index-schema/actors/sectors.tsv")),
+    ),
     (
         "actors/agencies.tsv",
-        include_str!("../index-schema/actors/agencies.tsv"),
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/index-schema/actors/agencies.tsv")),
     ),
-    ("actors/places.tsv", include_str!("../index-schema/actors/places.tsv")),
-    ("events/events.tsv", include_str!("../index-schema/events/events.tsv")),
-    ("events/guards.tsv", include_str!("../index-schema/events/guards.tsv")),
+    (
+        "actors/places.tsv",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/index-schema/actors/places.tsv")),
+    ),
+    (
+        "events/events.tsv",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/index-schema/events/events.tsv")),
+    ),
+    (
+        "events/guards.tsv",
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/index-schema/events/guards.tsv")),
+    ),
 ];
 
 /// Where dictionaries come from.
@@ -419,9 +449,11 @@ impl Dictionaries {
     }
 }
 
-/// The JSON field aliases from the same source.
-pub fn load_field_map(source: &DictionarySource) -> Result<FieldMap, Error> {
-    FieldMap::from_toml(&source.read("fields.toml")?)
+impl DictionarySource {
+    /// The JSON key aliases (`fields.toml`) from this source.
+    pub fn field_map(&self) -> Result<FieldMap, Error> {
+        FieldMap::from_toml(&self.read("fields.toml")?)
+    }
 }
 
 fn optional(cell: &str) -> Option<String> {

@@ -1,4 +1,4 @@
-//! Corpus reading: finds the files under the paths a user gives, detects each
+//! Reading: finds the files under the paths a user gives, detects each
 //! file's format (dated text, plain text, JSON object or array, JSON Lines, any
 //! of them gzip'd) and turns it into articles, or into rejections that say
 //! which file, which line or record, and what was wrong.
@@ -12,8 +12,11 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::dates;
-use crate::fields::{ArticleField, FieldMap};
+mod dates;
+mod fields;
+
+pub use dates::{parse_date, EARLIEST, LATEST};
+pub use fields::{ArticleField, FieldMap};
 
 /// One article as read from a corpus, before tagging.
 #[derive(Debug, Clone)]
@@ -97,10 +100,29 @@ enum Format {
     Text,
 }
 
+/// The files a run reads, found once: in order, with the paths that could
+/// not be read as rejections.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    pub files: Vec<PathBuf>,
+    pub unreadable: Vec<Rejection>,
+}
+
+impl Inputs {
+    /// Size of the files on disk, for a progress bar.
+    pub fn bytes(&self) -> u64 {
+        self.files
+            .iter()
+            .filter_map(|p| p.metadata().ok())
+            .map(|m| m.len())
+            .sum()
+    }
+}
+
 /// Collects the files under `paths` (directories recursively, following
 /// symlinks, skipping hidden entries), sorted so runs are reproducible.
 /// Paths that cannot be read become rejections rather than aborting the run.
-pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Rejection>) {
+pub fn collect_files(paths: &[PathBuf]) -> Inputs {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     for root in paths {
@@ -132,7 +154,10 @@ pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Rejection>) {
             }
         }
     }
-    (files, problems)
+    Inputs {
+        files,
+        unreadable: problems,
+    }
 }
 
 fn is_documentation(path: &Path) -> bool {
@@ -791,7 +816,11 @@ mod tests {
     use super::*;
 
     fn fields() -> FieldMap {
-        FieldMap::from_toml(include_str!("../index-schema/fields.toml")).unwrap()
+        FieldMap::from_toml(include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/index-schema/fields.toml"
+        )))
+        .unwrap()
     }
 
     fn read_bytes(name: &str, bytes: &[u8]) -> Vec<Record> {

@@ -1,4 +1,4 @@
-//! Index statistics: size, date range, segments, what built it, and the most
+//! `newsdex stats`, index statistics: size, date range, segments, what built it, and the most
 //! frequent actors and events.
 
 use std::path::Path;
@@ -6,9 +6,8 @@ use std::path::Path;
 use serde::Serialize;
 use tantivy::query::AllQuery;
 
-use crate::index_dir;
-use crate::schema::IndexManifest;
-use crate::search::{format_date, top_k, FacetCount, FacetValueCounter};
+use crate::search::{format_date, FacetCount, Searcher, TopFacets};
+use crate::store::{self, fields, IndexManifest};
 use crate::Error;
 
 #[derive(Debug, Clone, Serialize)]
@@ -25,16 +24,16 @@ pub struct IndexStats {
 }
 
 pub fn collect(dir: &Path, top: usize) -> Result<IndexStats, Error> {
-    collect_stats(dir, top).map_err(index_dir::damaged)
+    collect_stats(dir, top).map_err(store::damaged)
 }
 
 fn collect_stats(dir: &Path, top: usize) -> Result<IndexStats, Error> {
-    let searcher = crate::lifecycle::open_searcher(dir)?;
+    let searcher = Searcher::open(dir)?;
     let reader = searcher.searcher();
     let mut first: Option<tantivy::DateTime> = None;
     let mut last: Option<tantivy::DateTime> = None;
     for segment in reader.segment_readers() {
-        let column = segment.fast_fields().date("date")?;
+        let column = segment.fast_fields().date(fields::DATE)?;
         for doc in segment.doc_ids_alive() {
             if let Some(date) = column.first(doc) {
                 first = Some(first.map_or(date, |f| f.min(date)));
@@ -42,19 +41,22 @@ fn collect_stats(dir: &Path, top: usize) -> Result<IndexStats, Error> {
             }
         }
     }
-    let (actors, events) = reader.search(
+    let (top_actors, top_events) = reader.search(
         &AllQuery,
-        &(FacetValueCounter::new("actor", 2), FacetValueCounter::new("event", 2)),
+        &(
+            TopFacets::new(fields::ACTOR, 2, top),
+            TopFacets::new(fields::EVENT, 2, top),
+        ),
     )?;
     Ok(IndexStats {
         index: dir.display().to_string(),
         articles: reader.num_docs(),
-        first_date: first.map(format_date),
-        last_date: last.map(format_date),
-        size_bytes: index_dir::size_on_disk(dir),
+        first_date: first.map(|d| format_date(d.into_timestamp_secs())),
+        last_date: last.map(|d| format_date(d.into_timestamp_secs())),
+        size_bytes: store::size_on_disk(dir),
         segments: reader.segment_readers().len(),
         manifest: IndexManifest::read(dir)?,
-        top_actors: top_k(actors, top),
-        top_events: top_k(events, top),
+        top_actors,
+        top_events,
     })
 }

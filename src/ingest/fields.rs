@@ -119,7 +119,11 @@ mod tests {
     use super::*;
 
     fn default_map() -> FieldMap {
-        FieldMap::from_toml(include_str!("../index-schema/fields.toml")).unwrap()
+        FieldMap::from_toml(include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/index-schema/fields.toml"
+        )))
+        .unwrap()
     }
 
     #[test]

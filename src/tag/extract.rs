@@ -18,8 +18,8 @@ use std::sync::Arc;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 use serde::Serialize;
 
-use crate::analysis::is_alphanumeric;
-use crate::dictionary::{CountryTermKind, Dictionaries, GuardKind, EVENT_TYPES};
+use super::dictionary::{CountryTermKind, Dictionaries, GuardKind, EVENT_TYPES};
+use crate::words::is_alphanumeric;
 use crate::Error;
 
 /// What the extractor found in one article, as facet paths.
@@ -303,7 +303,7 @@ impl Extractor {
         // Surnames that name exactly one dictionary person, and the country
         // each last name belongs to when all who bear it share one.
         let rules_people = &dictionaries.rules.people;
-        let mut surnames: HashMap<&str, Option<&crate::dictionary::PersonTerm>> = HashMap::default();
+        let mut surnames: HashMap<&str, Option<&super::dictionary::PersonTerm>> = HashMap::default();
         let mut surname_countries: HashMap<String, Option<Arc<str>>> = HashMap::default();
         for person in &dictionaries.people {
             if let (Some(last), Some(country)) = (person.term.rsplit([' ', '-']).next(), &person.iso3) {
@@ -328,7 +328,7 @@ impl Extractor {
                 *slot = None;
             }
         }
-        let mut unique: Vec<(&str, &crate::dictionary::PersonTerm)> =
+        let mut unique: Vec<(&str, &super::dictionary::PersonTerm)> =
             surnames.into_iter().filter_map(|(s, p)| p.map(|p| (s, p))).collect();
         unique.sort_by_key(|(s, _)| *s);
         for (surname, person) in unique {
@@ -1327,7 +1327,7 @@ impl CueTable {
 
 /// A dictionary person as an entity; people of international organisations
 /// act for no state.
-fn person_entity(person: &crate::dictionary::PersonTerm) -> Entity {
+fn person_entity(person: &super::dictionary::PersonTerm) -> Entity {
     Entity {
         kind: EntityKind::Person,
         code: person.slug.as_str().into(),
@@ -1828,7 +1828,7 @@ fn unrealised(event_type: &'static str, mode: Option<String>, threatened: bool) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dictionary::DictionarySource;
+    use crate::tag::DictionarySource;
 
     impl Extractor {
         /// The straightforward finder `hits` must agree with: the automaton
@@ -1976,7 +1976,7 @@ mod tests {
         let shipped = Extractor::new(&dictionaries).expect("extractor");
         // A user's dictionary may hold patterns that begin with no word.
         for pattern in ["#metoo", "(ret.)", "\u{2014}said", "-backed", "\u{e9}t\u{e9}"] {
-            dictionaries.guards.push(crate::dictionary::Guard {
+            dictionaries.guards.push(crate::tag::Guard {
                 kind: GuardKind::Reporting,
                 pattern: pattern.to_string(),
             });

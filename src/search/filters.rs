@@ -1,8 +1,12 @@
-//! Search filters as users type them: days, event types, actor names and
-//! dyads, turned into the facet paths and timestamps the search takes. Kept
-//! apart from the command line so the fuzz targets can drive them.
+//! Search input as users type it: days, event types, actor names and dyads,
+//! turned into the facet paths and timestamps a [`SearchRequest`] takes, and
+//! queries checked for size before the parser sees them. Kept apart from the
+//! command line so that the fuzz targets can drive them.
+//!
+//! [`SearchRequest`]: super::SearchRequest
 
-use crate::dictionary::{Dictionaries, DictionarySource, EVENT_TYPES};
+use crate::ingest::{EARLIEST, LATEST};
+use crate::tag::{Dictionaries, DictionarySource, EVENT_TYPES};
 use crate::Error;
 
 /// Seconds since the epoch at the start of a `YYYY-MM-DD` day.
@@ -15,7 +19,7 @@ pub fn day_start(text: &str, flag: &str) -> Result<i64, Error> {
         .and_utc()
         .timestamp();
     // Days beyond what the index stores select as its first or last day would.
-    Ok(secs.clamp(crate::dates::EARLIEST, crate::dates::LATEST - 86_399))
+    Ok(secs.clamp(EARLIEST, LATEST - 86_399))
 }
 
 /// `/accuse`, `/accuse/allege`, `accuse`, `ACCUSE`, `accuse/allege`, `accuse:allege`.
@@ -33,19 +37,23 @@ pub fn event_path(text: &str) -> Result<String, Error> {
 
 /// Turns names into facet paths, loading the dictionaries only when a name
 /// (not a path) is given, so plain searches start fast.
-#[derive(Default)]
 pub struct NameResolver {
+    source: DictionarySource,
     dictionaries: Option<Dictionaries>,
 }
 
 impl NameResolver {
+    /// Resolves names with the dictionaries from `source`.
+    pub fn new(source: DictionarySource) -> NameResolver {
+        NameResolver {
+            source,
+            dictionaries: None,
+        }
+    }
+
     fn dictionaries(&mut self) -> Result<&Dictionaries, Error> {
         if self.dictionaries.is_none() {
-            let source = match std::env::var_os("NEWSDEX_DICTIONARIES") {
-                Some(dir) => DictionarySource::Dir(dir.into()),
-                None => DictionarySource::Embedded,
-            };
-            self.dictionaries = Some(Dictionaries::load(&source)?);
+            self.dictionaries = Some(Dictionaries::load(&self.source)?);
         }
         Ok(self.dictionaries.as_ref().expect("just loaded"))
     }
@@ -159,7 +167,7 @@ mod tests {
         assert!(day_start("2024-02-30", "--from").is_err());
         assert_eq!(event_path("Accuse:allege").unwrap(), "/accuse/allege");
         assert!(event_path("/").is_err());
-        let mut resolver = NameResolver::default();
+        let mut resolver = NameResolver::new(DictionarySource::Embedded);
         assert_eq!(resolver.entity("/country/CHN", "actor").unwrap(), "/country/CHN");
         assert!(resolver.entity("/", "actor").is_err());
         assert!(resolver.dyad("::").is_err());

@@ -1,12 +1,17 @@
 //! The index folder: where it lives by default, opening it safely (schema and
-//! version checks, analysers registered) and creating it.
+//! version checks, every segment file present, analysers registered), opening
+//! it for reading while a writer may be swapping it, and creating it.
 
 use std::path::{Path, PathBuf};
 
 use tantivy::directory::MmapDirectory;
 use tantivy::Index;
 
-use crate::schema::{register_analyzers, IndexManifest, NewsSchema, SCHEMA_VERSION};
+use std::time::Duration;
+
+use super::errors::classify_open_error;
+use super::lock::{leftovers, resolve};
+use super::{register_analyzers, IndexManifest, NewsSchema, SCHEMA_VERSION};
 use crate::Error;
 
 /// `$XDG_DATA_HOME/newsdex/index` (`~/.local/share/newsdex/index` on Linux),
@@ -110,55 +115,35 @@ fn check_files(dir: &Path, index: &Index) -> Result<(), Error> {
     Ok(())
 }
 
-pub(crate) fn classify_open_error(dir: &Path, err: tantivy::TantivyError) -> Error {
-    use tantivy::TantivyError as T;
-    match err {
-        T::OpenDirectoryError(e) => Error::Io {
-            path: dir.to_path_buf(),
-            source: std::io::Error::other(e.to_string()),
-        },
-        T::SchemaError(e) => Error::IncompatibleIndex(e),
-        T::OpenReadError(tantivy::directory::error::OpenReadError::IoError { io_error, filepath }) => {
-            let why = if io_error.to_string().contains("Footer magic") {
-                "its footer is wrong: truncated or overwritten".to_string()
-            } else {
-                io_error.to_string()
-            };
-            Error::CorruptIndex(one_line(&format!("{} cannot be read: {why}", filepath.display())))
+/// Opens the index for reading, with a reader on its latest commit. If a
+/// writer is swapping a new index in at that moment (its `.building-`/`.old-`
+/// folder is beside the index), a failed open is retried so that the reader
+/// sees the new index instead of an error.
+pub fn open_for_reading(dir: &Path) -> Result<(Index, NewsSchema, tantivy::IndexReader), Error> {
+    let open = || -> Result<_, Error> {
+        let (index, schema) = open(dir)?;
+        let reader = index.reader().map_err(|e| classify_open_error(dir, e))?;
+        Ok((index, schema, reader))
+    };
+    let mut attempt = 0;
+    loop {
+        match open() {
+            Ok(opened) => return Ok(opened),
+            Err(Error::IncompatibleIndex(e)) => return Err(Error::IncompatibleIndex(e)),
+            Err(err) => {
+                // A file missing right after `meta.json` was read is also what
+                // a swap that has just finished (its old folder already gone)
+                // looks like: open again, once.
+                let swapped = attempt == 0 && matches!(&err, Error::CorruptIndex(m) if m.ends_with("is missing"));
+                let swapping = swapped || resolve(dir).is_ok_and(|d| !leftovers(&d).is_empty());
+                attempt += 1;
+                if !swapping || attempt > 5 {
+                    return Err(err);
+                }
+                std::thread::sleep(Duration::from_millis(40));
+            }
         }
-        T::OpenReadError(tantivy::directory::error::OpenReadError::FileDoesNotExist(path)) => {
-            Error::CorruptIndex(format!("{} is missing", path.display()))
-        }
-        other => Error::CorruptIndex(one_line(&other.to_string())),
     }
-}
-
-/// A failure while reading an index that means its files are damaged, told
-/// as such; other errors pass through.
-pub fn damaged(err: Error) -> Error {
-    use tantivy::TantivyError as T;
-    match err {
-        Error::Tantivy(e @ T::OpenReadError(_)) => classify_open_error(Path::new(""), e),
-        Error::Tantivy(e @ (T::IoError(_) | T::DataCorruption(_))) => {
-            Error::CorruptIndex(one_line(&format!("reading it failed: {e}")))
-        }
-        other => other,
-    }
-}
-
-/// A message fit for one line: no control characters (file contents can be
-/// quoted in tantivy's messages), nothing after `Content:`, at most 240 chars.
-fn one_line(text: &str) -> String {
-    let text = text.split(" Content:").next().unwrap_or(text);
-    let mut out: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(240)
-        .collect();
-    if text.chars().count() > 240 {
-        out.push('…');
-    }
-    out
 }
 
 /// Total size of the files in the index folder, in bytes.

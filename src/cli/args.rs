@@ -1,0 +1,203 @@
+//! The flags, as clap parses them. Flags that several commands share are
+//! defined once and flattened into each.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use newsdex::search::SortOrder;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "newsdex",
+    version,
+    about = "Search your own news collections: index corpora, then query them by words, actors, events and dates."
+)]
+pub struct Cli {
+    /// Index folder [default: ~/.local/share/newsdex/index]
+    #[arg(long, global = true, env = "NEWSDEX_INDEX", value_name = "DIR")]
+    pub index: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Index files and folders of articles (dated text, plain text, JSON, JSON Lines, gzip'd)
+    Index(IndexArgs),
+    /// Search the index
+    Search(SearchArgs),
+    /// Show what the index holds
+    Stats(StatsArgs),
+    /// Remove articles by id, by source or by date (exit 1 if none matched)
+    Delete(DeleteArgs),
+    /// Re-tag every article's actors and events from its stored text with the current dictionaries
+    Retag(RetagArgs),
+    /// Score actor and event extraction against human labels (PLOVER gold sentences, Reuters-21578)
+    Eval(EvalArgs),
+}
+
+/// Where the actor and event dictionaries come from.
+#[derive(Debug, Args)]
+pub struct DictionaryArgs {
+    /// Use dictionaries from this index-schema folder instead of the built-in ones
+    #[arg(long, env = "NEWSDEX_DICTIONARIES", value_name = "DIR")]
+    pub dictionaries: Option<PathBuf>,
+}
+
+/// How hard a writing command works.
+#[derive(Debug, Args)]
+pub struct WriterArgs {
+    /// Worker threads for parsing, tagging and indexing [default: number of cores]
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+    /// Indexing memory budget in MB
+    #[arg(long, default_value_t = 512, value_name = "MB")]
+    pub memory: usize,
+}
+
+/// Text for people, or JSON for programs.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Print one JSON object instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// PLOVER gold-standard sentences (JSON Lines), e.g. plover_gsr_cameo_v08.jsonl
+    #[arg(long, value_name = "FILE", required_unless_present = "reuters")]
+    pub plover: Option<PathBuf>,
+    /// Reuters-21578 XML folder (the reut2-*.sgm files as XML)
+    #[arg(long, value_name = "DIR")]
+    pub reuters: Option<PathBuf>,
+    #[command(flatten)]
+    pub dictionaries: DictionaryArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Files or folders to read (folders recursively)
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub writer: WriterArgs,
+    /// Read an article field from a given JSON key for this run, e.g. body=content_original
+    #[arg(long = "field", value_name = "FIELD=KEY")]
+    pub fields: Vec<String>,
+    #[command(flatten)]
+    pub dictionaries: DictionaryArgs,
+    /// Write every rejected record (location and reason) to FILE as JSON Lines
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
+    /// Exit with status 2 if any record is rejected
+    #[arg(long)]
+    pub strict: bool,
+    /// No progress bar and no per-record messages; the summary still prints
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Build a complete new index from PATHs beside the current one and swap it in when done
+    #[arg(long)]
+    pub rebuild: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).multiple(true).args(["ids", "sources", "before"])))]
+pub struct DeleteArgs {
+    /// Delete the article with this id (repeat, or give several)
+    #[arg(long = "id", value_name = "ID", num_args = 1..)]
+    pub ids: Vec<String>,
+    /// Delete the articles from this source (case-insensitive; repeat for several)
+    #[arg(long = "source", value_name = "NAME")]
+    pub sources: Vec<String>,
+    /// Delete the articles dated before this day (YYYY-MM-DD); undated articles stay
+    #[arg(long, value_name = "DATE")]
+    pub before: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RetagArgs {
+    #[command(flatten)]
+    pub dictionaries: DictionaryArgs,
+    #[command(flatten)]
+    pub writer: WriterArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Query: words (all required), "phrases", AND/OR/NOT, +must -not, title:word; `*` for everything
+    pub query: String,
+    /// Make every word optional and rank by BM25 (for natural-language questions)
+    #[arg(long)]
+    pub any: bool,
+    /// Only articles with this actor: a facet path (/country/CHN) or a name (China, APT31, NATO)
+    #[arg(long, value_name = "ACTOR")]
+    pub actor: Vec<String>,
+    /// Only articles with this event: /accuse, /accuse/allege, accuse or accuse/allege
+    #[arg(long, value_name = "EVENT")]
+    pub event: Vec<String>,
+    /// Only articles that mention this entity (path or name)
+    #[arg(long, value_name = "ENTITY")]
+    pub mention: Vec<String>,
+    /// Only articles with this who-did-what-to-whom: SOURCE:event:TARGET (GBR:accuse:CHN) or /GBR/accuse/CHN
+    #[arg(long, value_name = "DYAD")]
+    pub dyad: Vec<String>,
+    /// Only articles from this source (case-insensitive; repeat for any of several)
+    #[arg(long, value_name = "NAME")]
+    pub source: Vec<String>,
+    /// Only articles dated on or after this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Only articles dated on or before this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Order of results
+    #[arg(long, value_enum, default_value_t = SortOrder::Relevance)]
+    pub sort: SortOrder,
+    /// Number of results
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub limit: usize,
+    /// Skip this many results (for paging)
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    /// Print facet counts for the whole result set after the hits
+    #[arg(long)]
+    pub facets: bool,
+    /// How many values to count per facet
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub facet_limit: usize,
+    /// Show the sentence each dyad was read from
+    #[arg(long)]
+    pub evidence: bool,
+    /// Snippet length in characters
+    #[arg(long, default_value_t = 200, value_name = "CHARS")]
+    pub snippet: usize,
+    /// Dictionaries that resolve the names given to --actor, --mention and --dyad
+    #[command(flatten)]
+    pub dictionaries: DictionaryArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// When to colour the output
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// How many top actors and events to list
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}

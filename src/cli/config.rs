@@ -1,0 +1,130 @@
+//! Resolving: parsed flags become the library's configurations (files found,
+//! names made facet paths, days made timestamps, defaults filled in), checked
+//! before any work starts.
+
+use std::io::{self, IsTerminal};
+use std::path::PathBuf;
+
+use anyhow::{bail, Result};
+
+use newsdex::ingest;
+use newsdex::ops::{DeleteRequest, IndexConfig, RetagConfig};
+use newsdex::search::{check_query, day_start, event_path, NameResolver, SearchRequest};
+use newsdex::tag::DictionarySource;
+
+use super::args::{ColorChoice, DeleteArgs, DictionaryArgs, IndexArgs, RetagArgs, SearchArgs, WriterArgs};
+
+pub fn dictionary_source(args: &DictionaryArgs) -> Result<DictionarySource> {
+    match &args.dictionaries {
+        Some(dir) if !dir.is_dir() => bail!("dictionary folder {} does not exist", dir.display()),
+        Some(dir) => Ok(DictionarySource::Dir(dir.clone())),
+        None => Ok(DictionarySource::Embedded),
+    }
+}
+
+fn thread_count(args: &WriterArgs) -> Result<usize> {
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    if threads == 0 {
+        bail!("--threads must be at least 1");
+    }
+    Ok(threads)
+}
+
+/// What `newsdex index` runs with; the input folders are walked here, once.
+pub fn index(index_dir: PathBuf, args: &IndexArgs) -> Result<IndexConfig> {
+    let dictionaries = dictionary_source(&args.dictionaries)?;
+    let mut fields = dictionaries.field_map()?;
+    for spec in &args.fields {
+        fields.apply_override(spec)?;
+    }
+    Ok(IndexConfig {
+        index_dir,
+        inputs: ingest::collect_files(&args.paths),
+        threads: thread_count(&args.writer)?,
+        memory_mb: args.writer.memory,
+        fields,
+        dictionaries,
+        rebuild: args.rebuild,
+    })
+}
+
+pub fn retag(args: &RetagArgs) -> Result<RetagConfig> {
+    Ok(RetagConfig {
+        dictionaries: dictionary_source(&args.dictionaries)?,
+        threads: thread_count(&args.writer)?,
+        memory_mb: args.writer.memory,
+    })
+}
+
+pub fn delete(args: &DeleteArgs) -> Result<DeleteRequest> {
+    Ok(DeleteRequest {
+        ids: args.ids.clone(),
+        sources: args.sources.clone(),
+        before: args.before.as_deref().map(|d| day_start(d, "--before")).transpose()?,
+    })
+}
+
+/// The search to run: names resolved to facet paths, days to timestamps.
+pub fn search(args: &SearchArgs) -> Result<SearchRequest> {
+    check_query(&args.query)?;
+    let mut resolver = NameResolver::new(dictionary_source(&args.dictionaries)?);
+    let actors = args
+        .actor
+        .iter()
+        .map(|a| resolver.entity(a, "actor"))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mentions = args
+        .mention
+        .iter()
+        .map(|a| resolver.entity(a, "mention"))
+        .collect::<Result<Vec<_>, _>>()?;
+    let events = args
+        .event
+        .iter()
+        .map(|e| event_path(e))
+        .collect::<Result<Vec<_>, _>>()?;
+    let dyads = args
+        .dyad
+        .iter()
+        .map(|d| resolver.dyad(d))
+        .collect::<Result<Vec<_>, _>>()?;
+    let from = args.from.as_deref().map(|d| day_start(d, "--from")).transpose()?;
+    let to = args
+        .to
+        .as_deref()
+        .map(|d| day_start(d, "--to").map(|s| s + 86_400))
+        .transpose()?;
+    if let (Some(from), Some(to)) = (from, to) {
+        if from >= to {
+            bail!("--from is after --to; nothing can match");
+        }
+    }
+    Ok(SearchRequest {
+        query: args.query.clone(),
+        any: args.any,
+        actors,
+        events,
+        mentions,
+        dyads,
+        sources: args.source.clone(),
+        from,
+        to,
+        sort: args.sort,
+        limit: args.limit,
+        offset: args.offset,
+        facet_limit: args.facet_limit,
+        snippet_chars: args.snippet.max(20),
+        evidence: args.evidence,
+    })
+}
+
+/// Colour on a terminal, unless `NO_COLOR` is set; or as the user chose.
+pub fn color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}

@@ -1,0 +1,168 @@
+//! The command line: flags are parsed by clap ([`args`]), resolved into the
+//! library's configurations ([`config`]), run, and rendered; errors carry
+//! context for the user. Progress and notices go to stderr ([`progress`]).
+
+mod args;
+mod config;
+mod progress;
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use anyhow::{bail, Context, Result};
+
+use newsdex::ops;
+use newsdex::render::{self, Palette};
+use newsdex::search::Searcher;
+use newsdex::store;
+use newsdex::tag::evaluate::{self, EvalReport};
+use newsdex::tag::{Dictionaries, Extractor};
+
+pub use args::Cli;
+use args::{Command, DeleteArgs, EvalArgs, IndexArgs, RetagArgs, SearchArgs, StatsArgs};
+use progress::{say_cleaned, CliObserver};
+
+/// How a successful run ended, for the exit code.
+pub enum Outcome {
+    Success,
+    NoResults,
+}
+
+pub fn run(cli: Cli) -> Result<Outcome> {
+    let index = cli.index.clone().unwrap_or_else(store::default_index_dir);
+    match cli.command {
+        Command::Index(args) => run_index(index, args),
+        Command::Search(args) => run_search(index, args),
+        Command::Stats(args) => run_stats(index, args),
+        Command::Delete(args) => run_delete(index, args),
+        Command::Retag(args) => run_retag(index, args),
+        Command::Eval(args) => run_eval(args),
+    }
+}
+
+/// Writes to stdout through a buffer, flushed at the end.
+fn with_stdout(print: impl FnOnce(&mut BufWriter<io::StdoutLock<'static>>) -> io::Result<()>) -> Result<()> {
+    let mut out = BufWriter::new(io::stdout().lock());
+    print(&mut out)?;
+    out.flush()?;
+    Ok(())
+}
+
+fn run_index(index: PathBuf, args: IndexArgs) -> Result<Outcome> {
+    let config = config::index(index.clone(), &args)?;
+    let rejects = match &args.rejects {
+        Some(path) => {
+            Some(Mutex::new(BufWriter::new(File::create(path).with_context(|| {
+                format!("cannot create the rejects file {}", path.display())
+            })?)))
+        }
+        None => None,
+    };
+    let observer = CliObserver::new(config.inputs.bytes(), args.quiet, rejects);
+    let report = ops::index(&config, &observer).with_context(|| format!("indexing into {} failed", index.display()))?;
+    observer.finish()?;
+    eprintln!("{}", render::index_summary(&report));
+    if args.strict && report.rejected > 0 {
+        bail!(
+            "{} records were rejected and --strict is set; the good records were indexed",
+            report.rejected
+        );
+    }
+    Ok(Outcome::Success)
+}
+
+fn run_delete(index: PathBuf, args: DeleteArgs) -> Result<Outcome> {
+    let request = config::delete(&args)?;
+    let report = ops::delete(&index, &request, &mut say_cleaned)
+        .with_context(|| format!("deleting from {} failed", index.display()))?;
+    eprintln!(
+        "deleted {} articles · index holds {} articles",
+        report.removed, report.total_articles
+    );
+    Ok(if report.removed == 0 {
+        Outcome::NoResults
+    } else {
+        Outcome::Success
+    })
+}
+
+fn run_retag(index: PathBuf, args: RetagArgs) -> Result<Outcome> {
+    let config = config::retag(&args)?;
+    let observer = CliObserver::new(0, false, None);
+    let report = ops::retag(&index, &config, &observer, &mut say_cleaned)
+        .with_context(|| format!("re-tagging {} failed", index.display()))?;
+    observer.finish()?;
+    eprintln!(
+        "retagged {} articles with dictionaries {} · tags changed on {} · {:.2} s",
+        report.articles,
+        config.dictionaries.describe(),
+        report.changed,
+        report.seconds
+    );
+    Ok(Outcome::Success)
+}
+
+fn run_search(index: PathBuf, args: SearchArgs) -> Result<Outcome> {
+    let request = config::search(&args)?;
+    let searcher = Searcher::open(&index)?;
+    let results = searcher.search(&request).map_err(store::damaged)?;
+    if args.output.json {
+        with_stdout(|out| render::json(out, &results))?;
+    } else {
+        let palette = Palette {
+            color: config::color(args.color),
+        };
+        with_stdout(|out| render::search_text(out, &results, palette, args.facets))?;
+        let shown = results.hits.len();
+        let first = if shown == 0 { 0 } else { request.offset + 1 };
+        eprintln!(
+            "{}–{} of {} articles · {:.1} ms",
+            first,
+            request.offset + shown,
+            results.total,
+            results.took_ms
+        );
+    }
+    if results.total == 0 {
+        if !request.any && !request.query.trim().eq("*") && request.query.split_whitespace().count() > 1 {
+            eprintln!("no article has all of these words; try --any to rank articles that have some of them");
+        }
+        return Ok(Outcome::NoResults);
+    }
+    Ok(Outcome::Success)
+}
+
+fn run_stats(index: PathBuf, args: StatsArgs) -> Result<Outcome> {
+    let stats = ops::stats(&index, args.top)?;
+    if args.output.json {
+        with_stdout(|out| render::json(out, &stats))?;
+    } else {
+        with_stdout(|out| render::stats_text(out, &stats))?;
+    }
+    Ok(Outcome::Success)
+}
+
+fn run_eval(args: EvalArgs) -> Result<Outcome> {
+    let dictionaries = Dictionaries::load(&config::dictionary_source(&args.dictionaries)?)?;
+    let extractor = Extractor::new(&dictionaries)?;
+    let report = EvalReport {
+        plover: args
+            .plover
+            .as_deref()
+            .map(|p| evaluate::plover(&extractor, p))
+            .transpose()?,
+        reuters: args
+            .reuters
+            .as_deref()
+            .map(|d| evaluate::reuters(&extractor, &dictionaries, d))
+            .transpose()?,
+    };
+    if args.output.json {
+        with_stdout(|out| render::json(out, &report))?;
+    } else {
+        with_stdout(|out| render::eval_text(out, &report))?;
+    }
+    Ok(Outcome::Success)
+}

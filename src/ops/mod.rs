@@ -1,0 +1,44 @@
+//! The commands that change the index, built on `store/`: `index` (read,
+//! tag, write), `delete`, `retag`, and `stats`, which reads what they made.
+//! Each returns a report the printers render; none prints.
+
+mod delete;
+mod index;
+mod retag;
+mod stats;
+
+use std::path::Path;
+
+use crate::ingest::{Location, Rejection};
+
+pub use delete::{delete, DeleteReport, DeleteRequest};
+pub use index::{run as index, IndexConfig, IndexReport};
+pub use retag::{retag, RetagConfig, RetagReport};
+pub use stats::{collect as stats, IndexStats};
+
+/// Something to tell the user while indexing.
+#[derive(Debug)]
+pub enum Notice<'a> {
+    Rejected(&'a Rejection),
+    Warning {
+        location: &'a Location,
+        message: &'a str,
+    },
+    /// An id seen twice in this run; the first record was kept.
+    Duplicate {
+        location: &'a Location,
+        id: &'a str,
+        same_content: bool,
+    },
+    /// A half-built or replaced index left beside this one by an interrupted
+    /// run, now removed.
+    Cleaned {
+        path: &'a Path,
+    },
+}
+
+/// Receives notices and progress; called from many threads.
+pub trait Observer: Sync {
+    fn notice(&self, notice: Notice<'_>);
+    fn progress(&self, _bytes: u64, _articles: u64) {}
+}

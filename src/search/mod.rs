@@ -1,0 +1,187 @@
+//! Searching: parses the query, applies facet, date and source filters
+//! (which never change scores), ranks, builds highlighted snippets and counts
+//! facets for the whole result set.
+//!
+//! - [`request`]: what a search takes and gives;
+//! - `query`: the user's query and the filters as tantivy queries;
+//! - `filters`: names and days as users type them, made paths and timestamps;
+//! - `ranking`: BM25 with newsdex's parameters;
+//! - `facets`: counting facets and reading a hit's facets from their columns;
+//! - `snippet`: highlighted passages.
+
+mod facets;
+mod filters;
+mod query;
+mod ranking;
+pub mod request;
+mod snippet;
+
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::{DocAddress, Index, Order, Score, TantivyDocument};
+
+use crate::store::{self, fields, NewsSchema};
+use crate::Error;
+
+pub(crate) use facets::hit_facets;
+pub use facets::TopFacets;
+use facets::{FacetCounting, TablesState};
+pub use filters::{check_query, day_start, event_path, NameResolver, MAX_QUERY_BYTES, MAX_QUERY_DEPTH};
+pub use ranking::{Bm25Params, Bm25TermQuery};
+pub use request::{
+    format_date, EvidenceSentence, FacetCount, FacetSummary, SearchHit, SearchRequest, SearchResults, Snippet,
+    SortOrder,
+};
+use snippet::{best_snippet, highlighter, Highlighter, TITLE_SNIPPET_CHARS};
+
+/// An opened index ready for queries.
+pub struct Searcher {
+    index: Index,
+    schema: NewsSchema,
+    reader: tantivy::IndexReader,
+    /// Built by the second search that counts facets over the same segments.
+    facet_tables: Mutex<TablesState>,
+}
+
+impl Searcher {
+    /// Opens the index at `dir` for searching (retrying while a writer swaps
+    /// a new index in).
+    pub fn open(dir: &Path) -> Result<Searcher, Error> {
+        let (index, schema, reader) = store::open_for_reading(dir)?;
+        Ok(Searcher {
+            index,
+            schema,
+            reader,
+            facet_tables: Mutex::new(TablesState::None),
+        })
+    }
+
+    /// The facet tables for `searcher`'s segments, if this Searcher has
+    /// counted facets over them before (reading every facet dictionary costs
+    /// more than one search reading only the values it counted: a one-off
+    /// `newsdex search` never builds them).
+    fn facet_tables(&self, searcher: &tantivy::Searcher) -> Result<Option<std::sync::Arc<facets::FacetTables>>, Error> {
+        let mut state = self.facet_tables.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(state.tables_for(searcher)?)
+    }
+
+    pub fn schema(&self) -> &NewsSchema {
+        &self.schema
+    }
+
+    pub fn searcher(&self) -> tantivy::Searcher {
+        self.reader.searcher()
+    }
+
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, Error> {
+        let started = Instant::now();
+        let user_query = self.parse_query(&request.query, request.any)?;
+        let filtered = self.with_filters(user_query.box_clone(), request)?;
+        let searcher = self.reader.searcher();
+        let limit = request.facet_limit;
+        let tables = match limit {
+            0 => None,
+            _ => self.facet_tables(&searcher)?,
+        };
+        let facets = FacetCounting::new(tables.clone(), limit);
+        let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
+        let (ranked, total, facet_counts): (Vec<(Option<Score>, DocAddress)>, usize, _) = match request.sort {
+            SortOrder::Relevance => {
+                let (docs, total, counts) = searcher.search(&*filtered, &(top.order_by_score(), Count, facets))?;
+                (docs.into_iter().map(|(s, d)| (Some(s), d)).collect(), total, counts)
+            }
+            SortOrder::Date => {
+                let by_date = top.order_by_fast_field::<tantivy::DateTime>(fields::DATE, Order::Desc);
+                let (docs, total, counts) = searcher.search(&*filtered, &(by_date, Count, facets))?;
+                (docs.into_iter().map(|(_, d)| (None, d)).collect(), total, counts)
+            }
+        };
+        let ranked = if request.limit == 0 { Vec::new() } else { ranked };
+        let highlighters = (
+            highlighter(&searcher, &*user_query, self.schema.body, request.snippet_chars)?,
+            highlighter(&searcher, &*user_query, self.schema.title, TITLE_SNIPPET_CHARS)?,
+        );
+        let addresses: Vec<DocAddress> = ranked.iter().map(|(_, address)| *address).collect();
+        let hit_facets = hit_facets(&searcher, tables.as_deref(), &addresses)?;
+        // Reading a hit (a document-store block decompressed) and choosing its
+        // snippet were over half of a search: the hits are built on every core.
+        let hits = ranked
+            .into_par_iter()
+            .zip(hit_facets)
+            .enumerate()
+            .map_init(
+                || highlighters.clone(),
+                |highlighters, (i, ((score, address), facets))| -> Result<SearchHit, Error> {
+                    let doc: TantivyDocument = searcher.doc(address)?;
+                    Ok(self.hit(request, request.offset + i + 1, score, &doc, facets, highlighters))
+                },
+            )
+            .collect::<Result<Vec<SearchHit>, Error>>()?;
+        let [actor, event, mention, dyad] = facet_counts;
+        Ok(SearchResults {
+            query: request.query.clone(),
+            total,
+            took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
+            hits,
+            facets: FacetSummary {
+                actor,
+                event,
+                mention,
+                dyad,
+            },
+        })
+    }
+
+    fn hit(
+        &self,
+        request: &SearchRequest,
+        rank: usize,
+        score: Option<Score>,
+        doc: &TantivyDocument,
+        facets: [Vec<String>; 4],
+        (snippets, title_snippets): &mut (Highlighter, Highlighter),
+    ) -> SearchHit {
+        let (article, evidence) = store::decode(&self.schema, doc);
+        let [actors, events, mentions, dyads] = facets;
+        let snippet = best_snippet(
+            &article.body,
+            &article.title,
+            snippets,
+            title_snippets,
+            request.snippet_chars,
+        );
+        let evidence = request.evidence.then(|| {
+            evidence
+                .into_iter()
+                .filter_map(|e| {
+                    let sentence = article.body.get(e.start..e.end)?.trim().to_string();
+                    Some(EvidenceSentence {
+                        dyad: e.dyad,
+                        sentence,
+                        start: e.start,
+                        end: e.end,
+                    })
+                })
+                .collect()
+        });
+        SearchHit {
+            rank,
+            score,
+            id: article.id,
+            title: article.title,
+            date: article.date.map(|d| format_date(d.timestamp())),
+            source: article.source,
+            url: article.url,
+            actors,
+            events,
+            mentions,
+            dyads,
+            snippet,
+            evidence,
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! What a search takes and gives: the request, already resolved to facet
+//! paths and timestamps, and the results the printers render.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum SortOrder {
+    #[default]
+    Relevance,
+    Date,
+}
+
+/// A query with its filters, already resolved to facet paths and dates.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    pub query: String,
+    /// Every word optional, ranked by BM25 (natural-language queries).
+    pub any: bool,
+    pub actors: Vec<String>,
+    pub events: Vec<String>,
+    pub mentions: Vec<String>,
+    pub dyads: Vec<String>,
+    pub sources: Vec<String>,
+    /// Inclusive, seconds since the epoch.
+    pub from: Option<i64>,
+    /// Exclusive, seconds since the epoch.
+    pub to: Option<i64>,
+    pub sort: SortOrder,
+    pub limit: usize,
+    pub offset: usize,
+    pub facet_limit: usize,
+    pub snippet_chars: usize,
+    pub evidence: bool,
+}
+
+impl SearchRequest {
+    /// `query` with the command line's defaults: every word required, no
+    /// filters, by relevance, the top 10 with 200-character snippets and 10
+    /// values per facet.
+    pub fn new(query: &str) -> SearchRequest {
+        SearchRequest {
+            query: query.to_string(),
+            any: false,
+            actors: Vec::new(),
+            events: Vec::new(),
+            mentions: Vec::new(),
+            dyads: Vec::new(),
+            sources: Vec::new(),
+            from: None,
+            to: None,
+            sort: SortOrder::Relevance,
+            limit: 10,
+            offset: 0,
+            facet_limit: 10,
+            snippet_chars: 200,
+            evidence: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResults {
+    pub query: String,
+    pub total: usize,
+    pub took_ms: f64,
+    pub hits: Vec<SearchHit>,
+    pub facets: FacetSummary,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchHit {
+    pub rank: usize,
+    pub score: Option<f32>,
+    pub id: String,
+    pub title: String,
+    pub date: Option<String>,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub actors: Vec<String>,
+    pub events: Vec<String>,
+    pub mentions: Vec<String>,
+    pub dyads: Vec<String>,
+    pub snippet: Snippet,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Vec<EvidenceSentence>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceSentence {
+    pub dyad: String,
+    pub sentence: String,
+    /// Byte range of the sentence in the article body.
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FacetSummary {
+    pub actor: Vec<FacetCount>,
+    pub event: Vec<FacetCount>,
+    pub mention: Vec<FacetCount>,
+    pub dyad: Vec<FacetCount>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FacetCount {
+    pub path: String,
+    pub count: u64,
+}
+
+/// A passage with the byte ranges of the matched terms inside `text`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Snippet {
+    pub text: String,
+    pub highlights: Vec<[usize; 2]>,
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` for seconds since the epoch.
+pub fn format_date(seconds: i64) -> String {
+    chrono::DateTime::from_timestamp(seconds, 0)
+        .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
+}

@@ -1,0 +1,41 @@
+//! Storing: the tantivy index and everything around it. The schema and the
+//! `news` analyser; the stored document, encoded and decoded in one place;
+//! the manifest; opening and creating the index folder; the writer lock;
+//! building a new index beside the old one and swapping it in; the writer
+//! as newsdex tunes it; and what tantivy's errors mean for a user. The
+//! commands built on it are in `ops/`; the index is read by `search/`.
+//! (`index-schema/` documents the fields for users; they are built here.)
+
+mod analysis;
+mod dir;
+mod document;
+mod errors;
+mod lock;
+mod manifest;
+mod schema;
+mod swap;
+mod writer;
+
+use std::io;
+use std::path::Path;
+
+pub use analysis::{news_analyzer, tantivy_chain};
+pub(crate) use analysis::{MAX_WORD_BYTES, STOP_WORDS};
+pub use dir::{default_index_dir, exists, open, open_for_reading, open_or_create, size_on_disk};
+pub(crate) use document::{content_hash, decode, encode, ids_and_hashes};
+pub use errors::damaged;
+pub(crate) use errors::{explain_stopped_writer, explain_write_error};
+pub use lock::{begin_write, leftovers, lock_path, WriteSession};
+pub use manifest::{CorpusFile, IndexManifest, MANIFEST_FILE};
+pub use schema::{fields, register_analyzers, NewsSchema, KEYWORD_ANALYZER, SCHEMA_VERSION, TEXT_ANALYZER};
+pub(crate) use swap::build_beside;
+pub use swap::{building_dir, check_replaceable};
+pub(crate) use writer::{discard, indexing_budget, merge_and_close, worker_pool, writer};
+
+/// Wraps an I/O error with the path it happened on.
+fn io_error(path: &Path) -> impl FnOnce(io::Error) -> crate::Error + '_ {
+    move |source| crate::Error::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}

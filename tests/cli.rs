@@ -1,13 +1,16 @@
 //! Integration tests that drive the real `newsdex` binary against the bundled
 //! `corpus/` and the bad-input fixtures in `tests/data/bad/`.
 //!
-//! Every test builds its own index in a temporary folder; the environment is
-//! cleared so the user's default index and settings are never touched.
+//! Tests that only read an index of `corpus/` share one, built once per run
+//! of this test binary (`shared_index`); tests that change an index build
+//! their own in a temporary folder. The environment is cleared so the user's
+//! default index and settings are never touched.
 
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 use common::{assert_one_line_error, corpus_dir, manifest_dir, newsdex, run, summary, Run};
 use serde_json::Value;
@@ -72,12 +75,48 @@ impl TestIndex {
     }
 }
 
-/// A fresh index of `corpus/`.
+/// A fresh index of `corpus/`, for a test that changes it.
 fn index_corpus() -> TestIndex {
     let index = TestIndex::empty();
     let r = index.index_path(&corpus_dir(), &[]);
     assert_eq!(r.code, 0, "indexing corpus/ failed: {}", r.stderr);
     index
+}
+
+/// The index of `corpus/` that the read-only tests share, and the run that
+/// built it.
+struct SharedCorpus {
+    index: TestIndex,
+    build: Run,
+}
+
+/// The shared index of `corpus/`, built by the first test that asks for it.
+/// Only for tests that read it (search, stats): one that indexes, deletes or
+/// retags must use `index_corpus()`. Should the build fail, each test that
+/// asks fails with the same message.
+fn shared_corpus() -> &'static SharedCorpus {
+    static SHARED: OnceLock<SharedCorpus> = OnceLock::new();
+
+    /// A static is never dropped, so its `TempDir` would outlive the test
+    /// binary: remove the folder when the binary exits.
+    extern "C" fn remove_shared_index() {
+        if let Some(shared) = SHARED.get() {
+            let _ = fs::remove_dir_all(shared.index._dir.path());
+        }
+    }
+
+    SHARED.get_or_init(|| {
+        let index = TestIndex::empty();
+        let build = index.index_path(&corpus_dir(), &[]);
+        assert_eq!(build.code, 0, "indexing corpus/ failed: {}", build.stderr);
+        // SAFETY: registers a plain function, which touches only the static.
+        unsafe { libc::atexit(remove_shared_index) };
+        SharedCorpus { index, build }
+    })
+}
+
+fn shared_index() -> &'static TestIndex {
+    &shared_corpus().index
 }
 
 fn hits(v: &Value) -> &Vec<Value> {
@@ -131,8 +170,7 @@ const ESC: char = '\u{1b}';
 
 #[test]
 fn every_input_format_is_read() {
-    let index = TestIndex::empty();
-    let r = index.index_path(&corpus_dir(), &[]);
+    let SharedCorpus { index, build: r } = shared_corpus();
     assert_eq!(r.code, 0, "{}", r.stderr);
     let s = summary(&r.stderr);
     assert_eq!(s["read"], 26, "{}", r.stderr);
@@ -222,8 +260,8 @@ fn seed_hit(index: &TestIndex) -> Value {
 
 #[test]
 fn seed_article_has_actor_event_and_dyad_facets() {
-    let index = index_corpus();
-    let hit = seed_hit(&index);
+    let index = shared_index();
+    let hit = seed_hit(index);
     let actors = strings(&hit["actors"]);
     let events = strings(&hit["events"]);
     let dyads = strings(&hit["dyads"]);
@@ -249,8 +287,8 @@ fn seed_article_has_actor_event_and_dyad_facets() {
 
 #[test]
 fn seed_article_taiwan_is_a_mention_not_an_actor() {
-    let index = index_corpus();
-    let hit = seed_hit(&index);
+    let index = shared_index();
+    let hit = seed_hit(index);
     let actors = strings(&hit["actors"]);
     let mentions = strings(&hit["mentions"]);
     assert!(mentions.contains(&"/country/TWN".to_string()), "{mentions:?}");
@@ -299,14 +337,14 @@ fn has(hit: &Value, field: &str, path: &str) -> bool {
 
 #[test]
 fn actor_filter_by_path_and_by_name() {
-    let index = index_corpus();
+    let index = shared_index();
     let by_path = check_filter(
-        &index,
+        index,
         &["--actor", "/country/CHN"],
         Some(("actor", "/country/CHN")),
         |h| has(h, "actors", "/country/CHN"),
     );
-    let by_name = check_filter(&index, &["--actor", "China"], Some(("actor", "/country/CHN")), |h| {
+    let by_name = check_filter(index, &["--actor", "China"], Some(("actor", "/country/CHN")), |h| {
         has(h, "actors", "/country/CHN")
     });
     let mut a = ids(&by_path);
@@ -319,14 +357,14 @@ fn actor_filter_by_path_and_by_name() {
 
 #[test]
 fn event_filters() {
-    let index = index_corpus();
-    check_filter(&index, &["--event", "accuse"], None, |h| {
+    let index = shared_index();
+    check_filter(index, &["--event", "accuse"], None, |h| {
         strings(&h["events"])
             .iter()
             .any(|e| e == "/accuse" || e.starts_with("/accuse/"))
     });
     check_filter(
-        &index,
+        index,
         &["--event", "/coerce/cyber"],
         Some(("event", "/coerce/cyber")),
         |h| has(h, "events", "/coerce/cyber"),
@@ -335,8 +373,8 @@ fn event_filters() {
 
 #[test]
 fn event_type_filter_facet_count_equals_total() {
-    let index = index_corpus();
-    check_filter(&index, &["--event", "accuse"], Some(("event", "/accuse")), |h| {
+    let index = shared_index();
+    check_filter(index, &["--event", "accuse"], Some(("event", "/accuse")), |h| {
         strings(&h["events"])
             .iter()
             .any(|e| e == "/accuse" || e.starts_with("/accuse/"))
@@ -345,9 +383,9 @@ fn event_type_filter_facet_count_equals_total() {
 
 #[test]
 fn dyad_and_mention_filters() {
-    let index = index_corpus();
+    let index = shared_index();
     let v = check_filter(
-        &index,
+        index,
         &["--dyad", "GBR:accuse:CHN"],
         Some(("dyad", "/GBR/accuse/CHN")),
         |h| has(h, "dyads", "/GBR/accuse/CHN"),
@@ -357,13 +395,13 @@ fn dyad_and_mention_filters() {
     assert_eq!(ids(&path_form), ids(&v), "both dyad spellings agree");
 
     check_filter(
-        &index,
+        index,
         &["--mention", "Wang Yi"],
         Some(("mention", "/person/wang-yi")),
         |h| has(h, "mentions", "/person/wang-yi"),
     );
     check_filter(
-        &index,
+        index,
         &["--mention", "/country/TWN"],
         Some(("mention", "/country/TWN")),
         |h| has(h, "mentions", "/country/TWN"),
@@ -372,8 +410,8 @@ fn dyad_and_mention_filters() {
 
 #[test]
 fn source_filter_is_case_insensitive() {
-    let index = index_corpus();
-    let exact = check_filter(&index, &["--source", "Newsdex Wire"], None, |h| {
+    let index = shared_index();
+    let exact = check_filter(index, &["--source", "Newsdex Wire"], None, |h| {
         h["source"] == "Newsdex Wire"
     });
     let lower = index.search("*", &["--source", "newsdex wire", "-n", "100"]);
@@ -391,8 +429,8 @@ fn source_filter_is_case_insensitive() {
 
 #[test]
 fn date_range_filter() {
-    let index = index_corpus();
-    let v = check_filter(&index, &["--from", "2024-01-01", "--to", "2024-03-26"], None, |h| {
+    let index = shared_index();
+    let v = check_filter(index, &["--from", "2024-01-01", "--to", "2024-03-26"], None, |h| {
         let date = h["date"].as_str().unwrap_or("");
         ("2024-01-01".."2024-03-27").contains(&&date[..10.min(date.len())])
     });
@@ -412,7 +450,7 @@ fn date_range_filter() {
 
 #[test]
 fn filters_do_not_change_scores() {
-    let index = index_corpus();
+    let index = shared_index();
     let plain = scores(&index.search("china", &["-n", "100"]));
     for filter in [
         &["--actor", "/country/CHN"][..],
@@ -433,7 +471,7 @@ fn filters_do_not_change_scores() {
 
 #[test]
 fn filters_do_not_change_scores_of_match_all() {
-    let index = index_corpus();
+    let index = shared_index();
     let plain = scores(&index.search("*", &["-n", "100"]));
     let filtered = scores(&index.search("*", &["--actor", "/country/CHN", "-n", "100"]));
     for (id, score) in &filtered {
@@ -447,7 +485,7 @@ fn filters_do_not_change_scores_of_match_all() {
 
 #[test]
 fn star_matches_everything_and_sort_by_date() {
-    let index = index_corpus();
+    let index = shared_index();
     let all = index.search("*", &["-n", "100"]);
     assert_eq!(total(&all), 26);
     assert_eq!(hits(&all).len(), 26);
@@ -471,7 +509,7 @@ fn star_matches_everything_and_sort_by_date() {
 
 #[test]
 fn limit_and_offset_page_through_results() {
-    let index = index_corpus();
+    let index = shared_index();
     for sort in ["relevance", "date"] {
         let all = index.search("*", &["--sort", sort, "-n", "100"]);
         let all_ids = ids(&all);
@@ -534,7 +572,7 @@ fn highlighted(hit: &Value) -> Vec<String> {
 
 #[test]
 fn snippets_highlight_query_terms() {
-    let index = index_corpus();
+    let index = shared_index();
     for word in ["china", "Ukraine", "ransomware", "strike"] {
         let v = index.search(word, &["-n", "100"]);
         assert!(total(&v) > 0, "{word}");
@@ -553,7 +591,7 @@ fn snippets_highlight_query_terms() {
 
 #[test]
 fn stemming_matches_other_word_forms() {
-    let index = index_corpus();
+    let index = shared_index();
     let v = index.search("sanctioned", &["-n", "100"]);
     assert!(total(&v) >= 2, "{v}");
     let mut forms = Vec::new();
@@ -580,7 +618,7 @@ fn stemming_matches_other_word_forms() {
 
 #[test]
 fn json_output_has_every_documented_field() {
-    let index = index_corpus();
+    let index = shared_index();
     let v = index.search("china", &[]);
     assert_eq!(v["query"], "china");
     assert!(v["total"].is_u64());
@@ -891,7 +929,7 @@ fn strict_exits_2_when_something_was_rejected() {
 
 #[test]
 fn search_exit_codes() {
-    let index = index_corpus();
+    let index = shared_index();
     let r = run(index.cmd().args(["search", "china"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let r = run(index.cmd().args(["search", "xyzzyplugh"]));
@@ -908,7 +946,7 @@ fn search_exit_codes() {
 
 #[test]
 fn bad_requests_are_one_line_errors() {
-    let index = index_corpus();
+    let index = shared_index();
     let cases: &[&[&str]] = &[
         &["search", "\"unbalanced"],
         &["search", "title:("],
@@ -942,7 +980,7 @@ fn missing_index_is_a_one_line_error() {
         assert_one_line_error(&r, &format!("{args:?}"));
     }
     // --index overrides the environment.
-    let index = index_corpus();
+    let index = shared_index();
     let r = run(newsdex(&missing)
         .arg("--index")
         .arg(&index.path)
@@ -953,7 +991,7 @@ fn missing_index_is_a_one_line_error() {
 
 #[test]
 fn any_finds_articles_for_natural_language_questions() {
-    let index = index_corpus();
+    let index = shared_index();
     let question = "how did the kremlin respond to the grid attack blame";
     let all = index.search(question, &[]);
     assert_eq!(total(&all), 0);
@@ -974,7 +1012,7 @@ fn any_finds_articles_for_natural_language_questions() {
 
 #[test]
 fn colour_choices() {
-    let index = index_corpus();
+    let index = shared_index();
     let never = run(index.cmd().args(["search", "china", "--color", "never"]));
     assert_eq!(never.code, 0);
     assert!(!never.stdout.contains(ESC), "{:?}", never.stdout);
@@ -1016,7 +1054,7 @@ fn strip_ansi(text: &str) -> String {
 
 #[test]
 fn text_output_lists_rank_date_title_and_id() {
-    let index = index_corpus();
+    let index = shared_index();
     let r = run(index
         .cmd()
         .args(["search", "\"Electoral Commission\"", "--color", "never"]));
@@ -1056,7 +1094,7 @@ fn text_output_lists_rank_date_title_and_id() {
 
 #[test]
 fn stats_text_output() {
-    let index = index_corpus();
+    let index = shared_index();
     let r = run(index.cmd().arg("stats"));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(

@@ -260,6 +260,7 @@ fn crash_just_before_and_just_after_the_commit() {
             .env("NEWSDEX_FAILPOINT", point)
             .output()
             .unwrap();
+        assert_no_panic(&point, &String::from_utf8_lossy(&out.stderr));
         assert!(!out.status.success(), "{point}: the failpoint did not fire");
         check_consistent(&s.index, &[expected], point);
     }

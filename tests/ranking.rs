@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+mod common;
+
 fn shared_ir(name: &str) -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/ir").join(name);
     if dir.join("corpus.jsonl").is_file() {
@@ -67,6 +69,7 @@ fn evaluate(collection: &Path) -> Scores {
             .arg(topic["text"].as_str().unwrap())
             .output()
             .unwrap();
+        common::assert_no_panic(&topic["_id"], &String::from_utf8_lossy(&output.stderr));
         let ranked: Vec<String> = if output.stdout.is_empty() {
             Vec::new()
         } else {

@@ -37,6 +37,21 @@ pub struct Run {
     pub stderr: String,
 }
 
+/// What `src/main.rs`'s panic hook prints instead of the panic message
+/// (`newsdex: error: internal failure (MESSAGE at FILE:LINE); ...`).
+pub const PANIC_HOOK_TEXT: &str = "newsdex: error: internal failure";
+
+/// Fails the test if `stderr` shows that newsdex panicked: the hook's line,
+/// or Rust's default `panicked at` message should the hook not be installed
+/// (a panic before it, or in a thread that outlives it).
+pub fn assert_no_panic(what: &dyn std::fmt::Debug, stderr: &str) {
+    if stderr.contains("panicked") || stderr.contains(PANIC_HOOK_TEXT) {
+        // A command line can be huge (hostile queries): show its start.
+        let what: String = format!("{what:?}").chars().take(400).collect();
+        panic!("newsdex panicked running {what}:\n{stderr}");
+    }
+}
+
 pub fn run(cmd: &mut Command) -> Run {
     let out = cmd.output().expect("newsdex runs");
     let run = Run {
@@ -44,7 +59,7 @@ pub fn run(cmd: &mut Command) -> Run {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     };
-    assert!(!run.stderr.contains("panicked"), "newsdex panicked:\n{}", run.stderr);
+    assert_no_panic(cmd, &run.stderr);
     run
 }
 

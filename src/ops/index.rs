@@ -88,7 +88,7 @@ struct Counters {
 /// file, small enough to keep memory flat.
 const BATCH: usize = 256;
 
-/// Indexes `config.paths` into the index at `config.index_dir`, creating it
+/// Indexes `config.inputs` into the index at `config.index_dir`, creating it
 /// if needed; with `config.rebuild`, into a new index that replaces it only
 /// once complete. Holds the writer lock throughout, and commits once: a run
 /// that fails or is killed leaves the index as it was.

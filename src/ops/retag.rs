@@ -61,7 +61,7 @@ pub fn retag(
             let store_reader = segment
                 .get_store_reader(64)
                 .map_err(|e| Error::CorruptIndex(format!("cannot read the stored articles: {e}")))?;
-            let hashes = segment.fast_fields().u64(store::fields::CONTENT_HASH)?;
+            let hashes = segment.fast_fields().u64(store::field_names::CONTENT_HASH)?;
             let alive: Vec<u32> = segment.doc_ids_alive().collect();
             for chunk in alive.chunks(RETAG_BATCH) {
                 let addresses: Vec<DocAddress> = chunk.iter().map(|&doc| DocAddress::new(segment_ord, doc)).collect();

@@ -7,7 +7,7 @@ use serde::Serialize;
 use tantivy::query::AllQuery;
 
 use crate::search::{format_date, FacetCount, Searcher, TopFacets};
-use crate::store::{self, fields, IndexManifest};
+use crate::store::{self, field_names, IndexManifest};
 use crate::Error;
 
 #[derive(Debug, Clone, Serialize)]
@@ -33,7 +33,7 @@ fn collect_stats(dir: &Path, top: usize) -> Result<IndexStats, Error> {
     let mut first: Option<tantivy::DateTime> = None;
     let mut last: Option<tantivy::DateTime> = None;
     for segment in reader.segment_readers() {
-        let column = segment.fast_fields().date(fields::DATE)?;
+        let column = segment.fast_fields().date(field_names::DATE)?;
         for doc in segment.doc_ids_alive() {
             if let Some(date) = column.first(doc) {
                 first = Some(first.map_or(date, |f| f.min(date)));
@@ -44,8 +44,8 @@ fn collect_stats(dir: &Path, top: usize) -> Result<IndexStats, Error> {
     let (top_actors, top_events) = reader.search(
         &AllQuery,
         &(
-            TopFacets::new(fields::ACTOR, 2, top),
-            TopFacets::new(fields::EVENT, 2, top),
+            TopFacets::new(field_names::ACTOR, 2, top),
+            TopFacets::new(field_names::EVENT, 2, top),
         ),
     )?;
     Ok(IndexStats {

@@ -11,7 +11,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocAddress, Score, SegmentOrdinal, SegmentReader};
 
 use super::FacetCount;
-use crate::store::fields;
+use crate::store::field_names;
 
 /// A facet's path from its encoded form (segments separated by NUL).
 /// tantivy's own conversion escapes slashes with a regex, which dominated
@@ -300,7 +300,12 @@ impl FacetTables {
 }
 
 /// The facet fields search counts, and how deep each is counted.
-const COUNTED_FACETS: [&str; 4] = [fields::ACTOR, fields::EVENT, fields::MENTION, fields::DYAD];
+const COUNTED_FACETS: [&str; 4] = [
+    field_names::ACTOR,
+    field_names::EVENT,
+    field_names::MENTION,
+    field_names::DYAD,
+];
 const FACET_DEPTHS: [usize; 4] = [2, 2, 2, 3];
 
 /// Counts the four facet fields, keeping the `k` most frequent values of

@@ -24,7 +24,7 @@ use rayon::prelude::*;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::{DocAddress, Index, Order, Score, TantivyDocument};
 
-use crate::store::{self, fields, NewsSchema};
+use crate::store::{self, field_names, NewsSchema};
 use crate::Error;
 
 pub(crate) use facets::hit_facets;
@@ -95,7 +95,7 @@ impl Searcher {
                 (docs.into_iter().map(|(s, d)| (Some(s), d)).collect(), total, counts)
             }
             SortOrder::Date => {
-                let by_date = top.order_by_fast_field::<tantivy::DateTime>(fields::DATE, Order::Desc);
+                let by_date = top.order_by_fast_field::<tantivy::DateTime>(field_names::DATE, Order::Desc);
                 let (docs, total, counts) = searcher.search(&*filtered, &(by_date, Count, facets))?;
                 (docs.into_iter().map(|(_, d)| (None, d)).collect(), total, counts)
             }

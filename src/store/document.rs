@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use tantivy::schema::{Facet, Value};
 use tantivy::{DateTime, TantivyDocument};
 
-use super::{fields, NewsSchema};
+use super::{field_names, NewsSchema};
 use crate::ingest::{Article, Location};
 use crate::tag::{Evidence, Tags};
 use crate::Error;
@@ -96,8 +96,10 @@ pub(crate) fn ids_and_hashes(index: &tantivy::Index) -> Result<HashMap<String, u
     let mut out = HashMap::with_capacity(searcher.num_docs() as usize);
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
-        let Some(ids) = fast.str(fields::ID)? else { continue };
-        let hashes = fast.u64(fields::CONTENT_HASH)?;
+        let Some(ids) = fast.str(field_names::ID)? else {
+            continue;
+        };
+        let hashes = fast.u64(field_names::CONTENT_HASH)?;
         let mut id = String::new();
         for doc in segment.doc_ids_alive() {
             let Some(ord) = ids.term_ords(doc).next() else {

@@ -27,7 +27,7 @@ pub use errors::damaged;
 pub(crate) use errors::{explain_stopped_writer, explain_write_error};
 pub use lock::{begin_write, leftovers, lock_path, WriteSession};
 pub use manifest::{CorpusFile, IndexManifest, MANIFEST_FILE};
-pub use schema::{fields, register_analyzers, NewsSchema, KEYWORD_ANALYZER, SCHEMA_VERSION, TEXT_ANALYZER};
+pub use schema::{field_names, register_analyzers, NewsSchema, KEYWORD_ANALYZER, SCHEMA_VERSION, TEXT_ANALYZER};
 pub(crate) use swap::build_beside;
 pub use swap::{building_dir, check_replaceable};
 pub(crate) use writer::{discard, indexing_budget, merge_and_close, worker_pool, writer};

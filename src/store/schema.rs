@@ -18,7 +18,7 @@ pub const KEYWORD_ANALYZER: &str = "keyword";
 
 /// Field names, for tantivy's calls that take a name (fast columns, facet
 /// readers); everything else uses the handles in [`NewsSchema`].
-pub mod fields {
+pub mod field_names {
     pub const ID: &str = "id";
     pub const CONTENT_HASH: &str = "content_hash";
     pub const TITLE: &str = "title";
@@ -66,22 +66,27 @@ impl NewsSchema {
                 .set_tokenizer(KEYWORD_ANALYZER)
                 .set_index_option(IndexRecordOption::Basic),
         );
-        builder.add_text_field(fields::ID, STRING | STORED | FAST);
-        builder.add_u64_field(fields::CONTENT_HASH, FAST);
-        builder.add_text_field(fields::TITLE, text.clone());
-        builder.add_text_field(fields::BODY, text);
+        builder.add_text_field(field_names::ID, STRING | STORED | FAST);
+        builder.add_u64_field(field_names::CONTENT_HASH, FAST);
+        builder.add_text_field(field_names::TITLE, text.clone());
+        builder.add_text_field(field_names::BODY, text);
         // Not indexed: date ranges and date order read the fast column.
-        builder.add_date_field(fields::DATE, STORED | FAST);
-        builder.add_text_field(fields::SOURCE, keyword);
-        builder.add_text_field(fields::URL, STORED);
-        builder.add_text_field(fields::LOCATION, STORED);
+        builder.add_date_field(field_names::DATE, STORED | FAST);
+        builder.add_text_field(field_names::SOURCE, keyword);
+        builder.add_text_field(field_names::URL, STORED);
+        builder.add_text_field(field_names::LOCATION, STORED);
         // Facets are not stored: hits and retag read them from the facet
         // columns every facet field has (storing them too cost 8 MB of the
         // 1x corpus's 115 MB document store).
-        for facet in [fields::ACTOR, fields::MENTION, fields::EVENT, fields::DYAD] {
+        for facet in [
+            field_names::ACTOR,
+            field_names::MENTION,
+            field_names::EVENT,
+            field_names::DYAD,
+        ] {
             builder.add_facet_field(facet, tantivy::schema::FacetOptions::default());
         }
-        builder.add_text_field(fields::EVIDENCE, STORED);
+        builder.add_text_field(field_names::EVIDENCE, STORED);
         NewsSchema::from_schema(&builder.build()).expect("the schema just built has every field")
     }
 
@@ -94,19 +99,19 @@ impl NewsSchema {
         };
         Ok(NewsSchema {
             schema: schema.clone(),
-            id: field(fields::ID)?,
-            content_hash: field(fields::CONTENT_HASH)?,
-            title: field(fields::TITLE)?,
-            body: field(fields::BODY)?,
-            date: field(fields::DATE)?,
-            source: field(fields::SOURCE)?,
-            url: field(fields::URL)?,
-            location: field(fields::LOCATION)?,
-            actor: field(fields::ACTOR)?,
-            mention: field(fields::MENTION)?,
-            event: field(fields::EVENT)?,
-            dyad: field(fields::DYAD)?,
-            evidence: field(fields::EVIDENCE)?,
+            id: field(field_names::ID)?,
+            content_hash: field(field_names::CONTENT_HASH)?,
+            title: field(field_names::TITLE)?,
+            body: field(field_names::BODY)?,
+            date: field(field_names::DATE)?,
+            source: field(field_names::SOURCE)?,
+            url: field(field_names::URL)?,
+            location: field(field_names::LOCATION)?,
+            actor: field(field_names::ACTOR)?,
+            mention: field(field_names::MENTION)?,
+            event: field(field_names::EVENT)?,
+            dyad: field(field_names::DYAD)?,
+            evidence: field(field_names::EVIDENCE)?,
         })
     }
 }

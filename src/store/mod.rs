@@ -6,7 +6,7 @@
 //! commands built on it are in `ops/`; the index is read by `search/`.
 //! (`index-schema/` documents the fields for users; they are built here.)
 
-mod analysis;
+mod analyzer;
 mod dir;
 mod document;
 mod errors;
@@ -19,8 +19,8 @@ mod writer;
 use std::io;
 use std::path::Path;
 
-pub use analysis::{news_analyzer, tantivy_chain};
-pub(crate) use analysis::{MAX_WORD_BYTES, STOP_WORDS};
+pub use analyzer::{news_analyzer, tantivy_chain};
+pub(crate) use analyzer::{MAX_WORD_BYTES, STOP_WORDS};
 pub use dir::{default_index_dir, exists, open, open_for_reading, open_or_create, size_on_disk};
 pub(crate) use document::{content_hash, decode, encode, ids_and_hashes};
 pub use errors::damaged;

@@ -121,7 +121,7 @@ impl NewsSchema {
 pub fn register_analyzers(index: &Index) {
     index
         .tokenizers()
-        .register(TEXT_ANALYZER, super::analysis::news_analyzer());
+        .register(TEXT_ANALYZER, super::analyzer::news_analyzer());
     let keyword = TextAnalyzer::builder(RawTokenizer::default())
         .filter(LowerCaser)
         .build();

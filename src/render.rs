@@ -242,5 +242,25 @@ pub fn eval_text<W: Write>(out: &mut W, report: &EvalReport) -> io::Result<()> {
             )?;
         }
     }
+    if let Some(a) = &report.articles {
+        for (name, scores) in [("tuned on", &a.dev), ("held aside", &a.held), ("all", &a.all)] {
+            writeln!(out, "Article gold, {name}: {} articles", scores.articles)?;
+            prf_line(out, "events, micro", &scores.events)?;
+            writeln!(out, "  events, macro F1       {:.3}", scores.events_macro_f1)?;
+            writeln!(
+                out,
+                "  event types per article, median: {} tagged, {} in the gold",
+                scores.median_types_tagged, scores.median_types_gold
+            )?;
+            prf_line(out, "countries", &scores.countries)?;
+            prf_line(out, "organisations", &scores.igos)?;
+            prf_line(out, "people", &scores.people)?;
+            prf_line(out, "groups", &scores.groups)?;
+            prf_line(out, "dyads (with direction)", &scores.dyads)?;
+        }
+        for (event_type, prf) in &a.all.per_type {
+            prf_line(out, &format!("  {event_type} (all)"), prf)?;
+        }
+    }
     Ok(())
 }

@@ -68,11 +68,18 @@ pub struct OutputArgs {
 #[derive(Debug, Args)]
 pub struct EvalArgs {
     /// PLOVER gold-standard sentences (JSON Lines), e.g. plover_gsr_cameo_v08.jsonl
-    #[arg(long, value_name = "FILE", required_unless_present = "reuters")]
+    #[arg(long, value_name = "FILE", required_unless_present_any = ["reuters", "articles"])]
     pub plover: Option<PathBuf>,
     /// Reuters-21578 XML folder (the reut2-*.sgm files as XML)
     #[arg(long, value_name = "DIR")]
     pub reuters: Option<PathBuf>,
+    /// Whole articles labelled by reading (tests/data/gold/articles.jsonl); `corpus/…` paths in it
+    /// are read from the current folder, `corpora/…` paths from --shared
+    #[arg(long, value_name = "FILE")]
+    pub articles: Option<PathBuf>,
+    /// The folder holding `corpora/` for --articles (the project's ../shared)
+    #[arg(long, value_name = "DIR", requires = "articles")]
+    pub shared: Option<PathBuf>,
     #[command(flatten)]
     pub dictionaries: DictionaryArgs,
     #[command(flatten)]

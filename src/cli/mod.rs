@@ -17,6 +17,7 @@ use newsdex::ops;
 use newsdex::render::{self, Palette};
 use newsdex::search::Searcher;
 use newsdex::store;
+use newsdex::tag::articles::{self, ArticleRoots};
 use newsdex::tag::evaluate::{self, EvalReport};
 use newsdex::tag::{Dictionaries, Extractor};
 
@@ -145,7 +146,8 @@ fn run_stats(index: PathBuf, args: StatsArgs) -> Result<Outcome> {
 }
 
 fn run_eval(args: EvalArgs) -> Result<Outcome> {
-    let dictionaries = Dictionaries::load(&config::dictionary_source(&args.dictionaries)?)?;
+    let source = config::dictionary_source(&args.dictionaries)?;
+    let dictionaries = Dictionaries::load(&source)?;
     let extractor = Extractor::new(&dictionaries)?;
     let report = EvalReport {
         plover: args
@@ -158,6 +160,24 @@ fn run_eval(args: EvalArgs) -> Result<Outcome> {
             .as_deref()
             .map(|d| evaluate::reuters(&extractor, &dictionaries, d))
             .transpose()?,
+        articles: match &args.articles {
+            Some(gold) => {
+                let roots = ArticleRoots {
+                    project: PathBuf::from("."),
+                    shared: args.shared.clone(),
+                };
+                let report = articles::articles(&extractor, &dictionaries, &source.field_map()?, gold, &roots)
+                    .with_context(|| format!("scoring the articles of {} failed", gold.display()))?;
+                if report.skipped > 0 {
+                    eprintln!(
+                        "{} gold articles skipped: their files are not there (give --shared DIR for corpora/…)",
+                        report.skipped
+                    );
+                }
+                Some(report)
+            }
+            None => None,
+        },
     };
     if args.output.json {
         with_stdout(|out| render::json(out, &report))?;

@@ -25,21 +25,21 @@ pub struct Prf {
 }
 
 #[derive(Debug, Clone, Copy, Default)]
-struct Tally {
+pub(super) struct Tally {
     tp: u64,
     fp: u64,
     fn_: u64,
 }
 
 impl Tally {
-    fn add_sets<T: Ord>(&mut self, predicted: &BTreeSet<T>, gold: &BTreeSet<T>) {
+    pub(super) fn add_sets<T: Ord>(&mut self, predicted: &BTreeSet<T>, gold: &BTreeSet<T>) {
         let hits = predicted.intersection(gold).count() as u64;
         self.tp += hits;
         self.fp += predicted.len() as u64 - hits;
         self.fn_ += gold.len() as u64 - hits;
     }
 
-    fn prf(self) -> Prf {
+    pub(super) fn prf(self) -> Prf {
         let ratio = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
         let precision = ratio(self.tp, self.tp + self.fp);
         let recall = ratio(self.tp, self.tp + self.fn_);
@@ -89,6 +89,7 @@ pub struct ReutersScores {
 pub struct EvalReport {
     pub plover: Option<PloverScores>,
     pub reuters: Option<ReutersScores>,
+    pub articles: Option<super::articles::ArticleReport>,
 }
 
 /// CAMEO country codes in the gold file that differ from ISO 3166.

@@ -2,8 +2,9 @@
 //! in or read from a folder) become one automaton of terms; the extractor
 //! finds candidates, decides what each is from its context, cuts sentences,
 //! and links events to their source and target. `evaluate` scores it against
-//! human labels. Nothing here knows about tantivy: tags are plain data.
+//! human labels: sentences and Reuters places, and (`articles`) whole articles. Nothing here knows about tantivy: tags are plain data.
 
+pub mod articles;
 mod dictionary;
 pub mod evaluate;
 mod extract;

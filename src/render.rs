@@ -1,6 +1,7 @@
 //! Printers: render the library's results as text (coloured on a terminal)
 //! or JSON, over any `Write`.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
@@ -56,26 +57,41 @@ pub fn search_text<W: Write>(
             palette.paint(TITLE, title)
         )?;
         writeln!(out, "     {}", highlight(&hit.snippet, palette).replace('\n', " "))?;
-        let mut facets: Vec<&str> = hit.actors.iter().chain(&hit.events).map(String::as_str).collect();
-        facets.retain(|f| f.matches('/').count() <= 2);
+        let name = |path: &String| results.labels.get(path).cloned().unwrap_or_else(|| path.clone());
+        // Countries with their sectors read as one actor: the sector paths add nothing here.
+        let actors: Vec<String> = hit
+            .actors
+            .iter()
+            .filter(|a| a.matches('/').count() <= 2)
+            .map(name)
+            .collect();
+        let events: Vec<String> = hit
+            .events
+            .iter()
+            .filter(|e| e.matches('/').count() <= 1)
+            .map(name)
+            .collect();
         writeln!(
             out,
-            "     {}  {}",
+            "     {}  {}{}{}",
             palette.paint(DIM, &format!("id {}", hit.id)),
-            palette.paint(FACET, &facets.join(" "))
+            palette.paint(FACET, &compact(&actors, HIT_ACTORS)),
+            if actors.is_empty() || events.is_empty() {
+                ""
+            } else {
+                " · "
+            },
+            palette.paint(FACET, &compact(&events, HIT_EVENTS)),
         )?;
         if !hit.dyads.is_empty() {
-            writeln!(
-                out,
-                "     {}",
-                palette.paint(FACET, &format!("dyads {}", hit.dyads.join(" ")))
-            )?;
+            let dyads: Vec<String> = hit.dyads.iter().map(name).collect();
+            writeln!(out, "     {}", palette.paint(FACET, &compact(&dyads, HIT_DYADS)))?;
         }
         for evidence in hit.evidence.iter().flatten() {
             writeln!(
                 out,
                 "     {} {}",
-                palette.paint(FACET, &evidence.dyad),
+                palette.paint(FACET, &name(&evidence.dyad)),
                 palette.paint(DIM, &format!("“{}”", evidence.sentence))
             )?;
         }
@@ -88,19 +104,48 @@ pub fn search_text<W: Write>(
             ("mentions", &results.facets.mention),
             ("dyads", &results.facets.dyad),
         ] {
-            facet_block(out, name, counts, palette)?;
+            facet_block(out, name, counts, &results.labels, palette)?;
         }
     }
     Ok(())
 }
 
-fn facet_block<W: Write>(out: &mut W, name: &str, counts: &[FacetCount], palette: Palette) -> io::Result<()> {
+/// How many actors, events and dyads a hit's lines show; `--json` has all.
+const HIT_ACTORS: usize = 6;
+const HIT_EVENTS: usize = 4;
+const HIT_DYADS: usize = 4;
+
+/// The first `shown` names, then how many more there are.
+fn compact(names: &[String], shown: usize) -> String {
+    let mut line = names.iter().take(shown).cloned().collect::<Vec<_>>().join(", ");
+    if names.len() > shown {
+        line.push_str(&format!(" (+{} more)", names.len() - shown));
+    }
+    line
+}
+
+fn facet_block<W: Write>(
+    out: &mut W,
+    name: &str,
+    counts: &[FacetCount],
+    labels: &BTreeMap<String, String>,
+    palette: Palette,
+) -> io::Result<()> {
     if counts.is_empty() {
         return Ok(());
     }
     writeln!(out, "{}", palette.paint(TITLE, name))?;
     for count in counts {
-        writeln!(out, "  {:>7}  {}", count.count, palette.paint(FACET, &count.path))?;
+        match labels.get(&count.path) {
+            Some(label) => writeln!(
+                out,
+                "  {:>7}  {}  {}",
+                count.count,
+                palette.paint(FACET, label),
+                palette.paint(DIM, &count.path)
+            )?,
+            None => writeln!(out, "  {:>7}  {}", count.count, palette.paint(FACET, &count.path))?,
+        }
     }
     Ok(())
 }
@@ -176,7 +221,10 @@ pub fn stats_text<W: Write>(out: &mut W, stats: &IndexStats) -> io::Result<()> {
     for (name, counts) in [("top actors", &stats.top_actors), ("top events", &stats.top_events)] {
         writeln!(out, "{name}")?;
         for count in counts {
-            writeln!(out, "  {:>7}  {}", count.count, count.path)?;
+            match stats.labels.get(&count.path) {
+                Some(label) => writeln!(out, "  {:>7}  {label}  {}", count.count, count.path)?,
+                None => writeln!(out, "  {:>7}  {}", count.count, count.path)?,
+            }
         }
     }
     Ok(())

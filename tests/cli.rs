@@ -1069,7 +1069,9 @@ fn text_output_lists_rank_date_title_and_id() {
     );
     assert!(lines.iter().any(|l| l.trim_start().starts_with("id ")), "{}", r.stdout);
     let id_line = lines.iter().find(|l| l.trim_start().starts_with("id ")).unwrap();
-    assert!(id_line.contains("/country/GBR"), "{id_line:?}");
+    // Facets show by name ("United Kingdom", not /country/GBR).
+    assert!(id_line.contains("United Kingdom"), "{id_line:?}");
+    assert!(!id_line.contains("/country/"), "{id_line:?}");
     assert!(r.stderr.contains("of 1 articles"), "{}", r.stderr);
 
     // An article with a source shows it on the hit line.
@@ -1107,4 +1109,23 @@ fn stats_text_output() {
     let stats = index.stats();
     assert_eq!(stats["first_date"], "2022-10-12T00:00:00Z");
     assert_eq!(stats["last_date"], "2024-05-03T09:00:00Z");
+}
+
+#[test]
+fn facet_values_carry_labels_and_group_aliases_resolve() {
+    let index = shared_index();
+    let v = index.search("\"Electoral Commission\"", &["--facets"]);
+    let labels = v["labels"].as_object().expect("a labels map");
+    assert_eq!(labels["/country/GBR"], "United Kingdom", "{labels:?}");
+    assert_eq!(labels["/group/G0128"], "APT31", "{labels:?}");
+    for hit in hits(&v) {
+        for path in strings(&hit["actors"]).iter().chain(&strings(&hit["dyads"])) {
+            assert!(labels.contains_key(path), "no label for {path}: {labels:?}");
+        }
+    }
+    // Any alias of a group filters to it.
+    let by_alias = index.search("*", &["--actor", "Violet Typhoon"]);
+    let by_path = index.search("*", &["--actor", "/group/G0128"]);
+    assert!(total(&by_path) > 0);
+    assert_eq!(ids(&by_alias), ids(&by_path));
 }

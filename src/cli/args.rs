@@ -205,6 +205,9 @@ pub struct StatsArgs {
     /// How many top actors and events to list
     #[arg(long, default_value_t = 10)]
     pub top: usize,
+    /// Dictionaries whose labels name the actors and events
+    #[command(flatten)]
+    pub dictionaries: DictionaryArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }

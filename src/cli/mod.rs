@@ -19,7 +19,7 @@ use newsdex::search::Searcher;
 use newsdex::store;
 use newsdex::tag::articles::{self, ArticleRoots};
 use newsdex::tag::evaluate::{self, EvalReport};
-use newsdex::tag::{Dictionaries, Extractor};
+use newsdex::tag::{Dictionaries, Extractor, Labels};
 
 pub use args::Cli;
 use args::{Command, DeleteArgs, EvalArgs, IndexArgs, RetagArgs, SearchArgs, StatsArgs};
@@ -108,7 +108,8 @@ fn run_retag(index: PathBuf, args: RetagArgs) -> Result<Outcome> {
 fn run_search(index: PathBuf, args: SearchArgs) -> Result<Outcome> {
     let request = config::search(&args)?;
     let searcher = Searcher::open(&index)?;
-    let results = searcher.search(&request).map_err(store::damaged)?;
+    let mut results = searcher.search(&request).map_err(store::damaged)?;
+    results.label_with(&Labels::load(&config::dictionary_source(&args.dictionaries)?)?);
     if args.output.json {
         with_stdout(|out| render::json(out, &results))?;
     } else {
@@ -136,7 +137,8 @@ fn run_search(index: PathBuf, args: SearchArgs) -> Result<Outcome> {
 }
 
 fn run_stats(index: PathBuf, args: StatsArgs) -> Result<Outcome> {
-    let stats = ops::stats(&index, args.top)?;
+    let mut stats = ops::stats(&index, args.top)?;
+    stats.label_with(&Labels::load(&config::dictionary_source(&args.dictionaries)?)?);
     if args.output.json {
         with_stdout(|out| render::json(out, &stats))?;
     } else {

@@ -21,6 +21,16 @@ pub struct IndexStats {
     pub manifest: Option<IndexManifest>,
     pub top_actors: Vec<FacetCount>,
     pub top_events: Vec<FacetCount>,
+    /// The display name of each top actor and event.
+    pub labels: std::collections::BTreeMap<String, String>,
+}
+
+impl IndexStats {
+    /// Names the top actors and events with `labels`.
+    pub fn label_with(&mut self, labels: &crate::tag::Labels) {
+        let paths = self.top_actors.iter().chain(&self.top_events).map(|c| &c.path);
+        self.labels = labels.for_paths(paths);
+    }
 }
 
 pub fn collect(dir: &Path, top: usize) -> Result<IndexStats, Error> {
@@ -58,5 +68,6 @@ fn collect_stats(dir: &Path, top: usize) -> Result<IndexStats, Error> {
         manifest: IndexManifest::read(dir)?,
         top_actors,
         top_events,
+        labels: Default::default(),
     })
 }

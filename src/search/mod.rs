@@ -133,6 +133,7 @@ impl Searcher {
                 mention,
                 dyad,
             },
+            labels: Default::default(),
         })
     }
 

@@ -1,7 +1,11 @@
 //! What a search takes and gives: the request, already resolved to facet
 //! paths and timestamps, and the results the printers render.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde::Serialize;
+
+use crate::tag::Labels;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum SortOrder {
@@ -65,6 +69,29 @@ pub struct SearchResults {
     pub took_ms: f64,
     pub hits: Vec<SearchHit>,
     pub facets: FacetSummary,
+    /// The display name of every facet value in the hits and the counts.
+    pub labels: BTreeMap<String, String>,
+}
+
+impl SearchResults {
+    /// Names every facet value the results hold with `labels`.
+    pub fn label_with(&mut self, labels: &Labels) {
+        let mut paths: BTreeSet<&String> = BTreeSet::new();
+        for hit in &self.hits {
+            paths.extend(
+                hit.actors
+                    .iter()
+                    .chain(&hit.events)
+                    .chain(&hit.mentions)
+                    .chain(&hit.dyads),
+            );
+        }
+        let facets = &self.facets;
+        for counts in [&facets.actor, &facets.event, &facets.mention, &facets.dyad] {
+            paths.extend(counts.iter().map(|c| &c.path));
+        }
+        self.labels = labels.for_paths(paths);
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -11,55 +11,27 @@ use serde::Deserialize;
 use crate::ingest::FieldMap;
 use crate::Error;
 
+/// `(name, contents)` of files of `index-schema/`, compiled in.
+macro_rules! embed {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/index-schema/", $name)))),*]
+    };
+}
+
 /// The dictionary files, by path relative to the `index-schema/` folder.
-const EMBEDDED: &[(&str, &str)] = &[
-    (
-        "fields.toml",
-        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/index-schema/fields.toml")),
-    ),
-    (
-        "extraction.toml",
-        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/index-schema/extraction.toml")),
-    ),
-    (
-        "actors/countries.tsv",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/index-schema/actors/countries.tsv"
-        )),
-    ),
-    (
-        "actors/igos.tsv",
-        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/index-schema/actors/igos.tsv")),
-    ),
-    (
-        "actors/groups.tsv",
-        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/index-schema/actors/groups.tsv")),
-    ),
-    (
-        "actors/people.tsv",
-        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/index-schema/actors/people.tsv")),
-    ),
-    (
-        "actors/sectors.tsv",
-        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/index-schema/actors/sectors.tsv")),
-    ),
-    (
-        "actors/agencies.tsv",
-        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/index-schema/actors/agencies.tsv")),
-    ),
-    (
-        "actors/places.tsv",
-        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/index-schema/actors/places.tsv")),
-    ),
-    (
-        "events/events.tsv",
-        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/index-schema/events/events.tsv")),
-    ),
-    (
-        "events/guards.tsv",
-        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/index-schema/events/guards.tsv")),
-    ),
+const EMBEDDED: &[(&str, &str)] = embed![
+    "fields.toml",
+    "extraction.toml",
+    "actors/countries.tsv",
+    "actors/igos.tsv",
+    "actors/groups.tsv",
+    "actors/people.tsv",
+    "actors/sectors.tsv",
+    "actors/agencies.tsv",
+    "actors/places.tsv",
+    "actors/labels.tsv",
+    "events/events.tsv",
+    "events/guards.tsv",
 ];
 
 /// Where dictionaries come from.
@@ -73,7 +45,7 @@ pub enum DictionarySource {
 }
 
 impl DictionarySource {
-    fn read(&self, relative: &str) -> Result<Cow<'static, str>, Error> {
+    pub(crate) fn read(&self, relative: &str) -> Result<Cow<'static, str>, Error> {
         match self {
             DictionarySource::Embedded => EMBEDDED
                 .iter()

@@ -8,9 +8,11 @@ pub mod articles;
 mod dictionary;
 pub mod evaluate;
 mod extract;
+mod labels;
 
 pub use dictionary::{
     AgencyTerm, CountryTerm, CountryTermKind, Dictionaries, DictionarySource, EventPattern, GroupTerm, Guard,
     GuardKind, IgoTerm, PersonTerm, EVENT_TYPES,
 };
 pub use extract::{Entity, EntityKind, Evidence, Extractor, SentenceEvent, Tags};
+pub use labels::Labels;

@@ -118,11 +118,24 @@ pub fn articles(
         }
         let found = read_article(&file, article.id.as_deref(), fields)?;
         let tags = extractor.tag(&found.title, &found.body, found.date.map(|d| d.timestamp()));
-        scored.push((
-            article.split.clone(),
-            tagged_sides(&tags),
-            gold_sides(article, dictionaries),
-        ));
+        let (tagged, expected) = (tagged_sides(&tags), gold_sides(article, dictionaries));
+        // NEWSDEX_EVAL_TRACE=1 prints each article's tags beside its labels, for the error analysis.
+        if std::env::var_os("NEWSDEX_EVAL_TRACE").is_some() {
+            eprintln!(
+                "article {} ({}): events {:?} gold {:?}; dyads {:?} gold {:?}; people {:?} gold {:?}; countries {:?} gold {:?}",
+                article.n,
+                article.split,
+                tagged.events,
+                expected.events,
+                tagged.dyads,
+                expected.dyads,
+                tagged.people,
+                expected.people,
+                tagged.countries,
+                expected.countries
+            );
+        }
+        scored.push((article.split.clone(), tagged, expected));
     }
     let score = |keep: &dyn Fn(&str) -> bool| score_split(scored.iter().filter(|(s, _, _)| keep(s)));
     Ok(ArticleReport {

@@ -8,7 +8,10 @@ BENCH = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BENCH)
 WORK = os.path.join(BENCH, "work")
 NPROC = os.cpu_count() or 2
-NEWSDEX = os.path.join(ROOT, "target", "release", "newsdex")
+# Where cargo builds: $CARGO_TARGET_DIR (a relative one is taken from the repo
+# root, where bench/run runs cargo), else target/.
+TARGET = os.path.join(ROOT, os.environ.get("CARGO_TARGET_DIR") or "target")
+NEWSDEX = os.path.join(TARGET, "release", "newsdex")
 CEILING = os.path.join(WORK, "ceiling-target", "release", "ceiling")
 TANTIVY_CLI = os.path.join(WORK, "cargo-root", "bin", "tantivy")
 VENV_PY = os.path.join(WORK, "venv", "bin", "python")
@@ -367,7 +370,7 @@ def newsdex_process(d, queries, a):
 
 
 def newsdex_criterion(d, a):
-    """In-process latency from the criterion bench (benches/search.rs) on the
+    """In-process latency from the criterion bench (bench/criterion/search.rs) on the
     index just built: p50/p95/p99 over every (query, repetition), each query
     weighted equally. A failure is recorded, not fatal."""
     out = os.path.join(WORK, "criterion-%s.json" % a.label)

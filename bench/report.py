@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Turn bench results JSON files into the BENCHMARKS table (markdown)."""
+"""Turn bench results JSON files into the tables of BENCHMARKS.md (markdown)."""
 import json, sys
 
 ORDER = ["newsdex", "ceiling", "tantivy-cli", "tantivy-py", "lucene", "sqlite", "xapian", "ripgrep"]

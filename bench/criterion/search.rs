@@ -122,10 +122,10 @@ fn bench_index(root: &Path, smoke: bool) -> Option<PathBuf> {
     }
     // What the index depends on: the corpus and the code that writes it.
     let writer_code = [
-        include_str!("../src/store/schema.rs"),
-        include_str!("../src/store/dir.rs"),
-        include_str!("../src/store/document.rs"),
-        include_str!("../src/ops/index.rs"),
+        include_str!("../../src/store/schema.rs"),
+        include_str!("../../src/store/dir.rs"),
+        include_str!("../../src/store/document.rs"),
+        include_str!("../../src/ops/index.rs"),
         env!("CARGO_PKG_VERSION"),
     ]
     .concat();
@@ -248,7 +248,7 @@ fn report(root: &Path, index: &Path, smoke: bool, results: &[(&BenchQuery, usize
     let shared = summary(pooled(false));
     let filtered = summary(pooled(true));
     let out = json!({
-        "harness": "criterion (benches/search.rs): Searcher::search, top 10 + snippets + facet counts",
+        "harness": "criterion (bench/criterion/search.rs): Searcher::search, top 10 + snippets + facet counts",
         "index": index.display().to_string(),
         "smoke": smoke,
         "shared": shared,

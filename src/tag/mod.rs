@@ -4,12 +4,27 @@
 //! and links events to their source and target. `evaluate` scores it against
 //! human labels. Nothing here knows about tantivy: tags are plain data.
 
+mod build;
+mod cues;
 mod dictionary;
+mod entities;
 pub mod evaluate;
+mod events;
 mod extract;
+mod participants;
+mod scan;
+mod sentences;
+mod tags;
+mod text;
 
 pub use dictionary::{
     AgencyTerm, CountryTerm, CountryTermKind, Dictionaries, DictionarySource, EventPattern, GroupTerm, Guard,
     GuardKind, IgoTerm, PersonTerm, EVENT_TYPES,
 };
-pub use extract::{Entity, EntityKind, Evidence, Extractor, SentenceEvent, Tags};
+pub use extract::Extractor;
+pub use tags::{Entity, EntityKind, Evidence, SentenceEvent, Tags};
+
+// Word lists, entities and offsets are hashed on every article: FxHash is
+// several times cheaper than SipHash here, and nothing hashed is hostile.
+type HashMap<K, V> = std::collections::HashMap<K, V, rustc_hash::FxBuildHasher>;
+type HashSet<T> = std::collections::HashSet<T, rustc_hash::FxBuildHasher>;

@@ -195,6 +195,8 @@ impl Extractor {
             })?;
         let starts = PatternStarts::new(&lowercase_patterns);
         let lower_set = |words: &[String]| words.iter().map(|w| w.to_lowercase()).collect::<HashSet<_>>();
+        // An empty word or sign would match everywhere.
+        let non_empty = |words: &[String]| words.iter().filter(|w| !w.is_empty()).cloned().collect::<Vec<_>>();
         let rules = &dictionaries.rules;
         Ok(Extractor {
             automaton,
@@ -207,6 +209,7 @@ impl Extractor {
             abbreviations: lower_set(&rules.sentences.abbreviations),
             short_mention_blockers: lower_set(&rules.people.short_mention_blockers),
             bird_cues: lower_set(&rules.ambiguity.bird_cues),
+            bird_names: rules.ambiguity.bird_names.clone(),
             state_names: rules.ambiguity.state_names.iter().cloned().collect(),
             state_cues: rules.ambiguity.state_cues.clone(),
             main_verb_bonus: rules.events.main_verb_bonus,
@@ -218,6 +221,11 @@ impl Extractor {
             location_bodies: lower_set(&rules.events.location_bodies),
             stance_prefixes: rules.events.stance_prefixes.iter().map(|p| p.to_lowercase()).collect(),
             origin_suffixes: rules.events.origin_suffixes.iter().map(|p| p.to_lowercase()).collect(),
+            ethnic_words: non_empty(&rules.events.ethnic_words),
+            currency_words: lower_set(&non_empty(&rules.events.currency_words)),
+            currency_signs: non_empty(&rules.events.currency_signs),
+            ultimatum_words: non_empty(&rules.events.ultimatum_words),
+            calendar_words: rules.people.calendar_words.clone(),
             surname_countries,
             historical: rules
                 .historical

@@ -102,7 +102,8 @@ impl Extractor {
         let (text, hit) = (passage.text, &passage.hits[i]);
         let mut entity = self.entities[entity as usize].clone();
         let next = next_word(text, hit.end);
-        if exact.eq_ignore_ascii_case("turkey") && self.bird_cues.contains(lowercase(next).as_ref()) {
+        let bird_name = self.bird_names.iter().any(|b| exact.eq_ignore_ascii_case(b));
+        if bird_name && self.bird_cues.contains(lowercase(next).as_ref()) {
             return None;
         }
         if self.state_names.contains(exact) && self.in_us_state_context(passage) {
@@ -156,7 +157,7 @@ impl Extractor {
     ) {
         let title = &text[hit.start..hit.end];
         let title_capitalised = title.chars().next().is_some_and(char::is_uppercase);
-        let Some((name_end, slug)) = person_after_role(text, hit.end, title_capitalised) else {
+        let Some((name_end, slug)) = person_after_role(text, hit.end, title_capitalised, &self.calendar_words) else {
             return;
         };
         let country = placed
@@ -233,13 +234,16 @@ impl Extractor {
                 .get(..s.len())
                 .is_some_and(|b| b.eq_ignore_ascii_case(s.as_bytes()))
         };
-        previous_word(text, start).eq_ignore_ascii_case("ethnic")
+        let previous = previous_word(text, start);
+        self.ethnic_words.iter().any(|w| previous.eq_ignore_ascii_case(w))
             || location
             || self.stance_prefixes.iter().any(|p| ends_with(p))
             || self.origin_suffixes.iter().any(|s| starts_with(s))
-            || text[end..].trim_start().starts_with('$')
-            || next == "dollar"
-            || next == "dollars"
+            || self
+                .currency_signs
+                .iter()
+                .any(|s| text[end..].trim_start().starts_with(s.as_str()))
+            || self.currency_words.contains(next.as_ref())
     }
 
     /// A sector noun that directly follows a country ("Chinese Foreign
@@ -342,8 +346,14 @@ fn give_titled_people_a_country(passage: &Passage, placed: &mut [PlacedEntity]) 
 
 /// The name right after a role title, as its end and a slug: two or three
 /// capitalised words ("Foreign Minister Wang Yi"), or one after a capitalised
-/// title ("President Assad") unless it is a day or month ("President Monday").
-fn person_after_role(text: &str, role_end: usize, title_capitalised: bool) -> Option<(usize, String)> {
+/// title ("President Assad") unless it is one of the `calendar_words`
+/// ("President Monday").
+fn person_after_role(
+    text: &str,
+    role_end: usize,
+    title_capitalised: bool,
+    calendar_words: &[String],
+) -> Option<(usize, String)> {
     let rest = &text[role_end..];
     let lead = rest.len() - rest.trim_start_matches(' ').len();
     if lead != 1 {
@@ -374,33 +384,10 @@ fn person_after_role(text: &str, role_end: usize, title_capitalised: bool) -> Op
     let single_name = words.len() == 1
         && title_capitalised
         && words[0].len() >= 3
-        && !CALENDAR_WORDS.iter().any(|w| w.eq_ignore_ascii_case(words[0]));
+        && !calendar_words.iter().any(|w| w.eq_ignore_ascii_case(words[0]));
     if words.len() < 2 && !single_name {
         return None;
     }
     let slug = words.iter().map(|w| w.to_lowercase()).collect::<Vec<_>>().join("-");
     Some((end, slug))
 }
-
-/// Capitalised words that follow a title without naming anyone.
-const CALENDAR_WORDS: [&str; 19] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    "January",
-    "February",
-    "March",
-    "April",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-    "Today",
-];

@@ -13,7 +13,7 @@ use super::extract::{Extractor, Passage, SentenceAnalysis};
 use super::participants::{is_passive, CueSite, CLOSING_WORDS};
 use super::scan::Hit;
 use super::tags::SentenceEvent;
-use super::text::{has_word, lowercase, within_words, words_between};
+use super::text::{has_any_word, lowercase, within_words, words_between};
 use super::HashSet;
 use crate::words::is_alphanumeric;
 
@@ -89,7 +89,8 @@ impl Extractor {
                     Some(GuardKind::Negation) => continue,
                     Some(kind @ (GuardKind::Hypothetical | GuardKind::Threat)) => {
                         // "will withdraw its troops unless …" is an ultimatum.
-                        let threatened = kind == GuardKind::Threat || has_word(&text[hit.end..sentence_end], "unless");
+                        let threatened = kind == GuardKind::Threat
+                            || has_any_word(&text[hit.end..sentence_end], &self.ultimatum_words);
                         (event_type, mode) = unrealised(event_type, mode, threatened);
                     }
                     _ => {}

@@ -33,6 +33,7 @@ pub struct Extractor {
     pub(super) abbreviations: HashSet<String>,
     pub(super) short_mention_blockers: HashSet<String>,
     pub(super) bird_cues: HashSet<String>,
+    pub(super) bird_names: Vec<String>,
     pub(super) state_names: HashSet<String>,
     pub(super) state_cues: Vec<String>,
     pub(super) main_verb_bonus: u32,
@@ -44,6 +45,11 @@ pub struct Extractor {
     pub(super) location_bodies: HashSet<String>,
     pub(super) stance_prefixes: Vec<String>,
     pub(super) origin_suffixes: Vec<String>,
+    pub(super) ethnic_words: Vec<String>,
+    pub(super) currency_words: HashSet<String>,
+    pub(super) currency_signs: Vec<String>,
+    pub(super) ultimatum_words: Vec<String>,
+    pub(super) calendar_words: Vec<String>,
     /// Lowercase surnames of dictionary people, with their country when all
     /// who bear it share one ("President Bush" is American).
     pub(super) surname_countries: HashMap<String, Option<Arc<str>>>,

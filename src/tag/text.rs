@@ -64,11 +64,11 @@ pub(super) fn start_of(text: &str, part: &str) -> usize {
     part.as_ptr() as usize - text.as_ptr() as usize
 }
 
-/// Whether `text` holds `word` as a whole word, in any case.
+/// Whether `text` holds one of `words` as a whole word, in any case.
 #[inline]
-pub(super) fn has_word(text: &str, word: &str) -> bool {
+pub(super) fn has_any_word(text: &str, words: &[String]) -> bool {
     text.split(|c: char| !is_word_char(c))
-        .any(|w| w.eq_ignore_ascii_case(word))
+        .any(|w| words.iter().any(|word| w.eq_ignore_ascii_case(word)))
 }
 
 /// Names match in their dictionary case, or shouted in an all-caps headline.

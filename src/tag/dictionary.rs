@@ -198,6 +198,20 @@ pub struct EventRules {
     /// Suffixes that make a country the origin or backer ("Russian-made").
     #[serde(default)]
     pub origin_suffixes: Vec<String>,
+    /// Words right before a country that make it an ethnic group, not a
+    /// party ("ethnic Albanians").
+    #[serde(default = "later_keys::ethnic_words")]
+    pub ethnic_words: Vec<String>,
+    /// Words right after a country that make it a currency ("U.S. dollars").
+    #[serde(default = "later_keys::currency_words")]
+    pub currency_words: Vec<String>,
+    /// Signs after a country, spaces aside, that make it a currency ("US $50").
+    #[serde(default = "later_keys::currency_signs")]
+    pub currency_signs: Vec<String>,
+    /// Words later in the sentence that turn an intended event into a
+    /// threat ("will withdraw its troops unless …").
+    #[serde(default = "later_keys::ultimatum_words")]
+    pub ultimatum_words: Vec<String>,
 }
 
 /// A state written under an older code before a date (`DEU` → `FRG`).
@@ -228,6 +242,10 @@ pub struct PeopleRules {
     pub ambiguous_surnames: Vec<String>,
     pub role_titles: Vec<(String, String)>,
     pub short_mention_blockers: Vec<String>,
+    /// Capitalised words after a role title that name no one ("President
+    /// Monday").
+    #[serde(default = "later_keys::calendar_words")]
+    pub calendar_words: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -236,6 +254,63 @@ pub struct AmbiguityRules {
     pub state_names: Vec<String>,
     pub state_cues: Vec<String>,
     pub bird_cues: Vec<String>,
+    /// Names that mean the bird when one of `bird_cues` follows ("turkey").
+    #[serde(default = "later_keys::bird_names")]
+    pub bird_names: Vec<String>,
+}
+
+/// Keys `extraction.toml` gained after dictionary folders were first
+/// written (`--dictionaries DIR`): where a folder leaves one out, it holds
+/// the value that was built in before the key existed, so the folder tags
+/// as it did.
+mod later_keys {
+    fn strings(words: &[&str]) -> Vec<String> {
+        words.iter().map(|w| w.to_string()).collect()
+    }
+
+    pub fn ethnic_words() -> Vec<String> {
+        strings(&["ethnic"])
+    }
+
+    pub fn currency_words() -> Vec<String> {
+        strings(&["dollar", "dollars"])
+    }
+
+    pub fn currency_signs() -> Vec<String> {
+        strings(&["$"])
+    }
+
+    pub fn ultimatum_words() -> Vec<String> {
+        strings(&["unless"])
+    }
+
+    pub fn bird_names() -> Vec<String> {
+        strings(&["turkey"])
+    }
+
+    pub fn calendar_words() -> Vec<String> {
+        strings(&[
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+            "January",
+            "February",
+            "March",
+            "April",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+            "Today",
+        ])
+    }
 }
 
 /// Every dictionary, parsed.
@@ -470,4 +545,40 @@ fn rows<T>(
         out.push(parse(&cells).map_err(fail)?);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A dictionary folder written before the later keys existed still
+    /// loads and tags as it did: each key it leaves out takes the value
+    /// that was built in when the key was added. Those are today's built-in
+    /// lists; should one be tuned, compare its default with its first value.
+    #[test]
+    fn later_keys_left_out_take_the_values_they_replaced() {
+        let text = DictionarySource::Embedded.read("extraction.toml").expect("embedded");
+        let built_in: ContextRules = toml::from_str(&text).expect("the built-in rules parse");
+        let mut older: toml::Table = toml::from_str(&text).expect("the built-in rules parse");
+        for (section, key) in [
+            ("events", "ethnic_words"),
+            ("events", "currency_words"),
+            ("events", "currency_signs"),
+            ("events", "ultimatum_words"),
+            ("people", "calendar_words"),
+            ("ambiguity", "bird_names"),
+        ] {
+            let removed = older[section].as_table_mut().expect("a section").remove(key);
+            assert!(removed.is_some(), "the built-in file sets [{section}] {key}");
+        }
+        let older: ContextRules = toml::Value::Table(older)
+            .try_into()
+            .expect("rules without the later keys parse");
+        assert_eq!(older.events.ethnic_words, built_in.events.ethnic_words);
+        assert_eq!(older.events.currency_words, built_in.events.currency_words);
+        assert_eq!(older.events.currency_signs, built_in.events.currency_signs);
+        assert_eq!(older.events.ultimatum_words, built_in.events.ultimatum_words);
+        assert_eq!(older.people.calendar_words, built_in.people.calendar_words);
+        assert_eq!(older.ambiguity.bird_names, built_in.ambiguity.bird_names);
+    }
 }

@@ -10,7 +10,8 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::dictionary::{Dictionaries, EVENT_TYPES};
-use super::extract::{Entity, EntityKind, Extractor};
+use super::extract::Extractor;
+use super::tags::{Entity, EntityKind, SentenceEvent};
 use crate::Error;
 
 /// Precision, recall and F1 from counts.
@@ -178,7 +179,7 @@ pub fn plover(extractor: &Extractor, path: &Path) -> Result<PloverScores, Error>
             }
             (codes, sectors)
         };
-        let predicted_actors = |pick: &dyn Fn(&super::extract::SentenceEvent) -> &[Entity]| {
+        let predicted_actors = |pick: &dyn Fn(&SentenceEvent) -> &[Entity]| {
             let mut codes = BTreeSet::new();
             let mut sectors = BTreeSet::new();
             for entity in chosen.iter().flat_map(|e| pick(e)) {
@@ -229,13 +230,13 @@ pub fn plover(extractor: &Extractor, path: &Path) -> Result<PloverScores, Error>
 }
 
 /// Every type whose summed weight equals the largest.
-fn strongest_types(events: &[super::extract::SentenceEvent]) -> BTreeSet<&'static str> {
+fn strongest_types(events: &[SentenceEvent]) -> BTreeSet<&'static str> {
     let totals = type_totals(events);
     let best = totals.iter().map(|(_, w)| *w).max().unwrap_or(0);
     totals.into_iter().filter(|(_, w)| *w == best).map(|(t, _)| t).collect()
 }
 
-fn type_totals(events: &[super::extract::SentenceEvent]) -> Vec<(&'static str, u32)> {
+fn type_totals(events: &[SentenceEvent]) -> Vec<(&'static str, u32)> {
     let mut totals: Vec<(&'static str, u32)> = Vec::new();
     for event in events {
         match totals.iter_mut().find(|(t, _)| *t == event.event_type) {
@@ -247,7 +248,7 @@ fn type_totals(events: &[super::extract::SentenceEvent]) -> Vec<(&'static str, u
 }
 
 /// The type with the largest summed weight; ties go to the type seen first.
-pub fn top_type(events: &[super::extract::SentenceEvent]) -> Option<&'static str> {
+pub fn top_type(events: &[SentenceEvent]) -> Option<&'static str> {
     let totals = type_totals(events);
     let best = totals.iter().map(|(_, w)| *w).max()?;
     totals.into_iter().find(|(_, w)| *w == best).map(|(t, _)| t)
@@ -255,7 +256,7 @@ pub fn top_type(events: &[super::extract::SentenceEvent]) -> Option<&'static str
 
 /// The event a sentence's gold codes: the heaviest cue of the top type, the
 /// first on ties; its participants are the ones scored.
-pub fn main_event(events: &[super::extract::SentenceEvent]) -> Option<&super::extract::SentenceEvent> {
+pub fn main_event(events: &[SentenceEvent]) -> Option<&SentenceEvent> {
     let top = top_type(events)?;
     events
         .iter()

@@ -2,17 +2,33 @@
 //! in or read from a folder) become one automaton of terms; the extractor
 //! finds candidates, decides what each is from its context, cuts sentences,
 //! and links events to their source and target. `evaluate` scores it against
-//! human labels: sentences and Reuters places, and (`articles`) whole articles. Nothing here knows about tantivy: tags are plain data.
+//! human labels: sentences and Reuters places, and (`articles`) whole
+//! articles. Nothing here knows about tantivy: tags are plain data.
 
 pub mod articles;
+mod build;
+mod cues;
 mod dictionary;
+mod entities;
 pub mod evaluate;
+mod events;
 mod extract;
 mod labels;
+mod participants;
+mod scan;
+mod sentences;
+mod tags;
+mod text;
 
 pub use dictionary::{
     AgencyTerm, CountryTerm, CountryTermKind, Dictionaries, DictionarySource, EventPattern, GroupTerm, Guard,
     GuardKind, IgoTerm, PersonTerm, EVENT_TYPES,
 };
-pub use extract::{Entity, EntityKind, Evidence, Extractor, SentenceEvent, Tags};
+pub use extract::Extractor;
 pub use labels::Labels;
+pub use tags::{Entity, EntityKind, Evidence, SentenceEvent, Tags};
+
+// Word lists, entities and offsets are hashed on every article: FxHash is
+// several times cheaper than SipHash here, and nothing hashed is hostile.
+type HashMap<K, V> = std::collections::HashMap<K, V, rustc_hash::FxBuildHasher>;
+type HashSet<T> = std::collections::HashSet<T, rustc_hash::FxBuildHasher>;

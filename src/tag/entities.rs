@@ -1,0 +1,393 @@
+//! Entities: which dictionary names in a text stand for a party, and where.
+//! A name is read in its context (Turkey the bird, Georgia the US state, a
+//! capital that stands for its government or is only a place, a country
+//! that is only a description), takes the sector noun after it and the
+//! state code of the article's era; role titles introduce people
+//! ("Foreign Minister Wang Yi"), who are then found by surname alone.
+
+use super::cues::{Cue, NameRole, NAMES, SECTOR};
+use super::extract::{Extractor, Passage};
+use super::scan::{is_boundary, Hit};
+use super::tags::{Entity, EntityKind};
+use super::text::{case_matches, lowercase, next_word, previous_word, start_of, within_words};
+use super::HashSet;
+
+/// An entity named in the text, where it is named, and whether it can act.
+#[derive(Debug, Clone)]
+pub(super) struct PlacedEntity {
+    /// Byte range of the name in the text.
+    pub(super) start: usize,
+    pub(super) end: usize,
+    pub(super) entity: Entity,
+    /// Whether it can be the subject of an event: not a place inside a
+    /// country, nor a capital that stands only for the city ("in Beijing",
+    /// not "Beijing said").
+    pub(super) can_act: bool,
+}
+
+/// The entities of a text.
+pub(super) struct Placement {
+    /// The entities that may be parties to an event, in text order.
+    pub(super) placed: Vec<PlacedEntity>,
+    /// Countries named only as a description ("ethnic Albanians", "the Thai
+    /// border"), with where they start: mentions, never parties.
+    pub(super) mentioned_only: Vec<(usize, Entity)>,
+}
+
+/// What a dictionary name turned out to be in its context.
+enum NameReading {
+    Placed(PlacedEntity),
+    /// A country named only as a description, and where it starts.
+    Description(usize, Entity),
+}
+
+impl Extractor {
+    /// The entities of a text: dictionary names read in their context, with
+    /// sectors and role-introduced people attached, and later short mentions
+    /// of people named in full.
+    pub(super) fn place_entities(&self, passage: &Passage) -> Placement {
+        let (text, hits) = (passage.text, passage.hits.as_slice());
+        let mut placement = Placement {
+            placed: Vec::new(),
+            mentioned_only: Vec::new(),
+        };
+        // Hits taken into another entity: a sector noun after a country, a
+        // name inside a title's person.
+        let mut consumed = vec![false; hits.len()];
+        for (i, hit) in hits.iter().enumerate() {
+            if self.cue_kinds[hit.cue as usize] & NAMES == 0 {
+                continue;
+            }
+            for cue in &self.cues[hit.cue as usize] {
+                match cue {
+                    Cue::Entity { .. } if consumed[i] => break,
+                    Cue::Entity { entity, exact, role } => {
+                        if !case_matches(&text[hit.start..hit.end], exact) {
+                            continue;
+                        }
+                        match self.read_name(passage, i, *entity, exact, *role, &mut consumed) {
+                            Some(NameReading::Placed(placed)) => placement.placed.push(placed),
+                            Some(NameReading::Description(start, entity)) => {
+                                placement.mentioned_only.push((start, entity));
+                            }
+                            None => {}
+                        }
+                        break;
+                    }
+                    Cue::Role { sector } if !consumed[i] => {
+                        self.place_titled_person(text, hits, hit, sector, &mut consumed, &mut placement.placed);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        self.add_short_mentions(text, hits, &mut placement.placed);
+        placement.placed.sort_by_key(|p| p.start);
+        give_titled_people_a_country(passage, &mut placement.placed);
+        placement
+    }
+
+    /// What the name of hit `i` (a dictionary entity, in its dictionary
+    /// case) stands for here: an entity to place, a description, or nothing
+    /// (Turkey the bird, Georgia the US state).
+    fn read_name(
+        &self,
+        passage: &Passage,
+        i: usize,
+        entity: u32,
+        exact: &str,
+        role: NameRole,
+        consumed: &mut [bool],
+    ) -> Option<NameReading> {
+        let (text, hit) = (passage.text, &passage.hits[i]);
+        let mut entity = self.entities[entity as usize].clone();
+        let next = next_word(text, hit.end);
+        let bird_name = self.bird_names.iter().any(|b| exact.eq_ignore_ascii_case(b));
+        if bird_name && self.bird_cues.contains(lowercase(next).as_ref()) {
+            return None;
+        }
+        if self.state_names.contains(exact) && self.in_us_state_context(passage) {
+            return None;
+        }
+        self.apply_era(&mut entity, passage.era);
+        // Named but never a party: "ethnic Albanians" in Serbia, the
+        // "Thai border", "US $50 million".
+        if entity.kind == EntityKind::Country && self.only_mentioned(text, hit.start, hit.end, next) {
+            return Some(NameReading::Description(hit.start, entity));
+        }
+        let mut can_act = role != NameRole::Place;
+        if role == NameRole::Capital {
+            let possessive = text[hit.end..].starts_with("'s") || text[hit.end..].starts_with("’s");
+            can_act = possessive || self.government_cues.contains(lowercase(next).as_ref());
+        }
+        if entity.kind == EntityKind::Country && entity.sector.is_none() && role != NameRole::Place {
+            if let Some((j, sector)) = self.sector_after(text, &passage.hits, i) {
+                entity.sector = Some(sector.into());
+                consumed[j] = true;
+                can_act = true;
+            }
+        }
+        Some(NameReading::Placed(PlacedEntity {
+            start: hit.start,
+            end: hit.end,
+            entity,
+            can_act,
+        }))
+    }
+
+    /// Whether the text names something of a US state (a city, a party, a
+    /// race): then a state name that is also a country's is the state.
+    fn in_us_state_context(&self, passage: &Passage) -> bool {
+        *passage
+            .us_state_context
+            .get_or_init(|| self.state_cues.iter().any(|cue| passage.text.contains(cue.as_str())))
+    }
+
+    /// The person a role title introduces ("Foreign Minister Wang Yi"), of
+    /// the country named right before the title or, failing that, of the
+    /// country all dictionary people of that surname share.
+    fn place_titled_person(
+        &self,
+        text: &str,
+        hits: &[Hit],
+        hit: &Hit,
+        sector: &str,
+        consumed: &mut [bool],
+        placed: &mut Vec<PlacedEntity>,
+    ) {
+        let title = &text[hit.start..hit.end];
+        let title_capitalised = title.chars().next().is_some_and(char::is_uppercase);
+        let Some((name_end, slug)) = person_after_role(text, hit.end, title_capitalised, &self.calendar_words) else {
+            return;
+        };
+        let country = placed
+            .last()
+            .filter(|p| p.entity.kind == EntityKind::Country && within_words(text, p.end, hit.start, 1))
+            .map(|p| p.entity.code.clone())
+            .or_else(|| {
+                let surname = slug.rsplit('-').next().unwrap_or(&slug);
+                self.surname_countries.get(surname).cloned().flatten()
+            });
+        // A dictionary person right after the title keeps its own
+        // record; any other name inside ("Senator Jordan Whitfield")
+        // is part of this person's name.
+        let inside = |h: &Hit| h.start >= hit.end && h.start < name_end;
+        let known = hits.iter().any(|h| {
+            inside(h)
+                && self.cues[h.cue as usize].iter().any(|c| {
+                    matches!(c, Cue::Entity { entity, .. }
+                        if self.entities[*entity as usize].kind == EntityKind::Person)
+                })
+        });
+        if known {
+            return;
+        }
+        for (j, h) in hits.iter().enumerate() {
+            if inside(h) {
+                consumed[j] = true;
+            }
+        }
+        let person = Entity {
+            kind: EntityKind::Person,
+            code: slug.into(),
+            country,
+            sector: Some(sector.into()),
+        };
+        placed.push(PlacedEntity {
+            start: hit.start,
+            end: name_end,
+            entity: person,
+            can_act: true,
+        });
+    }
+
+    /// Rewrites a modern state code to the one its state had on `era`.
+    fn apply_era(&self, entity: &mut Entity, era: Option<i64>) {
+        let Some(era) = era else { return };
+        for (code, older, before) in &self.historical {
+            if era < *before {
+                if entity.kind == EntityKind::Country && *entity.code == **code {
+                    entity.code = older.as_str().into();
+                }
+                if entity.country.as_deref() == Some(code.as_str()) {
+                    entity.country = Some(older.as_str().into());
+                }
+            }
+        }
+    }
+
+    /// Whether a country name is only a description: an ethnic group
+    /// ("ethnic Albanians"), a stretch of border ("the Thai border"), a
+    /// currency ("US $50 million", "U.S. dollars"), a stance ("an anti-Syria
+    /// journalist") or an origin ("Russian-made rockets", "Syrian-backed militia").
+    fn only_mentioned(&self, text: &str, start: usize, end: usize, next: &str) -> bool {
+        // `next` is a slice of `text`: where it ends is where the word after it starts.
+        let next_end = start_of(text, next) + next.len();
+        let next = lowercase(next);
+        let location = self.location_nouns.contains(next.as_ref())
+            // "U.S. border patrol agents" are a state body, not a place.
+            && !self.location_bodies.contains(lowercase(next_word(text, next_end)).as_ref());
+        let ends_with =
+            |p: &str| start >= p.len() && text.as_bytes()[start - p.len()..start].eq_ignore_ascii_case(p.as_bytes());
+        let starts_with = |s: &str| {
+            text.as_bytes()[end..]
+                .get(..s.len())
+                .is_some_and(|b| b.eq_ignore_ascii_case(s.as_bytes()))
+        };
+        let previous = previous_word(text, start);
+        self.ethnic_words.iter().any(|w| previous.eq_ignore_ascii_case(w))
+            || location
+            || self.stance_prefixes.iter().any(|p| ends_with(p))
+            || self.origin_suffixes.iter().any(|s| starts_with(s))
+            || self
+                .currency_signs
+                .iter()
+                .any(|s| text[end..].trim_start().starts_with(s.as_str()))
+            || self.currency_words.contains(next.as_ref())
+    }
+
+    /// A sector noun that directly follows a country ("Chinese Foreign
+    /// Ministry", "British government"): at most one word between.
+    fn sector_after(&self, text: &str, hits: &[Hit], country_hit: usize) -> Option<(usize, String)> {
+        let end = hits[country_hit].end;
+        hits.iter()
+            .enumerate()
+            .skip(country_hit + 1)
+            .take(3)
+            .find_map(|(j, h)| {
+                if self.cue_kinds[h.cue as usize] & SECTOR == 0 || !within_words(text, end, h.start, 1) {
+                    return None;
+                }
+                self.cues[h.cue as usize].iter().find_map(|c| match c {
+                    Cue::Sector { sector } | Cue::Role { sector } => Some((j, sector.clone())),
+                    _ => None,
+                })
+            })
+    }
+
+    /// Later short mentions of a person seen in full ("Cameron", "Mr Cameron").
+    fn add_short_mentions(&self, text: &str, hits: &[Hit], placed: &mut Vec<PlacedEntity>) {
+        let people: Vec<(usize, usize, Entity)> = placed
+            .iter()
+            .filter(|p| p.entity.kind == EntityKind::Person)
+            .map(|p| (p.start, p.end, p.entity.clone()))
+            .collect();
+        let mut seen = HashSet::default();
+        for (start, end, person) in people {
+            if !seen.insert(person.code.clone()) {
+                continue;
+            }
+            let full = &text[start..end];
+            let words: Vec<&str> = full.split_whitespace().collect();
+            // Chinese, Korean, Vietnamese and Hungarian names put the family name first.
+            let family_first = person
+                .country
+                .as_deref()
+                .is_some_and(|c| self.family_name_first.contains(c));
+            let mut short_forms: Vec<&str> = words.last().copied().into_iter().collect();
+            if family_first && words.len() > 1 {
+                short_forms.push(words[0]);
+            }
+            short_forms.retain(|s| s.len() >= 3 && s.chars().next().is_some_and(char::is_uppercase));
+            for surname in short_forms {
+                for pos in memchr::memmem::find_iter(&text.as_bytes()[end..], surname.as_bytes()) {
+                    let at = end + pos;
+                    let after = at + surname.len();
+                    if !is_boundary(text, at, after) {
+                        continue;
+                    }
+                    // Another name wins; a cue word spelt like the surname ("may")
+                    // does not: the capital letter marks the name.
+                    let names_overlap = hits.iter().any(|h| {
+                        h.start < after
+                            && at < h.end
+                            && self.cues[h.cue as usize]
+                                .iter()
+                                .any(|c| matches!(c, Cue::Entity { .. } | Cue::NotActor { .. }))
+                    });
+                    if names_overlap || placed.iter().any(|p| p.start < after && at < p.end) {
+                        continue;
+                    }
+                    let previous = lowercase(previous_word(text, at));
+                    if self.short_mention_blockers.contains(previous.as_ref())
+                        || next_word(text, after).starts_with(|c: char| c.is_ascii_digit())
+                    {
+                        continue;
+                    }
+                    placed.push(PlacedEntity {
+                        start: at,
+                        end: after,
+                        entity: person.clone(),
+                        can_act: true,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// A person named by title alone ("President Abdelaziz Bouteflika")
+/// belongs, in a news sentence, to the country the sentence is about: the
+/// first country it names. `placed` is in text order.
+fn give_titled_people_a_country(passage: &Passage, placed: &mut [PlacedEntity]) {
+    for i in 0..placed.len() {
+        if placed[i].entity.kind != EntityKind::Person || placed[i].entity.country.is_some() {
+            continue;
+        }
+        let bounds_of = &passage.bounds[passage.sentence_of(placed[i].start)];
+        let country = placed
+            .iter()
+            .filter(|p| bounds_of.contains(&p.start))
+            .find(|p| p.entity.kind == EntityKind::Country)
+            .map(|p| p.entity.code.clone());
+        placed[i].entity.country = country;
+    }
+}
+
+/// The name right after a role title, as its end and a slug: two or three
+/// capitalised words ("Foreign Minister Wang Yi"), or one after a capitalised
+/// title ("President Assad") unless it is one of the `calendar_words`
+/// ("President Monday").
+fn person_after_role(
+    text: &str,
+    role_end: usize,
+    title_capitalised: bool,
+    calendar_words: &[String],
+) -> Option<(usize, String)> {
+    let rest = &text[role_end..];
+    let lead = rest.len() - rest.trim_start_matches(' ').len();
+    if lead != 1 {
+        return None;
+    }
+    let mut end = role_end + lead;
+    let mut words = Vec::new();
+    for word in text[end..].split(' ').take(3) {
+        let clean = word
+            .trim_end_matches([',', '.', ';', ':', '\'', '"', ')', '’'])
+            .trim_end_matches("'s")
+            .trim_end_matches("’s");
+        let capitalised = clean.chars().next().is_some_and(char::is_uppercase)
+            && clean.chars().skip(1).any(char::is_lowercase)
+            && clean.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'');
+        if !capitalised {
+            break;
+        }
+        words.push(clean);
+        end += clean.len();
+        if clean.len() != word.len() {
+            break;
+        }
+        end += 1;
+    }
+    let end = end.min(text.len());
+    let end = text[..end].trim_end().len();
+    let single_name = words.len() == 1
+        && title_capitalised
+        && words[0].len() >= 3
+        && !calendar_words.iter().any(|w| w.eq_ignore_ascii_case(words[0]));
+    if words.len() < 2 && !single_name {
+        return None;
+    }
+    let slug = words.iter().map(|w| w.to_lowercase()).collect::<Vec<_>>().join("-");
+    Some((end, slug))
+}

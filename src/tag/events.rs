@@ -1,0 +1,244 @@
+//! Events: the event cues of a text that stand, what they are coded as, and
+//! their parties. A `VERB ... OBJECT` cue whose object follows outranks the
+//! bare words inside it; a negation just before a cue cancels it; an event
+//! only intended or threatened is coded as the agreement or threat it is.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use super::cues::{Cue, EVENT, GUARDS, OBJECT_EVENT, REPORTS};
+use super::dictionary::{GuardKind, EVENT_TYPES};
+use super::entities::PlacedEntity;
+use super::extract::{Extractor, Passage, SentenceAnalysis};
+use super::participants::{is_passive, CueSite, CLOSING_WORDS};
+use super::scan::Hit;
+use super::tags::SentenceEvent;
+use super::text::{has_any_word, lowercase, within_words, words_between};
+use super::HashSet;
+use crate::words::is_alphanumeric;
+
+/// The `VERB ... OBJECT` cues whose object was found after the verb.
+struct ObjectMatches {
+    /// Where the objects found sit.
+    spans: Vec<Range<usize>>,
+    /// Where the verbs of those cues start.
+    heads: HashSet<usize>,
+    /// The cues found, as (hit, cue of the hit).
+    cues: HashSet<(usize, usize)>,
+}
+
+impl ObjectMatches {
+    /// Whether event cue `cue` of hit `h` stands: a `VERB ... OBJECT` cue
+    /// when its object was found, a bare cue unless a found one outranks it
+    /// ("lifted ... curfew" is not also a curfew, "imposed ... sanctions"
+    /// not also a bare "imposed").
+    fn keep(&self, h: usize, cue: usize, hit: &Hit, has_object: bool) -> bool {
+        if has_object {
+            self.cues.contains(&(h, cue))
+        } else {
+            let inside_object = self.spans.iter().any(|o| o.start <= hit.start && hit.end <= o.end);
+            !(inside_object || self.heads.contains(&hit.start))
+        }
+    }
+}
+
+impl Extractor {
+    /// The events of a text, filed by sentence in text order, each with its
+    /// sources and targets among the `placed` entities.
+    pub(super) fn find_events(&self, passage: &Passage, placed: &[PlacedEntity], sentences: &mut [SentenceAnalysis]) {
+        let (text, hits) = (passage.text, passage.hits.as_slice());
+        let reporting: Vec<usize> = hits
+            .iter()
+            .filter(|h| self.cue_kinds[h.cue as usize] & REPORTS != 0)
+            .map(|h| h.start)
+            .collect();
+        let guards: Vec<(usize, GuardKind)> = hits
+            .iter()
+            .filter(|h| self.cue_kinds[h.cue as usize] & GUARDS != 0)
+            .flat_map(|h| {
+                self.cues[h.cue as usize].iter().filter_map(move |c| match c {
+                    Cue::Guard(kind) => Some((h.end, *kind)),
+                    _ => None,
+                })
+            })
+            .collect();
+        let objects = self.match_objects(passage);
+        for (h, hit) in hits.iter().enumerate() {
+            if self.cue_kinds[hit.cue as usize] & EVENT == 0 {
+                continue;
+            }
+            for (c, cue) in self.cues[hit.cue as usize].iter().enumerate() {
+                let Cue::Event {
+                    event_type,
+                    mode,
+                    weight,
+                    object,
+                } = cue
+                else {
+                    continue;
+                };
+                let sentence = passage.sentence_of(hit.start);
+                let sentence_end = passage.sentence_end_of(hit.start);
+                if !objects.keep(h, c, hit, object.is_some()) {
+                    continue;
+                }
+                let sentence_start = passage.bounds.get(sentence).map_or(0, |r| r.start);
+                let mut event_type = EVENT_TYPES[*event_type as usize];
+                let mut mode = mode.clone();
+                match governing_guard(text, &guards, sentence_start, hit.start) {
+                    Some(GuardKind::Negation) => continue,
+                    Some(kind @ (GuardKind::Hypothetical | GuardKind::Threat)) => {
+                        // "will withdraw its troops unless …" is an ultimatum.
+                        let threatened = kind == GuardKind::Threat
+                            || has_any_word(&text[hit.end..sentence_end], &self.ultimatum_words);
+                        (event_type, mode) = unrealised(event_type, mode, threatened);
+                    }
+                    _ => {}
+                }
+                let subject_is_target = self
+                    .subject_is_target
+                    .contains(lowercase(&text[hit.start..hit.end]).as_ref());
+                let site = CueSite {
+                    sentence: sentence_start..sentence_end,
+                    cue: hit.start..hit.end,
+                    subject_is_target,
+                    attribution: reporting
+                        .iter()
+                        .copied()
+                        .find(|r| *r > hit.end && *r < sentence_end)
+                        .map(|r| (r, within_words(text, r, sentence_end, CLOSING_WORDS))),
+                    protest: event_type == "protest",
+                };
+                let (sources, targets) = self.participants(text, placed, site);
+                let (sources, targets) = if is_passive(text, hit.start..hit.end) {
+                    self.passive_participants(text, placed, sentence_end, hit.end, targets, sources)
+                } else {
+                    (sources, targets)
+                };
+                sentences[sentence].events.push(SentenceEvent {
+                    event_type,
+                    mode,
+                    weight: u32::from(*weight),
+                    sources,
+                    targets,
+                });
+            }
+        }
+    }
+
+    /// The `VERB ... OBJECT` cues of a text whose object follows the verb
+    /// within [`OBJECT_GAP`] words, in its sentence.
+    fn match_objects(&self, passage: &Passage) -> ObjectMatches {
+        let text = passage.text;
+        let mut objects = ObjectMatches {
+            spans: Vec::new(),
+            heads: HashSet::default(),
+            cues: HashSet::default(),
+        };
+        for (h, hit) in passage.hits.iter().enumerate() {
+            if self.cue_kinds[hit.cue as usize] & OBJECT_EVENT == 0 {
+                continue;
+            }
+            let cues = &self.cues[hit.cue as usize];
+            // The words after the head, normalised once for all its objects.
+            let window = following_words(&text[hit.end..passage.sentence_end_of(hit.start)], OBJECT_GAP + 4);
+            for (c, cue) in cues.iter().enumerate() {
+                if let Cue::Event {
+                    object: Some(object), ..
+                } = cue
+                {
+                    if let Some(span) = find_object(&window, object) {
+                        objects.spans.push(hit.end + span.start..hit.end + span.end);
+                        objects.heads.insert(hit.start);
+                        objects.cues.insert((h, c));
+                    }
+                }
+            }
+        }
+        objects
+    }
+}
+
+/// The guard that governs a cue at `cue_start`, among the `guards` (by
+/// where they end, in text order) of its sentence before it. Walking back
+/// from the cue: once a guard is five words away, all earlier ones are too;
+/// a negation reaches three words. The earliest guard in reach decides, and
+/// a reporting word decides nothing.
+fn governing_guard(
+    text: &str,
+    guards: &[(usize, GuardKind)],
+    sentence_start: usize,
+    cue_start: usize,
+) -> Option<GuardKind> {
+    // Guards end in text order: only those in this sentence, before the cue.
+    let first_guard = guards.partition_point(|(end, _)| *end < sentence_start);
+    let last_guard = guards.partition_point(|(end, _)| *end <= cue_start);
+    guards[first_guard..last_guard.max(first_guard)]
+        .iter()
+        .rev()
+        .map(|(end, kind)| (words_between(text, *end, cue_start, 5), *kind))
+        .take_while(|(words, _)| *words < 5)
+        .filter(|(words, kind)| *kind != GuardKind::Negation || *words < 3)
+        .map(|(_, kind)| kind)
+        .filter(|kind| *kind != GuardKind::Reporting)
+        .last()
+}
+
+/// What an event that is only intended, promised or threatened is coded
+/// as: PLOVER codes the intent to cooperate, yield or help as AGREE, and the
+/// intent to punish or use force as THREATEN (with the matching mode).
+fn unrealised(event_type: &'static str, mode: Option<String>, threatened: bool) -> (&'static str, Option<String>) {
+    let threat_mode = match (event_type, mode.as_deref()) {
+        ("sanction", Some("expel")) => Some("expel"),
+        ("sanction", _) | ("coerce", Some("restrict" | "seize" | "withhold")) => Some("restrict"),
+        ("coerce", Some("arrest" | "deport")) => Some("arrest"),
+        ("coerce", _) => None,
+        ("assault" | "mobilize", _) => Some("violence"),
+        // A strike or boycott held over someone is a threat against them.
+        ("protest", _) => None,
+        ("threaten", _) => return (event_type, mode),
+        _ if threatened => None,
+        ("consult" | "support" | "cooperate" | "aid" | "retreat" | "concede" | "agree", _) => return ("agree", None),
+        _ => return (event_type, mode),
+    };
+    ("threaten", threat_mode.map(str::to_string))
+}
+
+/// How many words may stand between the two parts of a `VERB ... OBJECT` cue.
+const OBJECT_GAP: usize = 6;
+
+/// Up to `limit` words at the start of `rest`: byte range and normalised text.
+fn following_words<'a>(rest: &'a str, limit: usize) -> Vec<(Range<usize>, Cow<'a, str>)> {
+    let mut words = Vec::with_capacity(limit);
+    let mut start = None;
+    let push = |s: usize, e: usize, words: &mut Vec<(Range<usize>, Cow<'a, str>)>| {
+        let word = rest[s..e].trim_matches(|c: char| !is_alphanumeric(c) && c != '-');
+        words.push((s..e, lowercase(word)));
+    };
+    for (i, c) in rest.char_indices() {
+        if c.is_whitespace() {
+            if let Some(s) = start.take() {
+                push(s, i, &mut words);
+                if words.len() == limit {
+                    return words;
+                }
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(s) = start {
+        push(s, rest.len(), &mut words);
+    }
+    words
+}
+
+/// Where the object words of a `VERB ... OBJECT` cue sit among the words
+/// after the verb, if they start within [`OBJECT_GAP`] words.
+fn find_object(words: &[(Range<usize>, Cow<'_, str>)], object: &[String]) -> Option<Range<usize>> {
+    let usable = &words[..words.len().min(OBJECT_GAP + object.len())];
+    let at = usable
+        .windows(object.len())
+        .position(|window| window.iter().zip(object).all(|((_, a), b)| a == b))?;
+    Some(usable[at].0.start..usable[at + object.len() - 1].0.end)
+}

@@ -1,0 +1,297 @@
+//! Participants: who acts and who is acted on, for an event cue in its
+//! sentence. The subject before the cue is the source, the first other
+//! party after it the target, with the parties coordinated with each ("the
+//! United States and Jordan"); the passive swaps them, an attribution
+//! ("…, the ministry said") names the reporter, not a target, and a state
+//! acting on its own people or protesters acts on their own country.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use super::entities::PlacedEntity;
+use super::extract::Extractor;
+use super::scan::{is_boundary, is_word_char};
+use super::tags::{Entity, EntityKind};
+use super::text::{lowercase, next_word, previous_word, start_of, within_words};
+use crate::words::is_alphanumeric;
+
+/// Where an event cue sits, and what its sentence says about its parties.
+pub(super) struct CueSite {
+    pub(super) sentence: Range<usize>,
+    pub(super) cue: Range<usize>,
+    /// "China must stop": the subject is acted on.
+    pub(super) subject_is_target: bool,
+    /// The first reporting word after the cue, and whether it closes the sentence.
+    pub(super) attribution: Option<(usize, bool)>,
+    /// A protest: a party named after "in" or "at" is where it happened
+    /// (protesters "in Hong Kong" protest against someone else), unnamed
+    /// protesters are the people of that place, and a protest that names no
+    /// one is aimed at the protesters' own government.
+    pub(super) protest: bool,
+}
+
+impl Extractor {
+    /// The sources (the first acting entity before the event cue in its
+    /// sentence, with those coordinated with it) and the targets (the first
+    /// other entity after the cue, with those coordinated with it).
+    pub(super) fn participants(
+        &self,
+        text: &str,
+        placed: &[PlacedEntity],
+        site: CueSite,
+    ) -> (Vec<Entity>, Vec<Entity>) {
+        let CueSite {
+            sentence,
+            cue,
+            subject_is_target,
+            attribution,
+            protest,
+        } = site;
+        // `placed` is in text order: the sentence's entities are a slice of it.
+        let in_sentence =
+            placed.partition_point(|p| p.start < sentence.start)..placed.partition_point(|p| p.start < sentence.end);
+        let in_sentence = &placed[in_sentence];
+        if subject_is_target {
+            // "<source> said <target> must ...": the nearest party before the
+            // cue is told; whoever speaks first in the sentence tells it.
+            let Some(target) = in_sentence.iter().rposition(|p| p.start < cue.start) else {
+                return (Vec::new(), Vec::new());
+            };
+            let target_code = in_sentence[target].entity.dyad_code();
+            let sources = in_sentence[..target]
+                .iter()
+                .find(|p| p.can_act && p.entity.dyad_code() != target_code)
+                .map(|p| vec![p.entity.clone()])
+                .unwrap_or_default();
+            return (sources, vec![in_sentence[target].entity.clone()]);
+        }
+        let coordinated = |from: usize, first: usize, limit: usize, acting: bool| -> Vec<Entity> {
+            let mut out = vec![in_sentence[first].entity.clone()];
+            let mut last_end = in_sentence[first].end;
+            for next in &in_sentence[first + 1..] {
+                if next.start >= limit || next.start < from || (acting && !next.can_act) {
+                    break;
+                }
+                if !is_coordination(&text[last_end.min(next.start)..next.start]) {
+                    break;
+                }
+                out.push(next.entity.clone());
+                last_end = next.end;
+            }
+            out
+        };
+        // The subject is the first party before the cue that can act; failing
+        // that, the first place named before it ("Beirut again rejected",
+        // protesters "in Baghdad" are coded by where they are).
+        let first_source = in_sentence
+            .iter()
+            .position(|p| p.start < cue.start && p.can_act)
+            .or_else(|| in_sentence.iter().position(|p| p.start < cue.start));
+        let sources = match first_source {
+            Some(first) => coordinated(sentence.start, first, cue.start, false),
+            None => Vec::new(),
+        };
+        // Protesters no one names are the people of the place they protest
+        // in ("demonstrators in Baghdad").
+        let sources = if sources.is_empty() && protest {
+            in_sentence
+                .iter()
+                .find(|p| is_locative(text, p.start))
+                .map(|p| vec![p.entity.clone()])
+                .unwrap_or_default()
+        } else {
+            sources
+        };
+        // The target is looked for up to the attribution ("…, the ministry
+        // said", "according to …"), which names who reports, not who is acted on.
+        if self.no_target.contains(lowercase(&text[cue.clone()]).as_ref()) {
+            return (sources, Vec::new());
+        }
+        let limit = attribution
+            .filter(|(a, _)| *a > cue.end)
+            .map_or(sentence.end, |(a, closing)| {
+                attribution_start(text, cue.end, a, closing)
+            });
+        let coordinated_sources = sources.len() > 1;
+        let source_codes: Vec<&str> = sources.iter().filter_map(Entity::dyad_code).collect();
+        let candidate = |skip_places: bool| {
+            in_sentence.iter().position(|p| {
+                p.start >= cue.end
+                    && p.start < limit
+                    && !(skip_places && is_locative(text, p.start))
+                    && p.entity
+                        .dyad_code()
+                        .is_some_and(|code| !(coordinated_sources && source_codes.contains(&code)))
+            })
+        };
+        // A place is a target of last resort when the source's own country
+        // cannot stand in ("ethnic Albanians demonstrated in Serbia").
+        let first_target = candidate(protest).or_else(|| {
+            (protest && home_country(&sources).is_none())
+                .then(|| candidate(false))
+                .flatten()
+        });
+        let targets = match first_target {
+            Some(first) => coordinated(cue.end, first, limit, false),
+            None => Vec::new(),
+        };
+        // No one after the cue: a party between subject and cue is the
+        // indirect object ("Finland will give Tanzania a grant").
+        let targets = if targets.is_empty() {
+            in_sentence
+                .iter()
+                .rev()
+                .find(|p| p.start < cue.start && p.entity.dyad_code().is_some_and(|c| !source_codes.contains(&c)))
+                .map(|p| vec![p.entity.clone()])
+                .unwrap_or_default()
+        } else {
+            targets
+        };
+        // Still no one: a state acting on its own people ("police dispersed
+        // demonstrators", "the government accepted the rebels' demands")
+        // acts on itself, as coders code it; a protest is aimed at the
+        // protesters' own government.
+        let targets = if targets.is_empty() && (protest || self.names_domestic_group(text, cue.end, limit)) {
+            home_of(&sources)
+        } else {
+            targets
+        };
+        (sources, targets)
+    }
+    /// Whether one of the first words after the cue names a domestic group.
+    fn names_domestic_group(&self, text: &str, from: usize, to: usize) -> bool {
+        text[from..to]
+            .split(|c: char| !is_word_char(c))
+            .filter(|w| !w.is_empty())
+            .take(DOMESTIC_GROUP_WORDS)
+            .any(|w| self.domestic_groups.contains(lowercase(w).as_ref()))
+    }
+
+    /// In the passive ("refugees were attacked by militiamen") the subject,
+    /// found where an active sentence has its source, is acted on; the source
+    /// is the agent of a "by" phrase after the verb, if there is one.
+    pub(super) fn passive_participants(
+        &self,
+        text: &str,
+        placed: &[PlacedEntity],
+        sentence_end: usize,
+        cue_end: usize,
+        after_cue: Vec<Entity>,
+        subject: Vec<Entity>,
+    ) -> (Vec<Entity>, Vec<Entity>) {
+        if subject.is_empty() {
+            return (Vec::new(), after_cue);
+        }
+        let rest = &text[cue_end..sentence_end];
+        let agent = rest
+            .match_indices("by ")
+            .map(|(at, _)| cue_end + at)
+            .find(|at| is_boundary(text, *at, *at + 2))
+            .and_then(|by| {
+                placed.iter().find(|p| {
+                    p.start > by && p.start < sentence_end && within_words(text, by + 2, p.start, AGENT_WORDS)
+                })
+            })
+            .map(|p| vec![p.entity.clone()])
+            .unwrap_or_default();
+        (agent, subject)
+    }
+}
+
+/// The words between two entities that join them into one party:
+/// "Israel and Lebanon", "Britain, France and Germany".
+fn is_coordination(gap: &str) -> bool {
+    let words: Vec<String> = gap
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !is_alphanumeric(c)).to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let joined = gap.contains(',') || words.iter().any(|w| w == "and" || w == "or");
+    joined && words.len() <= 2 && words.iter().all(|w| matches!(w.as_str(), "and" | "or" | "the"))
+}
+
+/// Words that make a following participle passive ("was attacked", "have
+/// been accused", "got arrested").
+const PASSIVE_AUXILIARIES: [&str; 5] = ["was", "were", "been", "being", "got"];
+const PRESENT_AUXILIARIES: [&str; 4] = ["is", "are", "be", "get"];
+
+/// How many words may stand between "by" and the agent it introduces ("by
+/// current Haitian government officials").
+const AGENT_WORDS: usize = 3;
+
+/// Whether the cue is a participle after a passive auxiliary, allowing one
+/// adverb between ("was reportedly attacked").
+pub(super) fn is_passive(text: &str, cue: Range<usize>) -> bool {
+    let word = &text[cue.clone()];
+    if word.ends_with("ing") || word.contains(' ') {
+        return false;
+    }
+    let mut before = previous_word(text, cue.start);
+    if before.len() > 3 && before.ends_with("ly") {
+        before = previous_word(text, start_of(text, before));
+    }
+    let is_one_of = |words: &[&str]| words.iter().any(|w| before.eq_ignore_ascii_case(w));
+    if is_one_of(&PASSIVE_AUXILIARIES) {
+        return true;
+    }
+    // "is opposed to", "are concerned": present-tense participles are
+    // mostly states; they are passive only with an agent.
+    is_one_of(&PRESENT_AUXILIARIES) && next_word(text, cue.end).eq_ignore_ascii_case("by")
+}
+
+/// The country of the first source that has one.
+fn home_country(sources: &[Entity]) -> Option<Arc<str>> {
+    sources.iter().find_map(|s| {
+        s.country
+            .clone()
+            .or_else(|| (s.kind == EntityKind::Country).then(|| s.code.clone()))
+    })
+}
+
+/// The sources' home country as a target: a state acting on its own people,
+/// or people protesting to their own government.
+fn home_of(sources: &[Entity]) -> Vec<Entity> {
+    home_country(sources)
+        .map(|country| {
+            vec![Entity {
+                kind: EntityKind::Country,
+                code: country.clone(),
+                country: Some(country),
+                sector: None,
+            }]
+        })
+        .unwrap_or_default()
+}
+
+/// Prepositions that name where something happened.
+const LOCATIVES: [&str; 5] = ["in", "at", "near", "outside", "inside"];
+
+/// Whether the word before `at` is a locative preposition ("in Baghdad").
+fn is_locative(text: &str, at: usize) -> bool {
+    let before = previous_word(text, at);
+    LOCATIVES.iter().any(|l| before.eq_ignore_ascii_case(l))
+}
+
+/// How far after the cue a domestic group may be named ("opened fire to
+/// disperse Moslem fundamentalist demonstrators").
+const DOMESTIC_GROUP_WORDS: usize = 8;
+
+/// Where the attribution clause ending at the reporting word `reporting`
+/// begins: at the comma that opens it (", Thai military sources said") when
+/// that comma is a few words before the reporting word, or at any distance
+/// when the reporting word closes the sentence, so the reporter is never
+/// taken for the party acted on.
+fn attribution_start(text: &str, after: usize, reporting: usize, closing: bool) -> usize {
+    match text[after..reporting].rfind([',', ';']) {
+        Some(comma) if closing || within_words(text, after + comma, reporting, ATTRIBUTION_WORDS) => after + comma,
+        _ => reporting,
+    }
+}
+
+/// A reporting word with at most this many words after it closes its
+/// sentence ("…, a member of the mediating team said on Monday").
+pub(super) const CLOSING_WORDS: usize = 4;
+
+/// The longest attribution clause before its reporting word ("…, western
+/// diplomatic sources in neighboring Pakistan said").
+const ATTRIBUTION_WORDS: usize = 6;

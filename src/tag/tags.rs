@@ -1,0 +1,91 @@
+//! What tagging produces: the tags of an article ([`Tags`], with the
+//! [`Evidence`] of each dyad), the events of one sentence ([`SentenceEvent`])
+//! and the entities they name ([`Entity`]), with the facet paths and dyad
+//! codes they are written as.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+/// What the extractor found in one article, as facet paths.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Tags {
+    /// Entities that are the source or target of an event.
+    pub actors: BTreeSet<String>,
+    /// Every entity recognised, actor or not.
+    pub mentions: BTreeSet<String>,
+    /// `/type` or `/type/mode`.
+    pub events: BTreeSet<String>,
+    /// `/SOURCE/type/TARGET`.
+    pub dyads: BTreeSet<String>,
+    /// For each dyad, the sentence it was read from (byte range in the body).
+    pub evidence: Vec<Evidence>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Evidence {
+    pub dyad: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// An event found in one sentence, for sentence-level evaluation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentenceEvent {
+    pub event_type: &'static str,
+    pub mode: Option<String>,
+    pub weight: u32,
+    /// Who acts: the subject, with entities coordinated with it ("the United
+    /// States and Jordan agreed").
+    pub sources: Vec<Entity>,
+    /// Who is acted on, likewise.
+    pub targets: Vec<Entity>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EntityKind {
+    Country,
+    Igo,
+    Group,
+    Person,
+}
+
+/// A recognised entity.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Entity {
+    pub kind: EntityKind,
+    /// ISO3, IGO slug, group id or person slug.
+    pub code: Arc<str>,
+    /// The state the entity belongs to or acts for, when known.
+    pub country: Option<Arc<str>>,
+    pub sector: Option<Arc<str>>,
+}
+
+impl Entity {
+    pub(super) fn facets(&self) -> Vec<String> {
+        let mut out = Vec::with_capacity(2);
+        match self.kind {
+            EntityKind::Country => {
+                out.push(format!("/country/{}", self.code));
+                if let Some(sector) = &self.sector {
+                    out.push(format!("/country/{}/{}", self.code, sector));
+                }
+            }
+            EntityKind::Igo => out.push(format!("/igo/{}", self.code)),
+            EntityKind::Group => out.push(format!("/group/{}", self.code)),
+            EntityKind::Person => out.push(format!("/person/{}", self.code)),
+        }
+        out
+    }
+
+    /// The code a dyad uses: countries (and the people and agencies of a
+    /// country) by ISO3, organisations by slug, groups by id.
+    pub(super) fn dyad_code(&self) -> Option<&str> {
+        match self.kind {
+            EntityKind::Country => Some(&self.code),
+            EntityKind::Person => self.country.as_deref(),
+            EntityKind::Igo | EntityKind::Group => Some(&self.code),
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! The words around an offset, as the context rules read them: the word
+//! before and after a name, how many words stand between two offsets,
+//! whole-word tests, and lowercasing that copies only when it must.
+
+use std::borrow::Cow;
+
+use super::scan::is_word_char;
+use crate::words::is_alphanumeric;
+
+/// The word after byte `from`, past spaces and commas; apostrophes and
+/// hyphens stay inside it ("Russia's", "al-Qaeda").
+#[inline]
+pub(super) fn next_word(text: &str, from: usize) -> &str {
+    let rest = text[from..].trim_start_matches(|c: char| c.is_whitespace() || c == ',');
+    let end = rest
+        .find(|c: char| !is_word_char(c) && c != '\'' && c != '-')
+        .unwrap_or(rest.len());
+    &rest[..end]
+}
+
+/// The word before byte `before`, past spaces and full stops.
+#[inline]
+pub(super) fn previous_word(text: &str, before: usize) -> &str {
+    let head = text[..before].trim_end_matches(|c: char| c.is_whitespace() || c == '.');
+    let start = head
+        .rfind(|c: char| !is_word_char(c))
+        .map_or(0, |p| p + head[p..].chars().next().map_or(1, char::len_utf8));
+    &head[start..]
+}
+
+/// How many words stand between two offsets, counted up to `cap`: rules
+/// look across a few words, and the gap can be a whole article.
+#[inline]
+pub(super) fn words_between(text: &str, from: usize, to: usize, cap: usize) -> usize {
+    if to <= from {
+        return 0;
+    }
+    text[from..to]
+        .split_whitespace()
+        .filter(|w| w.chars().any(is_alphanumeric))
+        .take(cap)
+        .count()
+}
+
+/// Whether at most `limit` words stand between two offsets.
+#[inline]
+pub(super) fn within_words(text: &str, from: usize, to: usize, limit: usize) -> bool {
+    words_between(text, from, to, limit + 1) <= limit
+}
+
+/// A word in lowercase, copied only when it has capitals.
+#[inline]
+pub(super) fn lowercase(word: &str) -> Cow<'_, str> {
+    if word.bytes().any(|b| b.is_ascii_uppercase()) || !word.is_ascii() {
+        Cow::Owned(word.to_lowercase())
+    } else {
+        Cow::Borrowed(word)
+    }
+}
+
+/// Where `part`, a slice of `text`, starts in it.
+#[inline]
+pub(super) fn start_of(text: &str, part: &str) -> usize {
+    part.as_ptr() as usize - text.as_ptr() as usize
+}
+
+/// Whether `text` holds one of `words` as a whole word, in any case.
+#[inline]
+pub(super) fn has_any_word(text: &str, words: &[String]) -> bool {
+    text.split(|c: char| !is_word_char(c))
+        .any(|w| words.iter().any(|word| w.eq_ignore_ascii_case(word)))
+}
+
+/// Names match in their dictionary case, or shouted in an all-caps headline.
+#[inline]
+pub(super) fn case_matches(matched: &str, exact: &str) -> bool {
+    matched == exact
+        || (matched.chars().any(char::is_alphabetic)
+            && !matched.chars().any(char::is_lowercase)
+            && exact.chars().count() > 2)
+}

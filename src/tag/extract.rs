@@ -25,7 +25,7 @@ pub struct Extractor {
     pub(super) automaton: AhoCorasick,
     pub(super) starts: PatternStarts,
     pub(super) cues: Vec<Vec<Cue>>,
-    /// [`cue_kinds`] of each pattern's cues.
+    /// [`cue_kinds`](super::cues::cue_kinds) of each pattern's cues.
     pub(super) cue_kinds: Vec<u8>,
     pub(super) entities: Vec<Entity>,
     pub(super) group_sponsors: HashMap<String, String>,

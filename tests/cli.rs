@@ -276,8 +276,15 @@ fn seed_article_has_actor_event_and_dyad_facets() {
     assert!(events.iter().any(|e| e.starts_with("/accuse")), "{events:?}");
     assert!(events.iter().any(|e| e.starts_with("/sanction")), "{events:?}");
     assert!(events.contains(&"/coerce/cyber".to_string()), "{events:?}");
-    for dyad in ["/GBR/accuse/CHN", "/GBR/sanction/CHN"] {
+    // Who did what to whom, the right way round: the UK accuses and
+    // sanctions; the cyberattacks it accuses China of are China's.
+    for dyad in ["/GBR/accuse/CHN", "/GBR/sanction/CHN", "/CHN/coerce/GBR"] {
         assert!(dyads.contains(&dyad.to_string()), "{dyad} in {dyads:?}");
+    }
+    assert!(!dyads.contains(&"/GBR/coerce/CHN".to_string()), "reversed: {dyads:?}");
+    // Only what the article reports: no event the seed merely words near.
+    for noise in ["/agree", "/cooperate", "/concede", "/threaten"] {
+        assert!(!events.contains(&noise.to_string()), "{noise} in {events:?}");
     }
     assert!(
         mentions.contains(&"/country/TWN".to_string()),

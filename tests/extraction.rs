@@ -1041,3 +1041,16 @@ fn the_manual_on_signing_diplomatic_protests_and_arms() {
         &["The United States continued to send arms to Taiwan last year."],
     );
 }
+
+/// A dictionary person is not found by a given name they happen to bear as
+/// a surname: "George Soros" is not Eddie George.
+#[test]
+fn a_given_name_alone_names_no_dictionary_person() {
+    let tags = extractor().tag(
+        "Soros gives again",
+        "New York investor George Soros said on Monday that he would give more. George also said he was hopeful.",
+        None,
+    );
+    let people: Vec<&String> = tags.mentions.iter().filter(|m| m.starts_with("/person/")).collect();
+    assert!(!people.iter().any(|p| p.contains("george")), "{people:?}");
+}

@@ -111,7 +111,9 @@ impl Extractor {
             };
             let eligible = surname.chars().count() >= rules_people.surname_min_length
                 && surname.chars().next().is_some_and(char::is_uppercase)
-                && !rules_people.ambiguous_surnames.iter().any(|a| a == surname);
+                && !rules_people.ambiguous_surnames.iter().any(|a| a == surname)
+                // "George" alone is anyone called George, not Eddie George.
+                && !dictionaries.given_names.contains(surname);
             if !eligible {
                 continue;
             }

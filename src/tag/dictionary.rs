@@ -30,6 +30,7 @@ const EMBEDDED: &[(&str, &str)] = embed![
     "actors/agencies.tsv",
     "actors/places.tsv",
     "actors/labels.tsv",
+    "actors/given_names.txt",
     "events/events.tsv",
     "events/guards.tsv",
 ];
@@ -325,7 +326,12 @@ pub struct Dictionaries {
     pub events: Vec<EventPattern>,
     pub guards: Vec<Guard>,
     pub rules: ContextRules,
+    /// Common given names (US Census): never a person's name on their own.
+    pub given_names: std::collections::HashSet<String>,
 }
+
+/// Common given names, relative to the dictionaries' folder.
+const GIVEN_NAMES: &str = "actors/given_names.txt";
 
 /// The PLOVER v0.8 event types, in the codebook's order.
 pub const EVENT_TYPES: [&str; 16] = [
@@ -446,6 +452,17 @@ impl Dictionaries {
                 pattern: c[1].to_lowercase(),
             })
         })?;
+        // Folders made before the list existed tag as they did.
+        let given_names = match source {
+            DictionarySource::Dir(dir) if !dir.join(GIVEN_NAMES).is_file() => Default::default(),
+            _ => source
+                .read(GIVEN_NAMES)?
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(str::to_string)
+                .collect(),
+        };
         Ok(Dictionaries {
             countries,
             igos,
@@ -456,6 +473,7 @@ impl Dictionaries {
             events,
             guards,
             rules,
+            given_names,
         })
     }
 

@@ -12,7 +12,7 @@ use super::entities::PlacedEntity;
 use super::extract::{Extractor, Passage, SentenceAnalysis};
 use super::participants::{is_passive, CueSite, CLOSING_WORDS};
 use super::scan::Hit;
-use super::tags::SentenceEvent;
+use super::tags::{Entity, SentenceEvent};
 use super::text::{has_any_word, lowercase, within_words, words_between};
 use super::HashSet;
 use crate::words::is_alphanumeric;
@@ -63,6 +63,8 @@ impl Extractor {
             })
             .collect();
         let objects = self.match_objects(passage);
+        // The last accusation read, for the act it charges ("X accused Y of …").
+        let mut accusation: Option<Accusation> = None;
         for (h, hit) in hits.iter().enumerate() {
             if self.cue_kinds[hit.cue as usize] & EVENT == 0 {
                 continue;
@@ -115,6 +117,19 @@ impl Extractor {
                 } else {
                     (sources, targets)
                 };
+                let charged = accusation
+                    .as_ref()
+                    .filter(|a| a.sentence == sentence && event_type != "accuse")
+                    .and_then(|a| a.charged_act(text, hit.start, event_type));
+                let (sources, targets) = charged.unwrap_or((sources, targets));
+                if event_type == "accuse" {
+                    accusation = Some(Accusation {
+                        sentence,
+                        end: hit.end,
+                        accusers: sources.clone(),
+                        accused: targets.clone(),
+                    });
+                }
                 sentences[sentence].events.push(SentenceEvent {
                     event_type,
                     mode,
@@ -164,6 +179,44 @@ impl Extractor {
 /// from the cue: once a guard is five words away, all earlier ones are too;
 /// a negation reaches three words. The earliest guard in reach decides, and
 /// a reporting word decides nothing.
+/// An accusation, and whom it names: the act it charges ("accused China of
+/// launching cyberattacks", "blamed Russia for the attack") is done by the
+/// accused, not by the accuser who is the subject of the sentence.
+struct Accusation {
+    sentence: usize,
+    /// Where the accusation's cue ends.
+    end: usize,
+    accusers: Vec<Entity>,
+    accused: Vec<Entity>,
+}
+
+/// The most words between the accusation's cue and the act it charges.
+const CHARGE_WORDS: usize = 12;
+
+impl Accusation {
+    /// The parties of an act cued at `act` when the accusation charges it:
+    /// the accused act; on whom the act says, else (for a hostile act) on the
+    /// accuser, who is most often its victim.
+    fn charged_act(&self, text: &str, act: usize, event_type: &str) -> Option<(Vec<Entity>, Vec<Entity>)> {
+        if self.accused.is_empty() || act <= self.end || !within_words(text, self.end, act, CHARGE_WORDS) {
+            return None;
+        }
+        let between = lowercase(&text[self.end..act]);
+        let charges = between
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| w == "of" || w == "for");
+        if !charges {
+            return None;
+        }
+        let targets = if matches!(event_type, "coerce" | "assault" | "threaten") {
+            self.accusers.clone()
+        } else {
+            Vec::new()
+        };
+        Some((self.accused.clone(), targets))
+    }
+}
+
 fn governing_guard(
     text: &str,
     guards: &[(usize, GuardKind)],

@@ -16,6 +16,7 @@ use std::sync::Arc;
 use aho_corasick::AhoCorasick;
 
 use super::cues::Cue;
+use super::salience::{salient_types, Place, Reported};
 use super::scan::{Hit, PatternStarts};
 use super::tags::{Entity, EntityKind, Evidence, SentenceEvent, Tags};
 use super::{HashMap, HashSet};
@@ -104,51 +105,50 @@ impl Extractor {
         let mut tags = Tags::default();
         // Entities repeat through an article: facet paths are written once each.
         let mut mentioned: HashSet<Entity> = HashSet::default();
-        let mut acting: HashSet<Entity> = HashSet::default();
-        // Weights by event type, and by type and mode.
-        let mut type_weights: HashMap<&'static str, u32> = HashMap::default();
-        let mut mode_weights: HashMap<(&'static str, String), u32> = HashMap::default();
-        for (text, is_body) in [(title, false), (body, true)] {
+        let mut reported: Vec<Reported> = Vec::new();
+        for (text, in_body) in [(title, false), (body, true)] {
             if text.is_empty() {
                 continue;
             }
-            let analysis = self.analyse(text, date);
-            for sentence in analysis.sentences {
+            for (index, sentence) in self.analyse(text, date).sentences.into_iter().enumerate() {
                 mentioned.extend(sentence.entities);
-                for event in sentence.events {
-                    for dyad in self.dyads(&event) {
-                        if is_body {
-                            tags.evidence.push(Evidence {
-                                dyad: dyad.clone(),
-                                start: sentence.range.start,
-                                end: sentence.range.end,
-                            });
-                        }
-                        tags.dyads.insert(dyad);
-                    }
-                    *type_weights.entry(event.event_type).or_default() += event.weight;
-                    if let Some(mode) = event.mode {
-                        *mode_weights.entry((event.event_type, mode)).or_default() += event.weight;
-                    }
-                    // An event names its actors through its source; a target
-                    // without a source is only a place the sentence talks about.
-                    if !event.sources.is_empty() {
-                        acting.extend(event.sources.into_iter().chain(event.targets));
-                    }
-                }
+                let place = Place::of(in_body, index);
+                reported.extend(sentence.events.into_iter().map(|event| Reported {
+                    place,
+                    sentence: if in_body { index + 1 } else { 0 },
+                    range: sentence.range.clone(),
+                    event,
+                }));
             }
         }
         tags.mentions.extend(mentioned.iter().flat_map(Entity::facets));
+        // The facets hold what the article reports: its salient events, their
+        // parties and their dyads.
+        let salient = salient_types(&reported);
+        let mut acting: HashSet<Entity> = HashSet::default();
+        for r in reported.iter().filter(|r| salient.contains(r.event.event_type)) {
+            tags.events.insert(format!("/{}", r.event.event_type));
+            if let Some(mode) = &r.event.mode {
+                tags.events.insert(format!("/{}/{mode}", r.event.event_type));
+            }
+            // An event names its actors through its source; a target
+            // without a source is only a place the sentence talks about.
+            if r.event.sources.is_empty() {
+                continue;
+            }
+            acting.extend(r.event.sources.iter().chain(&r.event.targets).cloned());
+            for dyad in self.dyads(&r.event) {
+                if r.place != Place::Title {
+                    tags.evidence.push(Evidence {
+                        dyad: dyad.clone(),
+                        start: r.range.start,
+                        end: r.range.end,
+                    });
+                }
+                tags.dyads.insert(dyad);
+            }
+        }
         tags.actors.extend(acting.iter().flat_map(Entity::facets));
-        // A single weak cue in a whole article is noise; a strong cue, or weak
-        // cues that recur, are an event. Modes follow their type.
-        let is_event = |event_type: &str| type_weights.get(event_type).is_some_and(|w| *w >= 2);
-        for event_type in type_weights.keys().filter(|t| is_event(t)) {
-            tags.events.insert(format!("/{event_type}"));
-        }
-        for (event_type, mode) in mode_weights.keys().filter(|(t, _)| is_event(t)) {
-            tags.events.insert(format!("/{event_type}/{mode}"));
-        }
         tags.evidence
             .sort_by(|a, b| (a.start, &a.dyad).cmp(&(b.start, &b.dyad)));
         tags.evidence.dedup();

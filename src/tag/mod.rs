@@ -15,6 +15,7 @@ mod events;
 mod extract;
 mod labels;
 mod participants;
+mod salience;
 mod scan;
 mod sentences;
 mod tags;

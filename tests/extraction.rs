@@ -1054,3 +1054,36 @@ fn a_given_name_alone_names_no_dictionary_person() {
     let people: Vec<&String> = tags.mentions.iter().filter(|m| m.starts_with("/person/")).collect();
     assert!(!people.iter().any(|p| p.contains("george")), "{people:?}");
 }
+
+/// Threat groups named by the vendors' schemes are groups even when the
+/// dictionaries do not list them; a family name needs a text about hacking.
+#[test]
+fn threat_groups_named_by_vendor_schemes() {
+    let tags = extractor().tag(
+        "Hackers hit telecoms",
+        "Chinese hackers known as Sapphire Typhoon broke into US telecoms firms, and UNC5221 attacked Singapore. \
+         Microsoft said Storm-2603 hacked State Department email accounts.",
+        None,
+    );
+    // Names no dictionary lists (the dictionary's own, such as Salt Typhoon, resolve to ATT&CK ids).
+    for group in ["/group/sapphire-typhoon", "/group/unc5221", "/group/storm-2603"] {
+        assert!(tags.mentions.contains(group), "{group} in {:?}", tags.mentions);
+    }
+    let zoo = extractor().tag(
+        "At the zoo",
+        "The Giant Panda and a Polar Bear were fed on Sunday.",
+        None,
+    );
+    assert!(
+        !zoo.mentions.iter().any(|m| m.starts_with("/group/")),
+        "{:?}",
+        zoo.mentions
+    );
+    // A designation with letters after its number is something else.
+    let other = extractor().tag("Parts", "The TA505X board and the Storm-12 kit shipped.", None);
+    assert!(
+        !other.mentions.iter().any(|m| m.starts_with("/group/")),
+        "{:?}",
+        other.mentions
+    );
+}

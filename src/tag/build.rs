@@ -200,6 +200,14 @@ impl Extractor {
         // An empty word or sign would match everywhere.
         let non_empty = |words: &[String]| words.iter().filter(|w| !w.is_empty()).cloned().collect::<Vec<_>>();
         let rules = &dictionaries.rules;
+        let group_prefixes = non_empty(&rules.groups.numbered_prefixes);
+        let group_families: Vec<(String, Option<Arc<str>>)> = rules
+            .groups
+            .families
+            .iter()
+            .filter(|(family, _)| !family.is_empty())
+            .map(|(family, state)| (family.clone(), (state != "-").then(|| state.as_str().into())))
+            .collect();
         Ok(Extractor {
             automaton,
             starts,
@@ -228,6 +236,16 @@ impl Extractor {
             currency_signs: non_empty(&rules.events.currency_signs),
             ultimatum_words: non_empty(&rules.events.ultimatum_words),
             calendar_words: rules.people.calendar_words.clone(),
+            group_names: AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(group_prefixes.iter().chain(group_families.iter().map(|(f, _)| f)))
+                .map_err(|e| Error::Dictionary {
+                    file: "extraction.toml".into(),
+                    line: 0,
+                    reason: format!("the [groups] names do not build: {e}"),
+                })?,
+            group_prefixes,
+            group_families,
             surname_countries,
             historical: rules
                 .historical

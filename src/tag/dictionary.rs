@@ -171,6 +171,22 @@ pub struct ContextRules {
     pub events: EventRules,
     #[serde(default)]
     pub historical: Vec<HistoricalState>,
+    /// Threat-group naming schemes; absent in folders made before them.
+    #[serde(default)]
+    pub groups: GroupNaming,
+}
+
+/// How vendors name threat groups, for groups the dictionaries do not list.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct GroupNaming {
+    /// Prefixes followed by a number, as one word (`UNC3886`, `TA505`) or
+    /// hyphenated (`Storm-0558`, `UAC-0050`, `CL-STA-0044`).
+    #[serde(default)]
+    pub numbered_prefixes: Vec<String>,
+    /// A capitalised word then a family word, with the state the family
+    /// stands for (`Salt Typhoon` CHN, `Fancy Bear` RUS); `-` for none.
+    #[serde(default)]
+    pub families: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -51,6 +51,11 @@ pub struct Extractor {
     pub(super) currency_signs: Vec<String>,
     pub(super) ultimatum_words: Vec<String>,
     pub(super) calendar_words: Vec<String>,
+    /// Threat-group naming schemes ([`GroupNaming`](super::dictionary::GroupNaming)).
+    pub(super) group_prefixes: Vec<String>,
+    pub(super) group_families: Vec<(String, Option<Arc<str>>)>,
+    /// The prefixes, then the family words, as one automaton.
+    pub(super) group_names: AhoCorasick,
     /// Lowercase surnames of dictionary people, with their country when all
     /// who bear it share one ("President Bush" is American).
     pub(super) surname_countries: HashMap<String, Option<Arc<str>>>,

@@ -61,7 +61,10 @@ impl Labels {
                 }
             }
             ["person", slug] => title_case(slug),
-            ["igo" | "group" | "country", value] => value.to_string(),
+            // A group found by its designation ("storm-0558") or family name ("salt-typhoon").
+            ["group", slug] if slug.bytes().any(|b| b.is_ascii_digit()) => slug.to_uppercase(),
+            ["group", slug] => title_case(slug),
+            ["igo" | "country", value] => value.to_string(),
             [event] => event.to_string(),
             [event, mode] => format!("{event} ({mode})"),
             [source, event, target] => {
@@ -116,6 +119,8 @@ mod tests {
         assert_eq!(labels.label("/country/CHN/GOV"), "China (government)");
         assert_eq!(labels.label("/igo/nato"), "NATO");
         assert_eq!(labels.label("/person/george-soros"), "George Soros");
+        assert_eq!(labels.label("/group/unc3886"), "UNC3886");
+        assert_eq!(labels.label("/group/salt-typhoon"), "Salt Typhoon");
         assert_eq!(labels.label("/accuse/allege"), "accuse (allege)");
         assert_eq!(labels.label("/GBR/accuse/CHN"), "United Kingdom → China: accuse");
         assert_eq!(labels.label("/CHN/coerce/G0128"), "China → APT31: coerce");

@@ -1079,6 +1079,17 @@ fn threat_groups_named_by_vendor_schemes() {
         "{:?}",
         zoo.mentions
     );
+    // A family word after a curly quote or other multibyte punctuation.
+    let quoted = extractor().tag(
+        "Hack",
+        "Officials named the hackers “Sapphire Typhoon” on Monday.",
+        None,
+    );
+    assert!(
+        quoted.mentions.contains("/group/sapphire-typhoon"),
+        "{:?}",
+        quoted.mentions
+    );
     // A designation with letters after its number is something else.
     let other = extractor().tag("Parts", "The TA505X board and the Storm-12 kit shipped.", None);
     assert!(

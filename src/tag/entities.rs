@@ -78,7 +78,11 @@ impl Extractor {
                 None => {
                     let state = &self.group_families[pattern - self.group_prefixes.len()].1;
                     let before = text[..start].strip_suffix(' ');
-                    let name_start = before.map(|b| b.rfind(|c: char| !c.is_alphanumeric()).map_or(0, |i| i + 1));
+                    let name_start = before.map(|b| {
+                        b.char_indices()
+                            .rfind(|(_, c)| !c.is_alphanumeric())
+                            .map_or(0, |(i, c)| i + c.len_utf8())
+                    });
                     match (before, name_start) {
                         (Some(b), Some(n))
                             if !word_byte(end)

@@ -67,9 +67,9 @@ pub fn delete(args: &DeleteArgs) -> Result<DeleteRequest> {
 }
 
 /// The search to run: names resolved to facet paths, days to timestamps.
-pub fn search(args: &SearchArgs) -> Result<SearchRequest> {
+pub fn search(args: &SearchArgs, dictionaries: DictionarySource) -> Result<SearchRequest> {
     check_query(&args.query)?;
-    let mut resolver = NameResolver::new(dictionary_source(&args.dictionaries)?);
+    let mut resolver = NameResolver::new(dictionaries);
     let actors = args
         .actor
         .iter()

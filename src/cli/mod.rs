@@ -106,10 +106,11 @@ fn run_retag(index: PathBuf, args: RetagArgs) -> Result<Outcome> {
 }
 
 fn run_search(index: PathBuf, args: SearchArgs) -> Result<Outcome> {
-    let request = config::search(&args)?;
+    let dictionaries = config::dictionary_source(&args.dictionaries)?;
+    let request = config::search(&args, dictionaries.clone())?;
     let searcher = Searcher::open(&index)?;
     let mut results = searcher.search(&request).map_err(store::damaged)?;
-    results.label_with(&Labels::load(&config::dictionary_source(&args.dictionaries)?)?);
+    results.label_with(&Labels::load(&dictionaries)?);
     if args.output.json {
         with_stdout(|out| render::json(out, &results))?;
     } else {

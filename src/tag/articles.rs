@@ -101,6 +101,8 @@ pub fn articles(
             .map_err(|e| Error::BadArgument(format!("{} line {}: not a gold article: {e}", path.display(), i + 1)))?;
         gold.push(article);
     }
+    // NEWSDEX_EVAL_TRACE=1 prints each article's tags beside its labels, for the error analysis.
+    let trace = std::env::var_os("NEWSDEX_EVAL_TRACE").is_some();
     let mut scored: Vec<(String, Sides, Sides)> = Vec::new();
     let mut skipped = 0;
     for article in &gold {
@@ -119,8 +121,7 @@ pub fn articles(
         let found = read_article(&file, article.id.as_deref(), fields)?;
         let tags = extractor.tag(&found.title, &found.body, found.date.map(|d| d.timestamp()));
         let (tagged, expected) = (tagged_sides(&tags), gold_sides(article, dictionaries));
-        // NEWSDEX_EVAL_TRACE=1 prints each article's tags beside its labels, for the error analysis.
-        if std::env::var_os("NEWSDEX_EVAL_TRACE").is_some() {
+        if trace {
             eprintln!(
                 "article {} ({}): events {:?} gold {:?}; dyads {:?} gold {:?}; people {:?} gold {:?}; countries {:?} gold {:?}",
                 article.n,

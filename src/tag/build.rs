@@ -244,7 +244,7 @@ impl Extractor {
                     line: 0,
                     reason: format!("the [groups] names do not build: {e}"),
                 })?,
-            group_prefixes,
+            group_prefix_count: group_prefixes.len(),
             group_families,
             surname_countries,
             historical: rules

@@ -65,7 +65,7 @@ impl Extractor {
                 continue;
             }
             let pattern = found.pattern().as_usize();
-            let group = match self.group_prefixes.len().checked_sub(pattern + 1) {
+            let group = match self.group_prefix_count.checked_sub(pattern + 1) {
                 // A prefix: digits right after it, or a hyphen and three digits or more.
                 Some(_) => {
                     let hyphen = bytes.get(end) == Some(&b'-');
@@ -76,7 +76,7 @@ impl Extractor {
                 }
                 // A family word after one capitalised word.
                 None => {
-                    let state = &self.group_families[pattern - self.group_prefixes.len()].1;
+                    let state = &self.group_families[pattern - self.group_prefix_count].1;
                     let before = text[..start].strip_suffix(' ');
                     let name_start = before.map(|b| {
                         b.char_indices()

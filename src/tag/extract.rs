@@ -52,7 +52,8 @@ pub struct Extractor {
     pub(super) ultimatum_words: Vec<String>,
     pub(super) calendar_words: Vec<String>,
     /// Threat-group naming schemes ([`GroupNaming`](super::dictionary::GroupNaming)).
-    pub(super) group_prefixes: Vec<String>,
+    /// How many of `group_names`' patterns are numbered prefixes.
+    pub(super) group_prefix_count: usize,
     pub(super) group_families: Vec<(String, Option<Arc<str>>)>,
     /// The prefixes, then the family words, as one automaton.
     pub(super) group_names: AhoCorasick,

@@ -21,7 +21,7 @@ pub(super) enum Place {
 }
 
 /// Body sentences that make the lead.
-pub(super) const LEAD_SENTENCES: usize = 2;
+const LEAD_SENTENCES: usize = 2;
 /// Body sentences (with a named party) an event type must be told in to
 /// count without the title or the lead.
 const RECURRING: usize = 2;

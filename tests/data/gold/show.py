@@ -10,10 +10,9 @@ import json
 import os
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
+from sample import HERE, ID_KEYS, ROOT
+
 SHARED = os.path.normpath(os.path.join(ROOT, "..", "shared"))
-ID_KEYS = ["id", "ID", "_id", "uuid", "guid", "doc_id", "docid", "url"]
 TITLE_KEYS = ["title", "headline"]
 BODY_KEYS = ["body", "content_original", "content", "text"]
 DATE_KEYS = ["date", "published", "publishedAt"]

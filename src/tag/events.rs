@@ -13,7 +13,7 @@ use super::extract::{Extractor, Passage, SentenceAnalysis};
 use super::participants::{is_passive, CueSite, CLOSING_WORDS};
 use super::scan::Hit;
 use super::tags::{Entity, SentenceEvent};
-use super::text::{has_any_word, lowercase, within_words, words_between};
+use super::text::{has_any_word, lowercase, previous_word, within_words, words_between};
 use super::HashSet;
 use crate::words::is_alphanumeric;
 
@@ -87,6 +87,7 @@ impl Extractor {
                 let sentence_start = passage.bounds.get(sentence).map_or(0, |r| r.start);
                 let mut event_type = EVENT_TYPES[*event_type as usize];
                 let mut mode = mode.clone();
+                let mut unrealised_event = false;
                 match governing_guard(text, &guards, sentence_start, hit.start) {
                     Some(GuardKind::Negation) => continue,
                     Some(kind @ (GuardKind::Hypothetical | GuardKind::Threat)) => {
@@ -94,6 +95,7 @@ impl Extractor {
                         let threatened = kind == GuardKind::Threat
                             || has_any_word(&text[hit.end..sentence_end], &self.ultimatum_words);
                         (event_type, mode) = unrealised(event_type, mode, threatened);
+                        unrealised_event = true;
                     }
                     _ => {}
                 }
@@ -136,6 +138,10 @@ impl Extractor {
                     weight: u32::from(*weight),
                     sources,
                     targets,
+                    unrealised: unrealised_event,
+                    // "summoned the ambassador and sanctioned two people":
+                    // a second main verb of the sentence.
+                    coordinated: previous_word(text, hit.start).eq_ignore_ascii_case("and"),
                 });
             }
         }

@@ -16,7 +16,8 @@ use std::sync::Arc;
 use aho_corasick::AhoCorasick;
 
 use super::cues::Cue;
-use super::salience::{salient_types, Place, Reported};
+use super::genre::genre;
+use super::salience::{salience, Place, Reported};
 use super::scan::{Hit, PatternStarts};
 use super::tags::{Entity, EntityKind, Evidence, SentenceEvent, Tags};
 use super::{HashMap, HashSet};
@@ -130,9 +131,9 @@ impl Extractor {
         tags.mentions.extend(mentioned.iter().flat_map(Entity::facets));
         // The facets hold what the article reports: its salient events, their
         // parties and their dyads.
-        let salient = salient_types(&reported);
+        let salient = salience(&reported, genre(body));
         let mut acting: HashSet<Entity> = HashSet::default();
-        for r in reported.iter().filter(|r| salient.contains(r.event.event_type)) {
+        for r in salient.events(&reported) {
             tags.events.insert(format!("/{}", r.event.event_type));
             if let Some(mode) = &r.event.mode {
                 tags.events.insert(format!("/{}/{mode}", r.event.event_type));

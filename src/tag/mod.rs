@@ -13,6 +13,7 @@ mod entities;
 pub mod evaluate;
 mod events;
 mod extract;
+mod genre;
 mod labels;
 mod participants;
 mod salience;

@@ -2,12 +2,16 @@
 //! reports. News says what happened in its title and lead and builds the story
 //! on it; background, passing mentions and quotes of what might happen sit
 //! further down, once each. An event type is salient when it is in the title,
-//! in the lead with a named party, or told with a named party in several body
-//! sentences; at most the strongest [`MAX_SALIENT`] of them.
+//! in the lead with a named party, or the main event of several body
+//! sentences with a named party; at most the strongest [`MAX_SALIENT`] of them.
+//! What is only intended or possible counts in the title alone, and a column
+//! or a market report ([`Genre`]) reports only what its title says a named
+//! party did.
 
 use std::collections::BTreeSet;
 use std::ops::Range;
 
+use super::genre::Genre;
 use super::tags::SentenceEvent;
 use super::{HashMap, HashSet};
 
@@ -49,22 +53,76 @@ impl Place {
     }
 }
 
+/// What an article reports.
+pub(super) struct Salience {
+    /// The event types it reports.
+    pub types: BTreeSet<&'static str>,
+    /// For each reported event, whether it is told as the article's own news
+    /// (a main event, realised, in a report): only those give parties and dyads.
+    pub counted: Vec<bool>,
+}
+
+impl Salience {
+    /// The events that report one of the salient types.
+    pub(super) fn events<'r>(&'r self, reported: &'r [Reported]) -> impl Iterator<Item = &'r Reported> {
+        reported
+            .iter()
+            .zip(&self.counted)
+            .filter(|(r, counted)| **counted && self.types.contains(r.event.event_type))
+            .map(|(r, _)| r)
+    }
+}
+
+/// The main event type of each sentence: the largest summed cue weight, the
+/// first cued on ties. Other cues in a sentence mostly sit in clauses that
+/// describe, explain or quote it; a verb joined to it by "and" is a main
+/// event too.
+fn main_types(reported: &[Reported]) -> HashMap<usize, &'static str> {
+    let mut weights: HashMap<(usize, &'static str), (u32, usize)> = HashMap::default();
+    for (order, r) in reported.iter().enumerate() {
+        weights.entry((r.sentence, r.event.event_type)).or_insert((0, order)).0 += r.event.weight;
+    }
+    let mut best: HashMap<usize, (&'static str, u32, usize)> = HashMap::default();
+    for ((sentence, kind), (weight, first)) in weights {
+        let entry = best.entry(sentence).or_insert((kind, weight, first));
+        if weight > entry.1 || (weight == entry.1 && first < entry.2) {
+            *entry = (kind, weight, first);
+        }
+    }
+    best.into_iter()
+        .map(|(sentence, (kind, _, _))| (sentence, kind))
+        .collect()
+}
+
 /// The event types an article reports, strongest first in weight: the title
-/// counts three times, the lead twice, the body once, and only events with a
-/// named party count outside the title.
-pub(super) fn salient_types(reported: &[Reported]) -> BTreeSet<&'static str> {
+/// counts three times, the lead twice, the body once; only a sentence's main
+/// event counts, only events with a named party count outside the title, and
+/// what is only intended or possible ("will withdraw") counts in the title
+/// alone. A column or a market report ([`Genre`]) reports only what its title
+/// says a named party did.
+pub(super) fn salience(reported: &[Reported], genre: Genre) -> Salience {
+    let main = main_types(reported);
+    let mut counted = Vec::with_capacity(reported.len());
     let mut score: HashMap<&'static str, u32> = HashMap::default();
     let mut body_sentences: HashMap<&'static str, BTreeSet<usize>> = HashMap::default();
     let mut prominent: HashSet<&'static str> = HashSet::default();
     for r in reported {
+        let kind = r.event.event_type;
         let named = !r.event.sources.is_empty();
+        let main_event = r.event.coordinated || main.get(&r.sentence) == Some(&kind);
+        let counts = (r.place != Place::Body || main_event)
+            && (r.place == Place::Title || !r.event.unrealised)
+            && (genre == Genre::Report || (r.place == Place::Title && named));
+        counted.push(counts);
+        if !counts {
+            continue;
+        }
         let factor = match r.place {
             Place::Title => 3,
             Place::Lead if named => 2,
             Place::Body if named => 1,
             _ => 0,
         };
-        let kind = r.event.event_type;
         *score.entry(kind).or_default() += factor * r.event.weight;
         match r.place {
             Place::Title | Place::Lead if factor > 0 => {
@@ -82,7 +140,10 @@ pub(super) fn salient_types(reported: &[Reported]) -> BTreeSet<&'static str> {
         .collect();
     kept.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     kept.truncate(MAX_SALIENT);
-    kept.into_iter().map(|(kind, _)| kind).collect()
+    Salience {
+        types: kept.into_iter().map(|(kind, _)| kind).collect(),
+        counted,
+    }
 }
 
 #[cfg(test)]
@@ -103,6 +164,8 @@ mod tests {
             weight: 2,
             sources: if named { vec![party] } else { Vec::new() },
             targets: Vec::new(),
+            unrealised: false,
+            coordinated: false,
         }
     }
 
@@ -125,16 +188,64 @@ mod tests {
             at(Place::Body, 9, "support", false),
             at(Place::Body, 11, "support", false),
         ];
-        assert_eq!(salient_types(&reported), BTreeSet::from(["accuse", "sanction"]));
+        assert_eq!(
+            salience(&reported, Genre::Report).types,
+            BTreeSet::from(["accuse", "sanction"])
+        );
+    }
+
+    #[test]
+    fn only_the_main_event_of_a_body_sentence_counts() {
+        // "The ministry said talks would resume, after it protested the
+        // arrests": protest is the heavier cue in both sentences.
+        let mut reported = Vec::new();
+        for s in [4, 7] {
+            reported.push(at(Place::Body, s, "protest", true));
+            reported.push(at(Place::Body, s, "protest", true));
+            reported.push(at(Place::Body, s, "consult", true));
+        }
+        assert_eq!(salience(&reported, Genre::Report).types, BTreeSet::from(["protest"]));
+        // In the lead every event with a named party counts.
+        reported.push(at(Place::Lead, 1, "sanction", true));
+        reported.push(at(Place::Lead, 1, "sanction", true));
+        reported.push(at(Place::Lead, 1, "accuse", true));
+        assert_eq!(
+            salience(&reported, Genre::Report).types,
+            BTreeSet::from(["accuse", "protest", "sanction"])
+        );
+    }
+
+    #[test]
+    fn what_is_only_intended_counts_in_the_title_alone() {
+        let mut intended = at(Place::Lead, 1, "agree", true);
+        intended.event.unrealised = true;
+        assert!(salience(&[intended], Genre::Report).types.is_empty());
+        let mut headline = at(Place::Title, 0, "agree", true);
+        headline.event.unrealised = true;
+        assert_eq!(salience(&[headline], Genre::Report).types, BTreeSet::from(["agree"]));
+    }
+
+    #[test]
+    fn a_column_reports_only_what_its_title_says_a_named_party_did() {
+        let reported = [
+            at(Place::Title, 0, "accuse", true),
+            at(Place::Title, 0, "support", false),
+            at(Place::Lead, 1, "assault", true),
+            at(Place::Body, 3, "cooperate", true),
+            at(Place::Body, 5, "cooperate", true),
+        ];
+        assert_eq!(salience(&reported, Genre::Opinion).types, BTreeSet::from(["accuse"]));
+        assert_eq!(salience(&reported, Genre::Figures).types, BTreeSet::from(["accuse"]));
+        assert_eq!(salience(&reported, Genre::Report).types.len(), 3);
     }
 
     #[test]
     fn a_story_told_again_and_again_is_reported_and_four_types_are_three() {
         let mut reported: Vec<Reported> = (3..5).map(|s| at(Place::Body, s, "protest", true)).collect();
-        assert_eq!(salient_types(&reported), BTreeSet::from(["protest"]));
+        assert_eq!(salience(&reported, Genre::Report).types, BTreeSet::from(["protest"]));
         for kind in ["accuse", "reject", "request"] {
             reported.push(at(Place::Title, 0, kind, true));
         }
-        assert_eq!(salient_types(&reported).len(), MAX_SALIENT);
+        assert_eq!(salience(&reported, Genre::Report).types.len(), MAX_SALIENT);
     }
 }

@@ -41,6 +41,12 @@ pub struct SentenceEvent {
     pub sources: Vec<Entity>,
     /// Who is acted on, likewise.
     pub targets: Vec<Entity>,
+    /// Said as intended, possible or demanded rather than done ("will
+    /// withdraw", "could strike"): the type is what PLOVER codes for it.
+    pub unrealised: bool,
+    /// The cue follows "and": a verb coordinated with the sentence's first
+    /// ("summoned the ambassador and sanctioned two people").
+    pub coordinated: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1098,3 +1098,157 @@ fn threat_groups_named_by_vendor_schemes() {
         other.mentions
     );
 }
+
+// ---------------------------------------------------------------------------
+// Salience: what an article reports, one case per event type
+// ---------------------------------------------------------------------------
+
+/// The event types (no modes) an article is tagged with.
+fn reported_types(title: &str, body: &str) -> BTreeSet<String> {
+    extractor()
+        .tag(title, body, None)
+        .events
+        .into_iter()
+        .filter(|e| e.matches('/').count() == 1)
+        .collect()
+}
+
+/// Each article reports one event in its title and lead; its body recalls
+/// another event once, as background, which must not become a facet.
+#[test]
+fn an_article_reports_its_title_and_lead_not_its_background() {
+    let background = " Analysts recalled that two years ago the neighbouring government had \
+                      been accused of arresting journalists.";
+    let cases: [(&str, &str, &str); 16] = [
+        (
+            "agree",
+            "Colombia and Venezuela sign border deal",
+            "Colombia and Venezuela signed an agreement on Tuesday to reopen their shared border. \
+             The deal was reached after months of negotiations in Caracas.",
+        ),
+        (
+            "consult",
+            "Japanese and South Korean leaders meet in Tokyo",
+            "The prime minister of Japan met South Korea's president in Tokyo on Monday. \
+             The two leaders held talks for three hours.",
+        ),
+        (
+            "support",
+            "France praises Morocco's reforms",
+            "France on Wednesday praised Morocco for its new family law. \
+             The French foreign minister said the reforms were courageous.",
+        ),
+        (
+            "concede",
+            "Myanmar frees 200 political prisoners",
+            "Myanmar released 200 political prisoners on Friday in an amnesty. \
+             Among those freed were several opposition politicians.",
+        ),
+        (
+            "cooperate",
+            "Kenya and Ethiopia hold joint military exercise",
+            "Kenya and Ethiopia held a joint military exercise near their border this week. \
+             Officers from both armies trained together for five days.",
+        ),
+        (
+            "aid",
+            "Germany sends humanitarian aid to Sudan",
+            "Germany sent 40 tonnes of humanitarian aid to Sudan on Thursday. \
+             The shipment of food and medicine landed in Port Sudan.",
+        ),
+        (
+            "retreat",
+            "Israel withdraws troops from southern Lebanon",
+            "Israel withdrew its troops from southern Lebanon on Sunday. \
+             The last units crossed the border before dawn.",
+        ),
+        (
+            "request",
+            "Ukraine asks NATO for more air defences",
+            "Ukraine asked NATO on Tuesday for more air defence systems. \
+             Kyiv urged the alliance to act quickly.",
+        ),
+        (
+            "accuse",
+            "Poland accuses Belarus of provoking border crisis",
+            "Poland accused Belarus on Monday of provoking a crisis on their border. \
+             Warsaw condemned what it called a hybrid attack.",
+        ),
+        (
+            "reject",
+            "Iran rejects European proposal on nuclear talks",
+            "Iran rejected a European proposal for new nuclear talks on Saturday. \
+             Tehran refused to meet the conditions set by France, Germany and Britain.",
+        ),
+        (
+            "threaten",
+            "North Korea threatens South Korea over drills",
+            "North Korea threatened South Korea on Friday with a military response to joint drills. \
+             Pyongyang warned Seoul of consequences.",
+        ),
+        (
+            "protest",
+            "Thousands protest in Serbia against government",
+            "Thousands of people demonstrated in Belgrade on Saturday against the government of Serbia. \
+             Protesters marched through the capital.",
+        ),
+        (
+            "sanction",
+            "Canada imposes sanctions on Russian banks",
+            "Canada imposed sanctions on five Russian banks on Wednesday. \
+             Ottawa froze the assets of the banks.",
+        ),
+        (
+            "mobilize",
+            "Armenia puts troops on alert along Azerbaijan border",
+            "Armenia put its troops on high alert along the border with Azerbaijan on Monday. \
+             Yerevan deployed additional forces to the region.",
+        ),
+        (
+            "coerce",
+            "Turkey arrests dozens of journalists",
+            "Turkey arrested 40 journalists on Tuesday in raids across the country. \
+             Police detained the reporters at their homes in Istanbul and Ankara.",
+        ),
+        (
+            "assault",
+            "Russian missiles strike Kharkiv",
+            "Russian missiles struck Kharkiv in Ukraine overnight, killing six people. \
+             Russia launched the missiles at residential buildings.",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (expected, title, lead) in cases {
+        let body = format!("{lead}{background}");
+        let found = reported_types(title, &body);
+        if !found.contains(&format!("/{expected}")) {
+            failures.push(format!("{expected}: {title:?} gave {found:?}"));
+        }
+        if found.len() > 2 {
+            failures.push(format!("{expected}: more than two types for {title:?}: {found:?}"));
+        }
+        // The background is told once in the body: not reported.
+        if expected != "coerce" && expected != "accuse" && (found.contains("/coerce") || found.contains("/accuse")) {
+            failures.push(format!("{expected}: the background is reported for {title:?}: {found:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn a_column_reports_only_what_its_title_says() {
+    let body = "I have watched this city for twenty years, and I have never seen our council so \
+                divided. We were promised a new bridge. My neighbours marched against the plan, and \
+                the mayor accused them of spreading lies. You might think we would learn. I doubt \
+                it: our leaders will meet again next week, and we will be told to wait.";
+    let found = reported_types("Our city deserves better", body);
+    assert!(found.is_empty(), "a column with no event in its title: {found:?}");
+}
+
+#[test]
+fn what_is_only_intended_in_the_body_is_not_reported() {
+    let body = "The government of Chile said on Monday it would sign a trade agreement with \
+                Vietnam next year. Chile could also send a delegation to Hanoi in March.";
+    let found = reported_types("Chile looks to Asia", body);
+    assert!(!found.contains("/agree"), "an intention is not a deal: {found:?}");
+}

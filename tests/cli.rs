@@ -963,6 +963,8 @@ fn bad_requests_are_one_line_errors() {
         &["search", "china", "--actor", "/nonsense"],
         &["search", "china", "--actor", "Narnia"],
         &["search", "china", "--mention", "Xyzzyland"],
+        &["search", "china", "--mention", "/event/frobnicate"],
+        &["search", "china", "--actor", "/event/accuse"],
         &["search", "china", "--event", "frobnicate"],
         &["search", "china", "--dyad", "GBR:frobnicate:CHN"],
         &["search", "china", "--dyad", "GBR-CHN"],
@@ -1135,4 +1137,26 @@ fn facet_values_carry_labels_and_group_aliases_resolve() {
     let by_path = index.search("*", &["--actor", "/group/G0128"]);
     assert!(total(&by_path) > 0);
     assert_eq!(ids(&by_alias), ids(&by_path));
+}
+
+#[test]
+fn mention_finds_every_article_that_words_an_event_reported_or_not() {
+    let index = shared_index();
+    let all = ["--limit", "1000"];
+    let reported = index.search("*", &[&["--event", "/accuse"][..], &all].concat());
+    let worded = index.search("*", &[&["--mention", "/event/accuse"][..], &all].concat());
+    assert!(total(&reported) > 0, "{reported}");
+    assert!(
+        total(&worded) > total(&reported),
+        "recall: {} worded, {} reported",
+        total(&worded),
+        total(&reported)
+    );
+    let worded_ids = ids(&worded);
+    for id in ids(&reported) {
+        assert!(worded_ids.contains(&id), "{id} reports an accusation it does not word");
+    }
+    // Modes too.
+    let cyber = index.search("*", &["--mention", "/event/coerce/cyber"]);
+    assert!(total(&cyber) > 0, "{cyber}");
 }

@@ -1229,7 +1229,9 @@ fn an_article_reports_its_title_and_lead_not_its_background() {
         }
         // The background is told once in the body: not reported.
         if expected != "coerce" && expected != "accuse" && (found.contains("/coerce") || found.contains("/accuse")) {
-            failures.push(format!("{expected}: the background is reported for {title:?}: {found:?}"));
+            failures.push(format!(
+                "{expected}: the background is reported for {title:?}: {found:?}"
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -1251,4 +1253,23 @@ fn what_is_only_intended_in_the_body_is_not_reported() {
                 Vietnam next year. Chile could also send a delegation to Hanoi in March.";
     let found = reported_types("Chile looks to Asia", body);
     assert!(!found.contains("/agree"), "an intention is not a deal: {found:?}");
+}
+
+#[test]
+fn every_worded_event_is_a_mention_for_recall() {
+    let body = "Canada imposed sanctions on five Russian banks on Wednesday. Analysts recalled that \
+                two years ago Moscow had been accused of arresting journalists.";
+    let tags = extractor().tag("Canada imposes sanctions on Russian banks", body, None);
+    assert!(tags.events.contains("/sanction"), "{:?}", tags.events);
+    assert!(
+        !tags.events.contains("/accuse"),
+        "background is not reported: {:?}",
+        tags.events
+    );
+    for worded in ["/event/sanction", "/event/accuse"] {
+        assert!(tags.mentions.contains(worded), "{worded} in {:?}", tags.mentions);
+    }
+    // Nothing negated is worded as happening.
+    let denied = extractor().tag("", "Iran did not attack the tanker, its navy said.", None);
+    assert!(!denied.mentions.contains("/event/assault"), "{:?}", denied.mentions);
 }

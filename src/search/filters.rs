@@ -62,9 +62,18 @@ impl NameResolver {
         let text = text.trim();
         if text.starts_with('/') {
             let kind = text.split('/').nth(1).unwrap_or("");
+            // `mention` also holds every event type an article words.
+            if kind == "event" && flag == "mention" {
+                return Ok(format!("/event{}", event_path(&text["/event".len()..])?));
+            }
             if !["country", "igo", "group", "person"].contains(&kind) || text.len() < 3 {
+                let events = if flag == "mention" {
+                    ", or /event/ for an event type"
+                } else {
+                    ""
+                };
                 return Err(Error::BadArgument(format!(
-                    "--{flag} `{text}` is not an actor path; paths start with /country/, /igo/, /group/ or /person/"
+                    "--{flag} `{text}` is not an actor path; paths start with /country/, /igo/, /group/ or /person/{events}"
                 )));
             }
             return Ok(text.to_string());

@@ -129,6 +129,18 @@ impl Extractor {
             }
         }
         tags.mentions.extend(mentioned.iter().flat_map(Entity::facets));
+        // Every event type the text words, reported or not, under `/event/`:
+        // `mention` is the facet for recall, `event` the one for precision.
+        let worded: HashSet<(&'static str, Option<&str>)> = reported
+            .iter()
+            .map(|r| (r.event.event_type, r.event.mode.as_deref()))
+            .collect();
+        for (kind, mode) in worded {
+            tags.mentions.insert(format!("/event/{kind}"));
+            if let Some(mode) = mode {
+                tags.mentions.insert(format!("/event/{kind}/{mode}"));
+            }
+        }
         // The facets hold what the article reports: its salient events, their
         // parties and their dyads.
         let salient = salience(&reported, genre(body));

@@ -13,7 +13,8 @@ use serde::Serialize;
 pub struct Tags {
     /// Entities that are the source or target of an event.
     pub actors: BTreeSet<String>,
-    /// Every entity recognised, actor or not.
+    /// Every entity recognised, actor or not, and every event type worded
+    /// (`/event/<type>`), reported or not.
     pub mentions: BTreeSet<String>,
     /// `/type` or `/type/mode`.
     pub events: BTreeSet<String>,

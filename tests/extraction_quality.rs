@@ -46,3 +46,46 @@ fn extraction_meets_its_floors() {
     assert!(source >= 0.85, "source country F1 {source:.3} < 0.85");
     assert!(target >= 0.85, "target country F1 {target:.3} < 0.85");
 }
+
+/// The article gold: the floors of issue 15 are not met yet, so this holds
+/// the figures EVALUATION.md reports from falling back (all 216 articles).
+#[test]
+#[ignore = "uses ../shared; run in release with --ignored"]
+fn article_facets_hold_their_figures() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let shared = root.join("../shared");
+    if !shared.join("corpora").is_dir() {
+        eprintln!("skipping: {} is absent", shared.join("corpora").display());
+        return;
+    }
+    let output = Command::cargo_bin("newsdex")
+        .unwrap()
+        .env_clear()
+        .args(["eval", "--json", "--articles"])
+        .arg(root.join("tests/data/gold/articles.jsonl"))
+        .arg("--shared")
+        .arg(&shared)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let number = |pointer: &str| report.pointer(pointer).and_then(|v| v.as_f64()).unwrap();
+    assert_eq!(
+        number("/articles/skipped"),
+        0.0,
+        "every gold article is found in ../shared"
+    );
+    let events = (
+        number("/articles/all/events/precision"),
+        number("/articles/all/events/f1"),
+    );
+    let groups = number("/articles/all/groups/recall");
+    let median = number("/articles/all/median_types_tagged");
+    eprintln!(
+        "article gold: events P {:.3} F1 {:.3}, groups R {groups:.3}, median types {median}",
+        events.0, events.1
+    );
+    assert!(events.0 >= 0.35 && events.1 >= 0.37, "events P/F1 {events:?}");
+    assert!(groups >= 0.80, "threat-group recall {groups:.3}");
+    assert!(median <= 3.0, "median event types per article {median}");
+}

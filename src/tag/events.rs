@@ -139,6 +139,7 @@ impl Extractor {
                     sources,
                     targets,
                     unrealised: unrealised_event,
+                    strong: *weight >= STRONG_CUE,
                     // "summoned the ambassador and sanctioned two people":
                     // a second main verb of the sentence.
                     coordinated: previous_word(text, hit.start).eq_ignore_ascii_case("and"),
@@ -262,6 +263,10 @@ fn unrealised(event_type: &'static str, mode: Option<String>, threatened: bool) 
     };
     ("threaten", threat_mode.map(str::to_string))
 }
+
+/// Cue weight of the hand-curated cues; generated ones (from the CAMEO verb
+/// lists) weigh 1 or 2.
+const STRONG_CUE: u8 = 3;
 
 /// How many words may stand between the two parts of a `VERB ... OBJECT` cue.
 const OBJECT_GAP: usize = 6;

@@ -4,9 +4,10 @@
 //! further down, once each. An event type is salient when it is in the title,
 //! in the lead with a named party, or the main event of several body
 //! sentences with a named party; at most the strongest [`MAX_SALIENT`] of them.
-//! What is only intended or possible counts in the title alone, and a column
-//! or a market report ([`Genre`]) reports only what its title says a named
-//! party did.
+//! What is only intended or possible counts in the title alone, a cue
+//! generated from the verb lists (not hand-curated) counts only where the
+//! sentence names both who acted and on whom, and a column or a market
+//! report ([`Genre`]) reports only what its title says a named party did.
 
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -98,7 +99,8 @@ fn main_types(reported: &[Reported]) -> HashMap<usize, &'static str> {
 /// counts three times, the lead twice, the body once; only a sentence's main
 /// event counts, only events with a named party count outside the title, and
 /// what is only intended or possible ("will withdraw") counts in the title
-/// alone. A column or a market report ([`Genre`]) reports only what its title
+/// alone; a cue generated from the verb lists needs a named source and
+/// target. A column or a market report ([`Genre`]) reports only what its title
 /// says a named party did.
 pub(super) fn salience(reported: &[Reported], genre: Genre) -> Salience {
     let main = main_types(reported);
@@ -113,6 +115,12 @@ pub(super) fn salience(reported: &[Reported], genre: Genre) -> Salience {
         let counts = (r.place != Place::Body || main_event)
             && (r.place == Place::Title || !r.event.unrealised)
             && (genre == Genre::Report || (r.place == Place::Title && named));
+        // A cue generated from the verb lists ("found", "control",
+        // "according") is too common a word to report an event unless the
+        // sentence names who acted and on whom, or two who acted together
+        // ("Kenya and Ethiopia held exercises").
+        let both_sides = r.event.sources.len() + r.event.targets.len() >= 2 && named;
+        let counts = counts && (r.event.strong || both_sides);
         counted.push(counts);
         if !counts {
             continue;
@@ -166,6 +174,7 @@ mod tests {
             targets: Vec::new(),
             unrealised: false,
             coordinated: false,
+            strong: true,
         }
     }
 
@@ -237,6 +246,17 @@ mod tests {
         assert_eq!(salience(&reported, Genre::Opinion).types, BTreeSet::from(["accuse"]));
         assert_eq!(salience(&reported, Genre::Figures).types, BTreeSet::from(["accuse"]));
         assert_eq!(salience(&reported, Genre::Report).types.len(), 3);
+    }
+
+    #[test]
+    fn a_generated_cue_needs_both_parties_named() {
+        let mut weak = at(Place::Lead, 1, "cooperate", true);
+        weak.event.strong = false;
+        assert!(salience(&[weak], Genre::Report).types.is_empty());
+        let mut dyad = at(Place::Lead, 1, "cooperate", true);
+        dyad.event.strong = false;
+        dyad.event.targets = dyad.event.sources.clone();
+        assert_eq!(salience(&[dyad], Genre::Report).types, BTreeSet::from(["cooperate"]));
     }
 
     #[test]

@@ -48,6 +48,8 @@ pub struct SentenceEvent {
     /// The cue follows "and": a verb coordinated with the sentence's first
     /// ("summoned the ambassador and sanctioned two people").
     pub coordinated: bool,
+    /// A hand-curated cue, not one generated from the verb lists.
+    pub strong: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,10 +1,26 @@
 //! Extraction quality against human labels in `../shared` (PLOVER gold
-//! sentences, Reuters-21578): the floors EVALUATION.md reports must hold.
+//! sentences, Reuters-21578) and the article gold over `../shared`'s corpora:
+//! the floors and figures EVALUATION.md reports must hold.
 //! Opt-in: `cargo test --release --test extraction_quality -- --ignored --nocapture`.
 
+use std::ffi::OsStr;
 use std::path::Path;
 
 use assert_cmd::Command;
+use serde_json::Value;
+
+/// `newsdex eval --json ARGS…` with a clean environment, as JSON.
+fn eval_report<I: IntoIterator<Item = S>, S: AsRef<OsStr>>(args: I) -> Value {
+    let output = Command::cargo_bin("newsdex")
+        .unwrap()
+        .env_clear()
+        .args(["eval", "--json"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
 
 #[test]
 #[ignore = "uses ../shared; run in release with --ignored"]
@@ -16,17 +32,12 @@ fn extraction_meets_its_floors() {
         eprintln!("skipping: {} or {} is absent", plover.display(), reuters.display());
         return;
     }
-    let output = Command::cargo_bin("newsdex")
-        .unwrap()
-        .env_clear()
-        .args(["eval", "--json", "--plover"])
-        .arg(&plover)
-        .arg("--reuters")
-        .arg(&reuters)
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = eval_report([
+        OsStr::new("--plover"),
+        plover.as_os_str(),
+        OsStr::new("--reuters"),
+        reuters.as_os_str(),
+    ]);
     let number = |pointer: &str| report.pointer(pointer).and_then(|v| v.as_f64()).unwrap();
     let top1 = number("/plover/top1_accuracy");
     let macro_f1 = number("/plover/macro_f1");
@@ -58,17 +69,13 @@ fn article_facets_hold_their_figures() {
         eprintln!("skipping: {} is absent", shared.join("corpora").display());
         return;
     }
-    let output = Command::cargo_bin("newsdex")
-        .unwrap()
-        .env_clear()
-        .args(["eval", "--json", "--articles"])
-        .arg(root.join("tests/data/gold/articles.jsonl"))
-        .arg("--shared")
-        .arg(&shared)
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let gold = root.join("tests/data/gold/articles.jsonl");
+    let report = eval_report([
+        OsStr::new("--articles"),
+        gold.as_os_str(),
+        OsStr::new("--shared"),
+        shared.as_os_str(),
+    ]);
     let number = |pointer: &str| report.pointer(pointer).and_then(|v| v.as_f64()).unwrap();
     assert_eq!(
         number("/articles/skipped"),

@@ -147,7 +147,7 @@ pub struct SearchArgs {
     /// Only articles with this event: /accuse, /accuse/allege, accuse or accuse/allege
     #[arg(long, value_name = "EVENT")]
     pub event: Vec<String>,
-    /// Only articles that mention this entity (path or name)
+    /// Only articles that mention this entity (path or name) or word this event type (/event/accuse)
     #[arg(long, value_name = "ENTITY")]
     pub mention: Vec<String>,
     /// Only articles with this who-did-what-to-whom: SOURCE:event:TARGET (GBR:accuse:CHN) or /GBR/accuse/CHN

@@ -9,6 +9,14 @@ use std::path::Path;
 use assert_cmd::Command;
 use serde_json::Value;
 
+/// The number at a JSON pointer of an eval report.
+fn number_at(report: &Value, pointer: &str) -> f64 {
+    report
+        .pointer(pointer)
+        .and_then(Value::as_f64)
+        .unwrap_or_else(|| panic!("no number at {pointer} in the eval report"))
+}
+
 /// `newsdex eval --json ARGS…` with a clean environment, as JSON.
 fn eval_report<I: IntoIterator<Item = S>, S: AsRef<OsStr>>(args: I) -> Value {
     let output = Command::cargo_bin("newsdex")
@@ -38,7 +46,7 @@ fn extraction_meets_its_floors() {
         OsStr::new("--reuters"),
         reuters.as_os_str(),
     ]);
-    let number = |pointer: &str| report.pointer(pointer).and_then(|v| v.as_f64()).unwrap();
+    let number = |pointer: &str| number_at(&report, pointer);
     let top1 = number("/plover/top1_accuracy");
     let macro_f1 = number("/plover/macro_f1");
     let source = number("/plover/source_country/f1");
@@ -76,7 +84,7 @@ fn article_facets_hold_their_figures() {
         OsStr::new("--shared"),
         shared.as_os_str(),
     ]);
-    let number = |pointer: &str| report.pointer(pointer).and_then(|v| v.as_f64()).unwrap();
+    let number = |pointer: &str| number_at(&report, pointer);
     assert_eq!(
         number("/articles/skipped"),
         0.0,

@@ -25,8 +25,9 @@ pub(super) enum Genre {
 const FIRST_PERSON_PER_MILLE: usize = 5;
 /// The reader addressed ("you"), likewise.
 const SECOND_PERSON_PER_MILLE: usize = 5;
-/// Fewer such words than this never make an opinion, however short the text.
-const FIRST_PERSON_MIN: usize = 3;
+/// Fewer first- or second-person words than this never make an opinion,
+/// however short the text.
+const VOICE_MIN: usize = 3;
 /// Share of sentences (in percent) giving a figure with its unit, above which
 /// an article is a table in prose.
 const FIGURE_SENTENCES_PERCENT: usize = 30;
@@ -37,10 +38,9 @@ const WORDS_READ: usize = 600;
 /// The genre of an article, read from its body.
 pub(super) fn genre(body: &str) -> Genre {
     let counts = WordCounts::of(body);
-    let per_mille = |n: usize| n * 1000 / counts.words.max(1);
-    if (counts.first_person >= FIRST_PERSON_MIN && per_mille(counts.first_person) > FIRST_PERSON_PER_MILLE)
-        || (counts.second_person >= FIRST_PERSON_MIN && per_mille(counts.second_person) > SECOND_PERSON_PER_MILLE)
-    {
+    // Often enough, and more often than `per_mille` words in a thousand.
+    let voiced = |n: usize, per_mille: usize| n >= VOICE_MIN && n * 1000 / counts.words.max(1) > per_mille;
+    if voiced(counts.first_person, FIRST_PERSON_PER_MILLE) || voiced(counts.second_person, SECOND_PERSON_PER_MILLE) {
         return Genre::Opinion;
     }
     if counts.sentences > 0 && counts.figure_sentences * 100 > counts.sentences * FIGURE_SENTENCES_PERCENT {

@@ -59,7 +59,8 @@ pub(super) struct Salience {
     /// The event types it reports.
     pub types: BTreeSet<&'static str>,
     /// For each reported event, whether it is told as the article's own news
-    /// (a main event, realised, in a report): only those give parties and dyads.
+    /// (a main event, realised, from a curated cue or with both sides named,
+    /// in a report): only those give parties and dyads.
     pub counted: Vec<bool>,
 }
 
@@ -112,15 +113,15 @@ pub(super) fn salience(reported: &[Reported], genre: Genre) -> Salience {
         let kind = r.event.event_type;
         let named = !r.event.sources.is_empty();
         let main_event = r.event.coordinated || main.get(&r.sentence) == Some(&kind);
-        let counts = (r.place != Place::Body || main_event)
-            && (r.place == Place::Title || !r.event.unrealised)
-            && (genre == Genre::Report || (r.place == Place::Title && named));
         // A cue generated from the verb lists ("found", "control",
         // "according") is too common a word to report an event unless the
         // sentence names who acted and on whom, or two who acted together
         // ("Kenya and Ethiopia held exercises").
-        let both_sides = r.event.sources.len() + r.event.targets.len() >= 2 && named;
-        let counts = counts && (r.event.strong || both_sides);
+        let both_sides = named && r.event.sources.len() + r.event.targets.len() >= 2;
+        let counts = (r.place != Place::Body || main_event)
+            && (r.place == Place::Title || !r.event.unrealised)
+            && (r.event.strong || both_sides)
+            && ((r.place == Place::Title && named) || genre == Genre::Report);
         counted.push(counts);
         if !counts {
             continue;

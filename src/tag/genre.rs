@@ -49,6 +49,18 @@ pub(super) fn genre(body: &str) -> Genre {
     Genre::Report
 }
 
+/// ASCII letters and digits, the bytes words are made of, as a table: the
+/// genre pass tests every byte of the text against it.
+static IS_WORD_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = (byte as u8).is_ascii_alphanumeric();
+        byte += 1;
+    }
+    table
+};
+
 #[derive(Debug, Default)]
 struct WordCounts {
     /// Words outside quotations.
@@ -62,37 +74,41 @@ struct WordCounts {
 impl WordCounts {
     /// One pass over the bytes: every word of the text passes here, so words
     /// are runs of ASCII letters and digits (the words that tell the genre
-    /// are ASCII), and curly quotation marks are read as their UTF-8 bytes.
+    /// are ASCII), walked in a tight loop of their own, and curly quotation
+    /// marks are read as their UTF-8 bytes.
     fn of(body: &str) -> WordCounts {
         let bytes = body.as_bytes();
         let mut counts = WordCounts::default();
         let mut quoted = false;
         let (mut number, mut unit) = (false, false);
-        let mut word_start: Option<usize> = None;
-        for (at, &byte) in bytes.iter().enumerate() {
-            if byte.is_ascii_alphanumeric() {
-                word_start.get_or_insert(at);
-                continue;
-            }
-            if let Some(start) = word_start.take() {
-                let word = &body[start..at];
-                if bytes[start].is_ascii_digit() {
+        let mut at = 0;
+        while at < bytes.len() {
+            let byte = bytes[at];
+            if IS_WORD_BYTE[usize::from(byte)] {
+                let start = at;
+                at += 1;
+                while at < bytes.len() && IS_WORD_BYTE[usize::from(bytes[at])] {
+                    at += 1;
+                }
+                if byte.is_ascii_digit() {
                     number = true;
-                } else {
-                    let kind = word_kind(word);
-                    unit |= kind == WordKind::Unit;
-                    if !quoted {
-                        counts.words += 1;
-                        match kind {
-                            WordKind::FirstPerson => counts.first_person += 1,
-                            WordKind::SecondPerson => counts.second_person += 1,
-                            _ => {}
-                        }
-                        if counts.words == WORDS_READ {
-                            break;
-                        }
+                    continue;
+                }
+                let kind = word_kind(bytes, start, at);
+                unit |= kind == WordKind::Unit;
+                // A word that ends the text only completes its sentence.
+                if !quoted && at < bytes.len() {
+                    counts.words += 1;
+                    match kind {
+                        WordKind::FirstPerson => counts.first_person += 1,
+                        WordKind::SecondPerson => counts.second_person += 1,
+                        _ => {}
+                    }
+                    if counts.words == WORDS_READ {
+                        break;
                     }
                 }
+                continue;
             }
             match byte {
                 b'"' => quoted = !quoted,
@@ -114,10 +130,7 @@ impl WordCounts {
                 b'\n' => quoted = false,
                 _ => {}
             }
-        }
-        if let Some(start) = word_start {
-            number |= bytes[start].is_ascii_digit();
-            unit |= word_kind(&body[start..]) == WordKind::Unit;
+            at += 1;
         }
         if number && unit {
             counts.sentences += 1;
@@ -146,10 +159,39 @@ const fn packed(word: &[u8]) -> u64 {
     u64::from_le_bytes(bytes)
 }
 
-/// What a word tells of the genre. Every word of the text passes here, so a
-/// word is one integer and the lists one `match` on it.
-#[inline]
-fn word_kind(word: &str) -> WordKind {
+/// Eight bytes of `text` from `start`, little-endian, zero-padded past its
+/// end: one unaligned load in the common case.
+#[inline(always)]
+fn eight_bytes_at(text: &[u8], start: usize) -> u64 {
+    match text.get(start..start + 8) {
+        Some(eight) => u64::from_le_bytes(eight.try_into().expect("eight bytes")),
+        None => {
+            let mut eight = [0u8; 8];
+            eight[..text.len() - start].copy_from_slice(&text[start..]);
+            u64::from_le_bytes(eight)
+        }
+    }
+}
+
+/// Letters the listed words begin with, as bits from `a`.
+const FIRST_LETTERS: u32 = {
+    let mut bits = 0;
+    let letters = b"mwouypdbtc";
+    let mut i = 0;
+    while i < letters.len() {
+        bits |= 1 << (letters[i] - b'a');
+        i += 1;
+    }
+    bits
+};
+
+/// What a word (a run of ASCII letters and digits) tells of the genre.
+/// Every word of the text passes here, so most are turned away on their
+/// length and first letter, and the rest are one integer matched at once.
+/// The word is `text[start..end]`.
+#[inline(always)]
+fn word_kind(text: &[u8], start: usize, end: usize) -> WordKind {
+    let bytes = &text[start..end];
     const ME: u64 = packed(b"me");
     const MY: u64 = packed(b"my");
     const WE: u64 = packed(b"we");
@@ -170,26 +212,23 @@ fn word_kind(word: &str) -> WordKind {
     const CTS: u64 = packed(b"cts");
     const YEN: u64 = packed(b"yen");
     const MARKS: u64 = packed(b"marks");
-    let bytes = word.as_bytes();
     // "I" is the author, "i" a numeral or a typo; "US" is the country.
     if bytes.len() == 1 {
-        return if word == "I" {
+        return if bytes == b"I" {
             WordKind::FirstPerson
         } else {
             WordKind::Other
         };
     }
     // Most words start with a letter none of the listed words starts with.
-    if bytes.len() > 8
-        || word == "US"
-        || !matches!(
-            bytes[0] | 0x20,
-            b'm' | b'w' | b'o' | b'u' | b'y' | b'p' | b'd' | b'b' | b't' | b'c'
-        )
-    {
+    let first = (bytes[0] | 0x20).wrapping_sub(b'a');
+    if bytes.len() > 8 || first >= 26 || FIRST_LETTERS & (1 << first) == 0 || bytes == b"US" {
         return WordKind::Other;
     }
-    match packed(bytes) {
+    // The bytes are ASCII letters and digits, so setting bit 5 of each
+    // lowercases the letters and leaves the digits as they are.
+    let mask = u64::MAX >> (8 * (8 - bytes.len()));
+    match (eight_bytes_at(text, start) & mask) | (0x2020_2020_2020_2020 & mask) {
         ME | MY | WE | OUR | US | MYSELF => WordKind::FirstPerson,
         YOU | YOUR | YOURS | YOURSELF => WordKind::SecondPerson,
         PCT | PERCENT | DLRS | MLN | MILLION | BILLION | TONNES | CTS | YEN | MARKS => WordKind::Unit,

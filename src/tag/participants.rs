@@ -201,13 +201,22 @@ impl Extractor {
 /// The words between two entities that join them into one party:
 /// "Israel and Lebanon", "Britain, France and Germany".
 fn is_coordination(gap: &str) -> bool {
-    let words: Vec<String> = gap
+    // Called for every pair of neighbouring entities: no allocation.
+    let mut words = 0;
+    let mut conjunction = false;
+    for word in gap
         .split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !is_alphanumeric(c)).to_lowercase())
+        .map(|w| w.trim_matches(|c: char| !is_alphanumeric(c)))
         .filter(|w| !w.is_empty())
-        .collect();
-    let joined = gap.contains(',') || words.iter().any(|w| w == "and" || w == "or");
-    joined && words.len() <= 2 && words.iter().all(|w| matches!(w.as_str(), "and" | "or" | "the"))
+    {
+        words += 1;
+        let and_or = word.eq_ignore_ascii_case("and") || word.eq_ignore_ascii_case("or");
+        if words > 2 || !(and_or || word.eq_ignore_ascii_case("the")) {
+            return false;
+        }
+        conjunction |= and_or;
+    }
+    conjunction || gap.contains(',')
 }
 
 /// Words that make a following participle passive ("was attacked", "have

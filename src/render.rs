@@ -102,6 +102,7 @@ pub fn search_text<W: Write>(
             ("actors", &results.facets.actor),
             ("events", &results.facets.event),
             ("mentions", &results.facets.mention),
+            ("worded events", &results.facets.worded_event),
             ("dyads", &results.facets.dyad),
         ] {
             facet_block(out, name, counts, &results.labels, palette)?;

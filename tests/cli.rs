@@ -1140,6 +1140,32 @@ fn facet_values_carry_labels_and_group_aliases_resolve() {
 }
 
 #[test]
+fn facet_counts_list_worded_events_apart_from_the_entities_named() {
+    let index = shared_index();
+    let v = index.search("*", &["--facets", "--limit", "1"]);
+    let paths = |list: &str| -> Vec<String> {
+        v["facets"][list]
+            .as_array()
+            .unwrap_or_else(|| panic!("facets.{list} missing: {v}"))
+            .iter()
+            .map(|c| c["path"].as_str().expect("path").to_string())
+            .collect()
+    };
+    let (mentions, worded) = (paths("mention"), paths("worded_event"));
+    assert!(!mentions.is_empty() && !worded.is_empty(), "{v}");
+    assert!(mentions.iter().all(|p| !p.starts_with("/event/")), "{mentions:?}");
+    assert!(worded.iter().all(|p| p.starts_with("/event/")), "{worded:?}");
+    // Each count is the number of articles `--mention` finds.
+    let first = &v["facets"]["worded_event"][0];
+    let filtered = index.search("*", &["--mention", first["path"].as_str().unwrap()]);
+    assert_eq!(total(&filtered), first["count"].as_u64().unwrap());
+    assert_eq!(
+        v["labels"][first["path"].as_str().unwrap()],
+        first["path"].as_str().unwrap()["/event/".len()..]
+    );
+}
+
+#[test]
 fn mention_finds_every_article_that_words_an_event_reported_or_not() {
     let index = shared_index();
     let all = ["--limit", "1000"];

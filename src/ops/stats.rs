@@ -51,7 +51,7 @@ fn collect_stats(dir: &Path, top: usize) -> Result<IndexStats, Error> {
             }
         }
     }
-    let (top_actors, top_events) = reader.search(
+    let (mut top_actors, mut top_events) = reader.search(
         &AllQuery,
         &(
             TopFacets::new(field_names::ACTOR, 2, top),
@@ -66,8 +66,9 @@ fn collect_stats(dir: &Path, top: usize) -> Result<IndexStats, Error> {
         size_bytes: store::size_on_disk(dir),
         segments: reader.segment_readers().len(),
         manifest: IndexManifest::read(dir)?,
-        top_actors,
-        top_events,
+        // One list each: the fields are counted whole.
+        top_actors: top_actors.remove(0),
+        top_events: top_events.remove(0),
         labels: Default::default(),
     })
 }

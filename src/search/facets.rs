@@ -267,16 +267,18 @@ impl FacetTables {
         })
     }
 
-    /// The `k` most frequent values of field `f` at most `max_depth` deep,
-    /// from counts by number.
-    fn top(&self, counts: &[u32], f: usize, max_depth: usize, k: usize) -> Vec<FacetCount> {
+    /// The `k` most frequent values of `part` of field `f` at most
+    /// `max_depth` deep, from counts by number.
+    fn top(&self, counts: &[u32], f: usize, part: Part, max_depth: usize, k: usize) -> Vec<FacetCount> {
         let table = &self.tables[f];
         let base = self.bases[f] as usize;
         let counts = &counts[base..base + table.ends.len()];
         let mut counted: Vec<(u32, u64)> = counts
             .iter()
             .enumerate()
-            .filter(|&(global, &count)| count > 0 && usize::from(table.depths[global]) <= max_depth)
+            .filter(|&(global, &count)| {
+                count > 0 && usize::from(table.depths[global]) <= max_depth && part.keeps(table.value(global as u32))
+            })
             .map(|(global, &count)| (global as u32, u64::from(count)))
             .collect();
         if k == 0 {
@@ -308,6 +310,48 @@ const COUNTED_FACETS: [&str; 4] = [
 ];
 const FACET_DEPTHS: [usize; 4] = [2, 2, 2, 3];
 
+/// Which values of a facet field a counted list holds. `mention` is counted
+/// as two lists, the entities the articles name and the event types they
+/// word (`/event/…`), so that neither crowds the other out of the top k.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    All,
+    Entities,
+    WordedEvents,
+}
+
+impl Part {
+    fn keeps(self, encoded: &[u8]) -> bool {
+        let worded = encoded.starts_with(b"event\0");
+        match self {
+            Part::All => true,
+            Part::Entities => !worded,
+            Part::WordedEvents => worded,
+        }
+    }
+}
+
+/// The lists search counts, in the order of [`FacetSummary`]: a field of
+/// [`COUNTED_FACETS`] and the part of it.
+///
+/// [`FacetSummary`]: super::FacetSummary
+const COUNTED_LISTS: [(usize, Part); 5] = [
+    (0, Part::All),
+    (1, Part::All),
+    (2, Part::Entities),
+    (2, Part::WordedEvents),
+    (3, Part::All),
+];
+
+/// The parts of field `f` that search counts, in list order.
+fn parts_of(f: usize) -> Vec<Part> {
+    COUNTED_LISTS
+        .iter()
+        .filter(|(field, _)| *field == f)
+        .map(|(_, part)| *part)
+        .collect()
+}
+
 /// Counts the four facet fields, keeping the `k` most frequent values of
 /// each: with the Searcher's tables, into one vector by number (one pass
 /// over each matching document's numbers); without, field by field.
@@ -326,7 +370,8 @@ impl FacetCounting {
                 COUNTED_FACETS
                     .iter()
                     .zip(FACET_DEPTHS)
-                    .map(|(field, depth)| TopFacets::new(field, depth, k))
+                    .enumerate()
+                    .map(|(f, (field, depth))| TopFacets::with_parts(field, depth, k, parts_of(f)))
                     .collect(),
             ),
         }
@@ -348,7 +393,7 @@ pub(super) enum FacetCountingFruit {
 }
 
 impl Collector for FacetCounting {
-    type Fruit = [Vec<FacetCount>; 4];
+    type Fruit = [Vec<FacetCount>; 5];
     type Child = FacetCountingSegment;
 
     fn for_segment(&self, segment_ord: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
@@ -382,7 +427,7 @@ impl Collector for FacetCounting {
         false
     }
 
-    fn merge_fruits(&self, segments: Vec<FacetCountingFruit>) -> tantivy::Result<[Vec<FacetCount>; 4]> {
+    fn merge_fruits(&self, segments: Vec<FacetCountingFruit>) -> tantivy::Result<[Vec<FacetCount>; 5]> {
         match self {
             FacetCounting::Tables(tables, k) => {
                 let mut total = vec![0u32; tables.width];
@@ -393,7 +438,10 @@ impl Collector for FacetCounting {
                         }
                     }
                 }
-                Ok(std::array::from_fn(|f| tables.top(&total, f, FACET_DEPTHS[f], *k)))
+                Ok(std::array::from_fn(|list| {
+                    let (f, part) = COUNTED_LISTS[list];
+                    tables.top(&total, f, part, FACET_DEPTHS[f], *k)
+                }))
             }
             FacetCounting::Fields(fields) => {
                 let mut per_field: Vec<Vec<_>> = fields.iter().map(|_| Vec::new()).collect();
@@ -404,11 +452,14 @@ impl Collector for FacetCounting {
                         }
                     }
                 }
-                let mut out: [Vec<FacetCount>; 4] = Default::default();
-                for ((slot, field), counts) in out.iter_mut().zip(fields).zip(per_field) {
-                    *slot = field.merge_fruits(counts)?;
+                // Each field gives its parts' lists, in list order.
+                let mut lists = Vec::with_capacity(COUNTED_LISTS.len());
+                for (field, counts) in fields.iter().zip(per_field) {
+                    lists.extend(field.merge_fruits(counts)?);
                 }
-                Ok(out)
+                lists.try_into().map_err(|lists: Vec<_>| {
+                    tantivy::TantivyError::InternalError(format!("{} facet lists counted, not 5", lists.len()))
+                })
             }
         }
     }
@@ -451,18 +502,25 @@ impl SegmentCollector for FacetCountingSegment {
 /// The `k` most frequent values of a facet field among the matching
 /// documents, at most `max_depth` deep, most frequent first (ties by path).
 /// Each segment reads the values it counted from its dictionary, in one pass.
+/// The fruit is one list per part of the field asked for.
 pub struct TopFacets {
     field: String,
     max_depth: usize,
     k: usize,
+    parts: Vec<Part>,
 }
 
 impl TopFacets {
     pub fn new(field: &str, max_depth: usize, k: usize) -> TopFacets {
+        TopFacets::with_parts(field, max_depth, k, vec![Part::All])
+    }
+
+    pub fn with_parts(field: &str, max_depth: usize, k: usize, parts: Vec<Part>) -> TopFacets {
         TopFacets {
             field: field.to_string(),
             max_depth,
             k,
+            parts,
         }
     }
 }
@@ -477,7 +535,7 @@ pub struct TopFacetsSegment {
 }
 
 impl Collector for TopFacets {
-    type Fruit = Vec<FacetCount>;
+    type Fruit = Vec<Vec<FacetCount>>;
     type Child = TopFacetsSegment;
 
     fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
@@ -498,20 +556,26 @@ impl Collector for TopFacets {
         false
     }
 
-    fn merge_fruits(&self, segments: Vec<SegmentValues>) -> tantivy::Result<Vec<FacetCount>> {
+    fn merge_fruits(&self, segments: Vec<SegmentValues>) -> tantivy::Result<Vec<Vec<FacetCount>>> {
         if self.k == 0 {
-            return Ok(Vec::new());
+            return Ok(self.parts.iter().map(|_| Vec::new()).collect());
         }
         let mut values = Vec::new();
         for segment in segments {
             values.extend(segment?);
         }
-        let top = top_counts(values, self.k, |a, b| cmp_paths(a, b));
-        Ok(top
-            .into_iter()
-            .map(|(value, count)| FacetCount {
-                path: facet_path(&value),
-                count,
+        Ok(self
+            .parts
+            .iter()
+            .map(|part| {
+                let kept = values.iter().filter(|(value, _)| part.keeps(value)).cloned();
+                top_counts(kept, self.k, |a, b| cmp_paths(a, b))
+                    .into_iter()
+                    .map(|(value, count)| FacetCount {
+                        path: facet_path(&value),
+                        count,
+                    })
+                    .collect()
             })
             .collect())
     }
@@ -621,6 +685,8 @@ mod tests {
                     for _ in 0..next() % 4 {
                         let n = (next() % 30).min(next() % 30) + segment * 2;
                         let path = match next() % 6 {
+                            // The mention field's worded events, counted as a list of their own.
+                            5 if f == 2 => format!("/event/v{n:02}"),
                             0 => format!("/k{f}/v{n:02}/x/deep"),
                             1 => format!("/k{f}/v{n:02}/sub"),
                             _ => format!("/k{f}/v{n:02}"),
@@ -706,7 +772,10 @@ mod tests {
             for depth in [2, 3] {
                 let all = count_every_value(&searcher, &**query, "actor", depth);
                 for k in [0, 1, 2, 3, 5, 10, 100] {
-                    let top = searcher.search(query, &TopFacets::new("actor", depth, k)).unwrap();
+                    let top = searcher
+                        .search(query, &TopFacets::new("actor", depth, k))
+                        .unwrap()
+                        .remove(0);
                     assert_eq!(top, top_k(all.clone(), k), "depth {depth}, k {k}");
                 }
             }

@@ -121,7 +121,7 @@ impl Searcher {
                 },
             )
             .collect::<Result<Vec<SearchHit>, Error>>()?;
-        let [actor, event, mention, dyad] = facet_counts;
+        let [actor, event, mention, worded_event, dyad] = facet_counts;
         Ok(SearchResults {
             query: request.query.clone(),
             total,
@@ -131,6 +131,7 @@ impl Searcher {
                 actor,
                 event,
                 mention,
+                worded_event,
                 dyad,
             },
             labels: Default::default(),

@@ -87,7 +87,13 @@ impl SearchResults {
             );
         }
         let facets = &self.facets;
-        for counts in [&facets.actor, &facets.event, &facets.mention, &facets.dyad] {
+        for counts in [
+            &facets.actor,
+            &facets.event,
+            &facets.mention,
+            &facets.worded_event,
+            &facets.dyad,
+        ] {
             paths.extend(counts.iter().map(|c| &c.path));
         }
         self.labels = labels.for_paths(paths);
@@ -125,7 +131,10 @@ pub struct EvidenceSentence {
 pub struct FacetSummary {
     pub actor: Vec<FacetCount>,
     pub event: Vec<FacetCount>,
+    /// The entities the articles name (`mention` without `/event/…`).
     pub mention: Vec<FacetCount>,
+    /// The event types the articles word, reported or not (`mention`'s `/event/…`).
+    pub worded_event: Vec<FacetCount>,
     pub dyad: Vec<FacetCount>,
 }
 

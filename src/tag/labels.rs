@@ -65,6 +65,9 @@ impl Labels {
             ["group", slug] if slug.bytes().any(|b| b.is_ascii_digit()) => slug.to_uppercase(),
             ["group", slug] => title_case(slug),
             ["igo" | "country", value] => value.to_string(),
+            // An event type the text words (a `mention` value).
+            ["event", event] => event.to_string(),
+            ["event", event, mode] => format!("{event} ({mode})"),
             [event] => event.to_string(),
             [event, mode] => format!("{event} ({mode})"),
             [source, event, target] => {

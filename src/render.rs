@@ -8,7 +8,7 @@ use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 
 use crate::ops::{IndexReport, IndexStats};
-use crate::search::{FacetCount, SearchResults, Snippet};
+use crate::search::{FacetCount, HitExplanation, SearchResults, Snippet};
 use crate::tag::evaluate::{EvalReport, Prf};
 
 /// Whether to emit ANSI colour.
@@ -95,6 +95,9 @@ pub fn search_text<W: Write>(
                 palette.paint(DIM, &format!("“{}”", evidence.sentence))
             )?;
         }
+        if let Some(explain) = &hit.explain {
+            explanation(out, explain, &name, palette)?;
+        }
         writeln!(out)?;
     }
     if show_facets {
@@ -110,6 +113,64 @@ pub fn search_text<W: Write>(
     }
     Ok(())
 }
+
+/// A hit's `--explain`: the score's tree, one node a line, and each facet
+/// with its cue and sentence.
+fn explanation<W: Write>(
+    out: &mut W,
+    explain: &HitExplanation,
+    name: &dyn Fn(&String) -> String,
+    palette: Palette,
+) -> io::Result<()> {
+    fn node<W: Write>(out: &mut W, tree: &serde_json::Value, depth: usize, palette: Palette) -> io::Result<()> {
+        let value = tree["value"].as_f64().unwrap_or(0.0);
+        let mut line = format!("{value:.3}  {}", tree["description"].as_str().unwrap_or(""));
+        for context in tree["context"].as_array().into_iter().flatten() {
+            line.push_str(&format!("; {}", context.as_str().unwrap_or("")));
+        }
+        writeln!(out, "     {}{}", "  ".repeat(depth), palette.paint(DIM, &line))?;
+        // Deeper nodes (tantivy's own phrase scoring) are in `--json`.
+        if depth < EXPLAIN_DEPTH {
+            for detail in tree["details"].as_array().into_iter().flatten() {
+                node(out, detail, depth + 1, palette)?;
+            }
+        }
+        Ok(())
+    }
+    writeln!(out, "     score:")?;
+    node(out, &explain.ranking, 1, palette)?;
+    if !explain.facets.is_empty() || !explain.unexplained.is_empty() {
+        writeln!(out, "     facets:")?;
+    }
+    // Facets read from the same cue share a line.
+    let mut facets = explain.facets.iter().peekable();
+    while let Some(first) = facets.next() {
+        let mut names = vec![name(&first.facet)];
+        while let Some(next) = facets.next_if(|f| (f.place, f.start, &f.cue) == (first.place, first.start, &first.cue))
+        {
+            names.push(name(&next.facet));
+        }
+        writeln!(
+            out,
+            "       {} ← “{}” in the {}: {}",
+            palette.paint(FACET, &names.join(", ")),
+            first.cue,
+            first.place,
+            palette.paint(DIM, &format!("“{}”", first.sentence))
+        )?;
+    }
+    for facet in &explain.unexplained {
+        writeln!(
+            out,
+            "       {} ← not reproduced by today's dictionaries (newsdex retag)",
+            palette.paint(FACET, &name(facet))
+        )?;
+    }
+    Ok(())
+}
+
+/// How deep the score's tree goes in text; `--json` has all of it.
+const EXPLAIN_DEPTH: usize = 3;
 
 /// How many actors, events and dyads a hit's lines show; `--json` has all.
 const HIT_ACTORS: usize = 6;

@@ -136,8 +136,10 @@ pub struct RetagArgs {
 
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// Query: words (all required), "phrases", AND/OR/NOT, +must -not, title:word; `*` for everything
-    pub query: String,
+    /// Query: words (all required), "phrases", AND/OR/NOT, +must -not, title:word; `*` for everything.
+    /// Several arguments are one query (`search "foreign ministry" china`)
+    #[arg(required = true, num_args = 1..)]
+    pub query: Vec<String>,
     /// Make every word optional and rank by BM25 (for natural-language questions)
     #[arg(long)]
     pub any: bool,
@@ -180,6 +182,10 @@ pub struct SearchArgs {
     /// Show the sentence each dyad was read from
     #[arg(long)]
     pub evidence: bool,
+    /// Explain each hit: its score per word and field (frequency, length, IDF,
+    /// proximity) and, for each actor, event and dyad, the sentence and cue it came from
+    #[arg(long)]
+    pub explain: bool,
     /// Snippet length in characters
     #[arg(long, default_value_t = 200, value_name = "CHARS")]
     pub snippet: usize,

@@ -68,7 +68,23 @@ pub fn delete(args: &DeleteArgs) -> Result<DeleteRequest> {
 
 /// The search to run: names resolved to facet paths, days to timestamps.
 pub fn search(args: &SearchArgs, dictionaries: DictionarySource) -> Result<SearchRequest> {
-    check_query(&args.query)?;
+    // The shell splits what the user typed; the arguments are one query
+    // again. Beside other arguments, one of several words was quoted as a
+    // phrase (`"foreign ministry" china`); alone, it is the whole query.
+    let several = args.query.len() > 1;
+    let query = args
+        .query
+        .iter()
+        .map(|word| {
+            if several && word.trim().contains(char::is_whitespace) && !word.contains('"') {
+                format!("\"{word}\"")
+            } else {
+                word.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    check_query(&query)?;
     let mut resolver = NameResolver::new(dictionaries);
     let actors = args
         .actor
@@ -102,7 +118,7 @@ pub fn search(args: &SearchArgs, dictionaries: DictionarySource) -> Result<Searc
         }
     }
     Ok(SearchRequest {
-        query: args.query.clone(),
+        query,
         any: args.any,
         actors,
         events,
@@ -117,6 +133,7 @@ pub fn search(args: &SearchArgs, dictionaries: DictionarySource) -> Result<Searc
         facet_limit: args.facet_limit,
         snippet_chars: args.snippet.max(20),
         evidence: args.evidence,
+        explain: args.explain,
     })
 }
 

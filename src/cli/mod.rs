@@ -108,9 +108,16 @@ fn run_retag(index: PathBuf, args: RetagArgs) -> Result<Outcome> {
 fn run_search(index: PathBuf, args: SearchArgs) -> Result<Outcome> {
     let dictionaries = config::dictionary_source(&args.dictionaries)?;
     let request = config::search(&args, dictionaries.clone())?;
-    let searcher = Searcher::open(&index)?;
+    let mut searcher = Searcher::open(&index)?;
+    if request.explain {
+        // Facets are explained by tagging each hit again, as `index` did.
+        searcher = searcher.with_tagger(Extractor::new(&Dictionaries::load(&dictionaries)?)?);
+    }
     let mut results = searcher.search(&request).map_err(store::damaged)?;
     results.label_with(&Labels::load(&dictionaries)?);
+    if let Some(note) = &results.query_note {
+        eprintln!("note: {note}");
+    }
     if args.output.json {
         with_stdout(|out| render::json(out, &results))?;
     } else {

@@ -16,6 +16,7 @@ mod ranking;
 pub mod request;
 mod snippet;
 
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::Instant;
@@ -25,16 +26,17 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::{DocAddress, Index, Order, Score, TantivyDocument};
 
 use crate::store::{self, field_names, NewsSchema};
+use crate::tag::Extractor;
 use crate::Error;
 
 pub(crate) use facets::hit_facets;
 pub use facets::TopFacets;
 use facets::{FacetCounting, TablesState};
 pub use filters::{check_query, day_start, event_path, NameResolver, MAX_QUERY_BYTES, MAX_QUERY_DEPTH};
-pub use ranking::{Bm25Params, Bm25TermQuery};
+pub use ranking::{Bm25Params, Bm25fTermQuery, FieldTerm};
 pub use request::{
-    format_date, EvidenceSentence, FacetCount, FacetSummary, SearchHit, SearchRequest, SearchResults, Snippet,
-    SortOrder,
+    format_date, EvidenceSentence, FacetCount, FacetExplanation, FacetSummary, HitExplanation, SearchHit,
+    SearchRequest, SearchResults, Snippet, SortOrder,
 };
 use snippet::{best_snippet, highlighter, Highlighter, TITLE_SNIPPET_CHARS};
 
@@ -45,6 +47,8 @@ pub struct Searcher {
     reader: tantivy::IndexReader,
     /// Built by the second search that counts facets over the same segments.
     facet_tables: Mutex<TablesState>,
+    /// Re-tags hits for `explain`; without one, facets go unexplained.
+    tagger: Option<Extractor>,
 }
 
 impl Searcher {
@@ -57,7 +61,14 @@ impl Searcher {
             schema,
             reader,
             facet_tables: Mutex::new(TablesState::None),
+            tagger: None,
         })
+    }
+
+    /// Explains hits' facets by re-tagging their stored text with `tagger`.
+    pub fn with_tagger(mut self, tagger: Extractor) -> Searcher {
+        self.tagger = Some(tagger);
+        self
     }
 
     /// The facet tables for `searcher`'s segments, if this Searcher has
@@ -79,7 +90,7 @@ impl Searcher {
 
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, Error> {
         let started = Instant::now();
-        let user_query = self.parse_query(&request.query, request.any)?;
+        let (user_query, query_note) = self.parse_query(&request.query, request.any)?;
         let filtered = self.with_filters(user_query.box_clone(), request)?;
         let searcher = self.reader.searcher();
         let limit = request.facet_limit;
@@ -117,13 +128,18 @@ impl Searcher {
                 || highlighters.clone(),
                 |highlighters, (i, ((score, address), facets))| -> Result<SearchHit, Error> {
                     let doc: TantivyDocument = searcher.doc(address)?;
-                    Ok(self.hit(request, request.offset + i + 1, score, &doc, facets, highlighters))
+                    let mut hit = self.hit(request, request.offset + i + 1, score, &doc, facets, highlighters);
+                    if request.explain {
+                        hit.explain = Some(self.explain(&searcher, &*user_query, address, &doc, &hit)?);
+                    }
+                    Ok(hit)
                 },
             )
             .collect::<Result<Vec<SearchHit>, Error>>()?;
         let [actor, event, mention, worded_event, dyad] = facet_counts;
         Ok(SearchResults {
             query: request.query.clone(),
+            query_note,
             total,
             took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
             hits,
@@ -184,6 +200,58 @@ impl Searcher {
             dyads,
             snippet,
             evidence,
+            explain: None,
         }
+    }
+
+    fn explain(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn tantivy::query::Query,
+        address: DocAddress,
+        doc: &TantivyDocument,
+        hit: &SearchHit,
+    ) -> Result<HitExplanation, Error> {
+        // An explanation is numbers and strings: it always serialises.
+        let ranking = serde_json::to_value(query.explain(searcher, address)?).unwrap_or_default();
+        let carried: BTreeSet<&String> = hit.actors.iter().chain(&hit.events).chain(&hit.dyads).collect();
+        let mut facets = Vec::new();
+        let mut explained: BTreeSet<String> = BTreeSet::new();
+        if let Some(tagger) = &self.tagger {
+            let (article, _) = store::decode(&self.schema, doc);
+            let date = article.date.map(|d| d.timestamp());
+            let mut seen = BTreeSet::new();
+            for origin in tagger.origins(&article.title, &article.body, date) {
+                if !carried.contains(&origin.facet)
+                    || !seen.insert((origin.facet.clone(), origin.start, origin.cue_start))
+                {
+                    continue;
+                }
+                let text = if origin.place == "title" {
+                    &article.title
+                } else {
+                    &article.body
+                };
+                explained.insert(origin.facet.clone());
+                facets.push(FacetExplanation {
+                    sentence: text.get(origin.start..origin.end).unwrap_or("").trim().to_string(),
+                    cue: text.get(origin.cue_start..origin.cue_end).unwrap_or("").to_string(),
+                    facet: origin.facet,
+                    place: origin.place,
+                    start: origin.start,
+                    end: origin.end,
+                });
+            }
+        }
+        let unexplained = carried
+            .into_iter()
+            .filter(|f| !explained.contains(*f))
+            .cloned()
+            .collect();
+        Ok(HitExplanation {
+            ranking,
+            facets,
+            unexplained,
+        })
     }
 }

@@ -1,23 +1,27 @@
-//! The query: plain words (each in the title or the body, scored by newsdex's
-//! BM25 with the title counting double) or tantivy's query language; and the
-//! filters, added as zero-scored clauses so that they select without changing
-//! the ranking.
+//! The query: plain words (each in the title or the body, scored by BM25F
+//! over both, with a proximity score for neighbouring words found together),
+//! tantivy's query language, or text that is neither, read as its words; and
+//! the filters, added as zero-scored clauses so that they select without
+//! changing the ranking.
 
 use std::ops::Bound;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, QueryParser, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Facet, IndexRecordOption};
 use tantivy::{Score, Term};
 
-use super::ranking::{Bm25Params, Bm25TermQuery};
+use super::ranking::{Bm25Params, Bm25fTermQuery, FieldTerm};
 use super::{SearchRequest, Searcher};
 use crate::Error;
 
 impl Searcher {
-    /// Parses the user's query; `*` alone matches everything.
-    pub fn parse_query(&self, text: &str, any: bool) -> Result<Box<dyn Query>, Error> {
+    /// Parses the user's query; `*` alone matches everything. Text that is
+    /// not valid query language (an unknown field before a colon, an
+    /// unbalanced quote, a stray dash) is searched as the words it holds, and
+    /// the second value says how it was read.
+    pub fn parse_query(&self, text: &str, any: bool) -> Result<(Box<dyn Query>, Option<String>), Error> {
         let text = text.trim();
         if text.is_empty() {
             return Err(Error::BadQuery(
@@ -25,21 +29,27 @@ impl Searcher {
             ));
         }
         if text == "*" {
-            return Ok(Box::new(AllQuery));
+            return Ok((Box::new(AllQuery), None));
         }
         if is_plain_words(text) {
-            return self.bag_of_words(text, any);
+            return Ok((self.bag_of_words(text, any)?, None));
         }
         let mut parser = QueryParser::for_index(&self.index, vec![self.schema.title, self.schema.body]);
         parser.set_field_boost(self.schema.title, TITLE_BOOST);
-        let query = if any {
-            let (query, _errors) = parser.parse_query_lenient(text);
-            query
-        } else {
+        if !any {
             parser.set_conjunction_by_default();
-            parser
-                .parse_query(text)
-                .map_err(|e| Error::BadQuery(describe_parse_error(&e)))?
+        }
+        let query = match parser.parse_query(text) {
+            Ok(query) => query,
+            Err(e) => {
+                let words = without_syntax(text);
+                let note = format!(
+                    "read `{text}` as the words `{}` ({})",
+                    words.split_whitespace().collect::<Vec<_>>().join(" "),
+                    describe_parse_error(&e)
+                );
+                return Ok((self.bag_of_words(&words, any)?, Some(note)));
+            }
         };
         let mut terms = 0;
         query.query_terms(&mut |_, _| terms += 1);
@@ -48,40 +58,84 @@ impl Searcher {
                 "`{text}` has no searchable words (only stop words or punctuation); add a content word"
             )));
         }
-        Ok(query)
+        Ok((query, None))
     }
 
     /// Plain words: each word must (or, with `any`, may) appear in the title
-    /// or the body, scored by newsdex's BM25 with the title counting double.
+    /// or the body, scored by BM25F over both; and neighbouring words of the
+    /// query found side by side in the text add a proximity score.
     fn bag_of_words(&self, text: &str, any: bool) -> Result<Box<dyn Query>, Error> {
         let mut analyzer = self.index.tokenizer_for_field(self.schema.body)?;
-        let mut words = Vec::new();
+        let mut words: Vec<(usize, String)> = Vec::new();
         analyzer
             .token_stream(text)
-            .process(&mut |token| words.push(token.text.clone()));
+            .process(&mut |token| words.push((token.position, token.text.clone())));
         if words.is_empty() {
             return Err(Error::BadQuery(format!(
                 "`{text}` has no searchable words (only stop words or punctuation); add a content word"
             )));
         }
         let occur = if any { Occur::Should } else { Occur::Must };
-        let params = Bm25Params::default();
-        let clauses = words
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = words
             .iter()
-            .map(|word| {
-                let in_title = Bm25TermQuery::new(Term::from_field_text(self.schema.title, word), params);
-                let in_body = Bm25TermQuery::new(Term::from_field_text(self.schema.body, word), params);
-                let either: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-                    (
-                        Occur::Should,
-                        Box::new(BoostQuery::new(Box::new(in_title), TITLE_BOOST)),
-                    ),
-                    (Occur::Should, Box::new(in_body)),
-                ]));
-                (occur, either)
+            .map(|(_, word)| {
+                let in_either = Bm25fTermQuery::new(
+                    vec![
+                        FieldTerm {
+                            term: Term::from_field_text(self.schema.title, word),
+                            weight: TITLE_WEIGHT,
+                            b: RANKING.b,
+                        },
+                        FieldTerm {
+                            term: Term::from_field_text(self.schema.body, word),
+                            weight: 1.0,
+                            b: RANKING.b,
+                        },
+                    ],
+                    RANKING.k1,
+                );
+                (occur, Box::new(in_either) as Box<dyn Query>)
             })
             .collect();
+        clauses.extend(self.proximity(&words));
         Ok(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// Optional clauses that score neighbouring query words found close
+    /// together (at most [`PROXIMITY_SLOP`] words apart beyond their
+    /// distance in the query), in the body and in the title: "electoral
+    /// commission" as a name ranks above "commission" in the title and
+    /// "electoral" three paragraphs down. The words themselves still decide
+    /// which articles match.
+    fn proximity(&self, words: &[(usize, String)]) -> Vec<(Occur, Box<dyn Query>)> {
+        let mut pairs: Vec<(usize, &str, &str)> = words
+            .windows(2)
+            .filter(|pair| pair[0].1 != pair[1].1)
+            .map(|pair| {
+                (
+                    pair[1].0.saturating_sub(pair[0].0).max(1),
+                    pair[0].1.as_str(),
+                    pair[1].1.as_str(),
+                )
+            })
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (distance, first, second) in pairs.into_iter().take(MAX_PROXIMITY_PAIRS) {
+            for field in [self.schema.body, self.schema.title] {
+                let mut phrase = PhraseQuery::new_with_offset(vec![
+                    (0, Term::from_field_text(field, first)),
+                    (distance, Term::from_field_text(field, second)),
+                ]);
+                phrase.set_slop(PROXIMITY_SLOP);
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(phrase), PROXIMITY_WEIGHT)),
+                ));
+            }
+        }
+        clauses
     }
 
     /// Adds filters as zero-scored required clauses, so they select without
@@ -152,8 +206,22 @@ impl Searcher {
     }
 }
 
-/// How much more a word in the title counts than a word in the body.
+/// How much more a word in the title counts than a word in the body: in the
+/// query language (tantivy's scoring, one BM25 per field) and in plain
+/// words (newsdex's BM25F, where the title's occurrences join the body's
+/// before saturation).
 const TITLE_BOOST: Score = 2.0;
+const TITLE_WEIGHT: Score = 3.0;
+/// BM25F's saturation and length normalisation for plain words, chosen on
+/// the four collections of `../shared/ir` with `bench/ranking_grid.py` (see
+/// README, Ranking).
+const RANKING: Bm25Params = Bm25Params { k1: 1.2, b: 0.4 };
+/// What a pair of neighbouring query words found together adds, as a boost
+/// on tantivy's phrase score; how loose "together" is; and how many pairs
+/// a long query tries (each is a phrase search).
+const PROXIMITY_WEIGHT: Score = 0.2;
+const PROXIMITY_SLOP: u32 = 2;
+const MAX_PROXIMITY_PAIRS: usize = 12;
 
 /// True when the query uses none of the query language: no quotes, fields,
 /// groups, ranges, wildcards, boosts, `+`/`-` prefixes or AND/OR/NOT
@@ -171,14 +239,25 @@ fn is_plain_words(text: &str) -> bool {
     !(syntax || prefixed || operators)
 }
 
+/// The text with the query language's marks taken out, so that only its
+/// words remain ("OPINION: Trump" → "OPINION  Trump").
+fn without_syntax(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '"' | ':' | '(' | ')' | '[' | ']' | '{' | '}' | '*' | '^' | '~' | '\\' | '+' | '-' => ' ',
+            c => c,
+        })
+        .collect()
+}
+
+/// Why the query language could not read a query, for the note that says
+/// how it was read instead.
 fn describe_parse_error(err: &tantivy::query::QueryParserError) -> String {
     use tantivy::query::QueryParserError as E;
     match err {
-        E::SyntaxError(text) => {
-            format!("syntax error ({text}); check quotes and brackets, or use --any for plain words")
-        }
+        E::SyntaxError(_) => "not valid query syntax: check quotes and brackets".to_string(),
         E::FieldDoesNotExist(field) => {
-            format!("unknown field `{field}`; searchable fields are title, body and source")
+            format!("`{field}` is not a field; searchable fields are title, body and source")
         }
         other => other.to_string(),
     }

@@ -35,6 +35,8 @@ pub struct SearchRequest {
     pub facet_limit: usize,
     pub snippet_chars: usize,
     pub evidence: bool,
+    /// Give each hit an explanation of its score and of its facets.
+    pub explain: bool,
 }
 
 impl SearchRequest {
@@ -58,6 +60,7 @@ impl SearchRequest {
             facet_limit: 10,
             snippet_chars: 200,
             evidence: false,
+            explain: false,
         }
     }
 }
@@ -65,6 +68,9 @@ impl SearchRequest {
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchResults {
     pub query: String,
+    /// How a query that is not valid query language was read instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query_note: Option<String>,
     pub total: usize,
     pub took_ms: f64,
     pub hits: Vec<SearchHit>,
@@ -116,6 +122,36 @@ pub struct SearchHit {
     pub snippet: Snippet,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evidence: Option<Vec<EvidenceSentence>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<HitExplanation>,
+}
+
+/// Why a hit ranks where it does and where its facets come from.
+#[derive(Debug, Clone, Serialize)]
+pub struct HitExplanation {
+    /// The score as a tree: each node's `value`, what it is (`description`),
+    /// the parts it sums or multiplies (`details`) and the figures behind
+    /// it (`context`): per query word, its frequency and length in the title
+    /// and the body, its IDF, and each proximity pair's phrase score.
+    pub ranking: serde_json::Value,
+    /// For each event, actor and dyad facet the tagger reproduces from the
+    /// stored text: the sentence and cue it was read from.
+    pub facets: Vec<FacetExplanation>,
+    /// Facets the hit carries that today's dictionaries do not reproduce
+    /// (the index was tagged with other dictionaries: `newsdex retag`).
+    pub unexplained: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FacetExplanation {
+    pub facet: String,
+    /// `title`, `lead` or `body`.
+    pub place: &'static str,
+    pub sentence: String,
+    pub cue: String,
+    /// Byte range of the sentence in the title or the body.
+    pub start: usize,
+    pub end: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -143,6 +143,7 @@ impl Extractor {
                     // "summoned the ambassador and sanctioned two people":
                     // a second main verb of the sentence.
                     coordinated: previous_word(text, hit.start).eq_ignore_ascii_case("and"),
+                    cue: hit.start..hit.end,
                 });
             }
         }

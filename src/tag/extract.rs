@@ -19,7 +19,7 @@ use super::cues::Cue;
 use super::genre::genre;
 use super::salience::{salience, Place, Reported};
 use super::scan::{Hit, PatternStarts};
-use super::tags::{Entity, EntityKind, Evidence, SentenceEvent, Tags};
+use super::tags::{Entity, EntityKind, Evidence, FacetOrigin, SentenceEvent, Tags};
 use super::{HashMap, HashSet};
 
 /// The compiled extractor: build once, share between threads.
@@ -109,6 +109,18 @@ impl Extractor {
     /// Tags an article from its title and body; `date` (seconds since the
     /// epoch) picks historical state codes for older articles.
     pub fn tag(&self, title: &str, body: &str, date: Option<i64>) -> Tags {
+        self.tag_traced(title, body, date, None)
+    }
+
+    /// Where each event, actor and dyad facet of an article comes from: the
+    /// reported event, its sentence and its cue (`search --explain`).
+    pub fn origins(&self, title: &str, body: &str, date: Option<i64>) -> Vec<FacetOrigin> {
+        let mut origins = Vec::new();
+        self.tag_traced(title, body, date, Some(&mut origins));
+        origins
+    }
+
+    fn tag_traced(&self, title: &str, body: &str, date: Option<i64>, mut trace: Option<&mut Vec<FacetOrigin>>) -> Tags {
         let mut tags = Tags::default();
         // Entities repeat through an article: facet paths are written once each.
         let mut mentioned: HashSet<Entity> = HashSet::default();
@@ -146,8 +158,22 @@ impl Extractor {
         let salient = salience(&reported, genre(body));
         let mut acting: HashSet<Entity> = HashSet::default();
         for r in salient.events(&reported) {
+            let mut origin = |facet: String| {
+                if let Some(origins) = trace.as_deref_mut() {
+                    origins.push(FacetOrigin {
+                        facet,
+                        place: r.place.name(),
+                        start: r.range.start,
+                        end: r.range.end,
+                        cue_start: r.event.cue.start,
+                        cue_end: r.event.cue.end,
+                    });
+                }
+            };
+            origin(format!("/{}", r.event.event_type));
             tags.events.insert(format!("/{}", r.event.event_type));
             if let Some(mode) = &r.event.mode {
+                origin(format!("/{}/{mode}", r.event.event_type));
                 tags.events.insert(format!("/{}/{mode}", r.event.event_type));
             }
             // An event names its actors through its source; a target
@@ -155,8 +181,12 @@ impl Extractor {
             if r.event.sources.is_empty() {
                 continue;
             }
+            for party in r.event.sources.iter().chain(&r.event.targets) {
+                party.facets().into_iter().for_each(&mut origin);
+            }
             acting.extend(r.event.sources.iter().chain(&r.event.targets).cloned());
             for dyad in self.dyads(&r.event) {
+                origin(dyad.clone());
                 if r.place != Place::Title {
                     tags.evidence.push(Evidence {
                         dyad: dyad.clone(),

@@ -28,7 +28,7 @@ pub use dictionary::{
 };
 pub use extract::Extractor;
 pub use labels::Labels;
-pub use tags::{Entity, EntityKind, Evidence, SentenceEvent, Tags};
+pub use tags::{Entity, EntityKind, Evidence, FacetOrigin, SentenceEvent, Tags};
 
 // Word lists, entities and offsets are hashed on every article: FxHash is
 // several times cheaper than SipHash here, and nothing hashed is hostile.

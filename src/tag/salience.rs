@@ -52,6 +52,14 @@ impl Place {
             (true, _) => Place::Body,
         }
     }
+
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Place::Title => "title",
+            Place::Lead => "lead",
+            Place::Body => "body",
+        }
+    }
 }
 
 /// What an article reports.
@@ -176,6 +184,7 @@ mod tests {
             unrealised: false,
             coordinated: false,
             strong: true,
+            cue: 0..0,
         }
     }
 

@@ -24,6 +24,23 @@ pub struct Tags {
     pub evidence: Vec<Evidence>,
 }
 
+/// Where one of an article's facet values came from: the event the tagger
+/// read as reported, in which sentence of the title or body, on which cue.
+/// `newsdex search --explain` shows these.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FacetOrigin {
+    /// The facet value: `/accuse`, `/country/GBR`, `/GBR/accuse/CHN`.
+    pub facet: String,
+    /// `title`, `lead` (the body's first two sentences) or `body`.
+    pub place: &'static str,
+    /// The sentence, as a byte range of the title or the body.
+    pub start: usize,
+    pub end: usize,
+    /// The event cue that gave it, as a byte range of the same text.
+    pub cue_start: usize,
+    pub cue_end: usize,
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Evidence {
     pub dyad: String,
@@ -50,6 +67,8 @@ pub struct SentenceEvent {
     pub coordinated: bool,
     /// A hand-curated cue, not one generated from the verb lists.
     pub strong: bool,
+    /// The cue's byte range in the text (title or body) it was read from.
+    pub cue: std::ops::Range<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -12,7 +12,7 @@ use tantivy::query::{
 use tantivy::schema::{Facet, IndexRecordOption};
 use tantivy::{Score, Term};
 
-use super::ranking::{Bm25Params, Bm25fTermQuery, FieldTerm};
+use super::ranking::{Bm25Params, Bm25fTermQuery, FieldTerm, ForwardExplain};
 use super::{SearchRequest, Searcher};
 use crate::Error;
 
@@ -131,7 +131,7 @@ impl Searcher {
                 phrase.set_slop(PROXIMITY_SLOP);
                 clauses.push((
                     Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(phrase), PROXIMITY_WEIGHT)),
+                    Box::new(BoostQuery::new(Box::new(ForwardExplain(phrase)), PROXIMITY_WEIGHT)),
                 ));
             }
         }

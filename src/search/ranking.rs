@@ -178,7 +178,12 @@ impl Weight for Bm25fWeight {
                 .inverted_index(field.term.field())?
                 .read_postings(&field.term, IndexRecordOption::WithFreqs)?;
             let Some(mut postings) = postings else { continue };
-            if postings.seek(doc) != doc {
+            // Fresh postings stand on their first document, which may be
+            // past this one; seeking backwards is not allowed.
+            if postings.doc() < doc {
+                postings.seek(doc);
+            }
+            if postings.doc() != doc {
                 continue;
             }
             let norms = reader.get_fieldnorms_reader(field.term.field())?;
@@ -345,5 +350,39 @@ mod tests {
         let idf = (1.0 + (2.0 - 1.0 + 0.5) / (1.0 + 0.5f32)).ln();
         let expected = idf * 2.2 * f / (1.2 + f);
         assert!((hits[0].0 - expected).abs() < 1e-4, "{} vs {expected}", hits[0].0);
+    }
+}
+
+/// A query whose explanation never seeks backwards. tantivy's phrase weight
+/// explains a document by seeking a fresh scorer to it, which its debug
+/// builds refuse when the scorer's first match is already past it; a
+/// boolean query explains every clause, matching or not.
+#[derive(Debug, Clone)]
+pub struct ForwardExplain<Q: Query + Clone>(pub Q);
+
+impl<Q: Query + Clone> Query for ForwardExplain<Q> {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(ForwardWeight(self.0.weight(enable_scoring)?)))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.0.query_terms(visitor);
+    }
+}
+
+struct ForwardWeight(Box<dyn Weight>);
+
+impl Weight for ForwardWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        self.0.scorer(reader, boost)
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        if self.0.scorer(reader, 1.0)?.doc() > doc {
+            return Err(tantivy::TantivyError::InvalidArgument(format!(
+                "document {doc} does not match"
+            )));
+        }
+        self.0.explain(reader, doc)
     }
 }

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 
-use crate::ops::{IndexReport, IndexStats};
+use crate::ops::{IndexReport, IndexStats, TagReport};
 use crate::search::{FacetCount, HitExplanation, SearchResults, Snippet};
 use crate::tag::evaluate::{EvalReport, Prf};
 
@@ -373,4 +373,12 @@ pub fn eval_text<W: Write>(out: &mut W, report: &EvalReport) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The one-line summary of a `tag` run (stderr): read = tagged + rejected.
+pub fn tag_summary(report: &TagReport) -> String {
+    format!(
+        "read {} · tagged {} · rejected {}",
+        report.read, report.tagged, report.rejected
+    )
 }

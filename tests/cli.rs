@@ -1329,3 +1329,97 @@ fn explain_gives_the_score_per_word_and_field_and_where_each_facet_came_from() {
     let plain = index.search("china sanctions", &["--limit", "1"]);
     assert!(hits(&plain)[0].get("explain").is_none());
 }
+
+// ---------------------------------------------------------------------------
+// Tagging without an index
+// ---------------------------------------------------------------------------
+
+/// `newsdex tag` with `stdin` as its input.
+fn tag_stdin(stdin: &[u8], args: &[&str]) -> Run {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let dir = TempDir::new().unwrap();
+    let mut child = newsdex(&dir.path().join("unused-index"))
+        .arg("tag")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("newsdex runs");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let run = Run {
+        code: out.status.code().expect("exited normally"),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    common::assert_no_panic(&"newsdex tag", &run.stderr);
+    run
+}
+
+#[test]
+fn tag_streams_json_lines_in_order_and_says_which_line_was_bad() {
+    // More articles than one batch, so that order across batches is tested.
+    let mut input = String::new();
+    for i in 0..600 {
+        if i == 300 {
+            input.push_str("{\"id\": \"broken\", \n");
+        }
+        input.push_str(&format!(
+            "{}\n",
+            serde_json::json!({"id": format!("a{i:03}"), "title": "UK accuses China of cyberattack",
+                               "body": format!("The United Kingdom accused China of a cyberattack on day {i}."),
+                               "date": "2024-03-25"})
+        ));
+    }
+    let r = tag_stdin(input.as_bytes(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let ids: Vec<String> = lines.iter().map(|v| v["id"].as_str().unwrap().to_string()).collect();
+    let expected: Vec<String> = (0..600).map(|i| format!("a{i:03}")).collect();
+    assert_eq!(ids, expected);
+    assert!(r.stderr.contains("rejected <stdin>:301:"), "{}", r.stderr);
+    assert!(r.stderr.contains("read 601 · tagged 600 · rejected 1"), "{}", r.stderr);
+    let first = &lines[0];
+    assert!(
+        strings(&first["dyads"]).contains(&"/GBR/accuse/CHN".to_string()),
+        "{first}"
+    );
+    assert_eq!(first["labels"]["/GBR/accuse/CHN"], "United Kingdom → China: accuse");
+    let evidence = &first["evidence"][0];
+    assert!(
+        evidence["sentence"].as_str().unwrap().contains("accused China"),
+        "{first}"
+    );
+    // gzip'd input reads the same.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, input.as_bytes()).unwrap();
+    let zipped = tag_stdin(&gz.finish().unwrap(), &["-", "--quiet"]);
+    assert_eq!(zipped.code, 0, "{}", zipped.stderr);
+    assert_eq!(zipped.stdout, r.stdout);
+    assert!(zipped.stderr.is_empty(), "{}", zipped.stderr);
+}
+
+#[test]
+fn tag_gives_each_article_the_facets_the_index_gives_it() {
+    let index = shared_index();
+    let r = run(index.cmd().arg("tag").arg(corpus_dir()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let tagged: Vec<Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let all = index.search("*", &["--limit", "1000"]);
+    let by_id: HashMap<String, &Value> = hits(&all)
+        .iter()
+        .map(|h| (h["id"].as_str().unwrap().to_string(), h))
+        .collect();
+    assert_eq!(tagged.len(), by_id.len(), "{}", r.stderr);
+    for article in &tagged {
+        let hit = by_id[article["id"].as_str().unwrap()];
+        for facet in ["actors", "events", "mentions", "dyads"] {
+            assert_eq!(article[facet], hit[facet], "{facet} of {}", article["id"]);
+        }
+    }
+    // Nothing to tag: exit 1.
+    let empty = tag_stdin(b"", &[]);
+    assert_eq!(empty.code, 1, "{}", empty.stderr);
+}

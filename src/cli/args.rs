@@ -36,6 +36,8 @@ pub enum Command {
     Retag(RetagArgs),
     /// Score actor and event extraction against human labels (PLOVER gold sentences, Reuters-21578)
     Eval(EvalArgs),
+    /// Tag articles without an index: one JSON line per article with its facets, names and dyad evidence
+    Tag(TagArgs),
 }
 
 /// Where the actor and event dictionaries come from.
@@ -63,6 +65,22 @@ pub struct OutputArgs {
     /// Print one JSON object instead of text
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TagArgs {
+    /// Files or folders of articles in any format `index` reads; `-` or none
+    /// for standard input (JSON Lines, or any other format, gzip'd or not)
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Read a field from another JSON key: title=headline, body=text, id=guid
+    #[arg(long = "field", value_name = "FIELD=KEY")]
+    pub fields: Vec<String>,
+    #[command(flatten)]
+    pub dictionaries: DictionaryArgs,
+    /// No rejection messages, no summary
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

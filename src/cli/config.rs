@@ -8,11 +8,12 @@ use std::path::PathBuf;
 use anyhow::{bail, Result};
 
 use newsdex::ingest;
+use newsdex::ops;
 use newsdex::ops::{DeleteRequest, IndexConfig, RetagConfig};
 use newsdex::search::{check_query, day_start, event_path, NameResolver, SearchRequest};
 use newsdex::tag::DictionarySource;
 
-use super::args::{ColorChoice, DeleteArgs, DictionaryArgs, IndexArgs, RetagArgs, SearchArgs, WriterArgs};
+use super::args::{ColorChoice, DeleteArgs, DictionaryArgs, IndexArgs, RetagArgs, SearchArgs, TagArgs, WriterArgs};
 
 pub fn dictionary_source(args: &DictionaryArgs) -> Result<DictionarySource> {
     match &args.dictionaries {
@@ -48,6 +49,28 @@ pub fn index(index_dir: PathBuf, args: &IndexArgs) -> Result<IndexConfig> {
         dictionaries,
         rebuild: args.rebuild,
     })
+}
+
+/// Where `newsdex tag` reads from, and the JSON keys it reads.
+pub fn tag(args: &TagArgs) -> Result<(ops::TagInput, ingest::FieldMap, DictionarySource)> {
+    let dictionaries = dictionary_source(&args.dictionaries)?;
+    let mut fields = dictionaries.field_map()?;
+    for spec in &args.fields {
+        fields.apply_override(spec)?;
+    }
+    let stdin = args.paths.is_empty() || args.paths.iter().any(|p| p.as_os_str() == "-");
+    if stdin && args.paths.len() > 1 {
+        bail!("`-` (standard input) cannot be read beside files; give one or the other");
+    }
+    let input = if stdin {
+        ops::TagInput::Stream {
+            name: "<stdin>".into(),
+            reader: Box::new(std::io::BufReader::with_capacity(256 * 1024, std::io::stdin())),
+        }
+    } else {
+        ops::TagInput::Files(ingest::collect_files(&args.paths))
+    };
+    Ok((input, fields, dictionaries))
 }
 
 pub fn retag(args: &RetagArgs) -> Result<RetagConfig> {

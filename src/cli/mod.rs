@@ -22,7 +22,7 @@ use newsdex::tag::evaluate::{self, EvalReport};
 use newsdex::tag::{Dictionaries, Extractor, Labels};
 
 pub use args::Cli;
-use args::{Command, DeleteArgs, EvalArgs, IndexArgs, RetagArgs, SearchArgs, StatsArgs};
+use args::{Command, DeleteArgs, EvalArgs, IndexArgs, RetagArgs, SearchArgs, StatsArgs, TagArgs};
 use progress::{say_cleaned, CliObserver};
 
 /// How a successful run ended, for the exit code.
@@ -40,6 +40,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Delete(args) => run_delete(index, args),
         Command::Retag(args) => run_retag(index, args),
         Command::Eval(args) => run_eval(args),
+        Command::Tag(args) => run_tag(args),
     }
 }
 
@@ -153,6 +154,38 @@ fn run_stats(index: PathBuf, args: StatsArgs) -> Result<Outcome> {
         with_stdout(|out| render::stats_text(out, &stats))?;
     }
     Ok(Outcome::Success)
+}
+
+fn run_tag(args: TagArgs) -> Result<Outcome> {
+    let (input, fields, dictionaries) = config::tag(&args)?;
+    let extractor = Extractor::new(&Dictionaries::load(&dictionaries)?)?;
+    let labels = Labels::load(&dictionaries)?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    let quiet = args.quiet;
+    let report = ops::tag(
+        input,
+        &fields,
+        &extractor,
+        &labels,
+        &mut |article| {
+            serde_json::to_writer(&mut out, article)?;
+            writeln!(out)
+        },
+        &mut |rejection| {
+            if !quiet {
+                eprintln!("rejected {}: {}", rejection.location, rejection.reason);
+            }
+        },
+    )?;
+    out.flush()?;
+    if !quiet {
+        eprintln!("{}", render::tag_summary(&report));
+    }
+    Ok(if report.tagged == 0 {
+        Outcome::NoResults
+    } else {
+        Outcome::Success
+    })
 }
 
 fn run_eval(args: EvalArgs) -> Result<Outcome> {

@@ -168,6 +168,18 @@ pub fn read_bytes(name: &str, bytes: &[u8], fields: &FieldMap, sink: &mut dyn Fn
     read_from(path, reader, fields, sink);
 }
 
+/// Reads a stream (standard input) as [`read_file`] reads a file called
+/// `name`: any format, gzip'd or not.
+pub fn read_stream(name: &str, mut reader: Box<dyn BufRead + Send>, fields: &FieldMap, sink: &mut dyn FnMut(Record)) {
+    let is_gzip = reader.fill_buf().is_ok_and(|head| head.starts_with(&[0x1f, 0x8b]));
+    let reader: Box<dyn BufRead + Send> = if is_gzip {
+        Box::new(BufReader::new(flate2::bufread::MultiGzDecoder::new(reader)))
+    } else {
+        reader
+    };
+    read_from(Path::new(name), reader, fields, sink);
+}
+
 /// Detects the format of an opened (and, if need be, decompressed) file and
 /// reads its records.
 fn read_from(path: &Path, mut reader: Box<dyn BufRead + Send + '_>, fields: &FieldMap, sink: &mut dyn FnMut(Record)) {

@@ -1,11 +1,13 @@
 //! The commands that change the index, built on `store/`: `index` (read,
-//! tag, write), `delete`, `retag`, and `stats`, which reads what they made.
-//! Each returns a report the printers render; none prints.
+//! tag, write), `delete`, `retag`, and `stats`, which reads what they made;
+//! and `tag`, which tags without an index. Each returns a report the
+//! printers render; none prints.
 
 mod delete;
 mod index;
 mod retag;
 mod stats;
+mod tag;
 
 use std::path::Path;
 
@@ -15,6 +17,7 @@ pub use delete::{delete, DeleteReport, DeleteRequest};
 pub use index::{run as index, IndexConfig, IndexReport};
 pub use retag::{retag, RetagConfig, RetagReport};
 pub use stats::{collect as stats, IndexStats};
+pub use tag::{tag, DyadEvidence, TagInput, TagReport, TaggedArticle};
 
 /// Something to tell the user while indexing.
 #[derive(Debug)]

@@ -123,7 +123,7 @@ impl Searcher {
         pairs.dedup();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (distance, first, second) in pairs.into_iter().take(MAX_PROXIMITY_PAIRS) {
-            for field in [self.schema.body, self.schema.title] {
+            for (field, field_name) in [(self.schema.body, "body"), (self.schema.title, "title")] {
                 let mut phrase = PhraseQuery::new_with_offset(vec![
                     (0, Term::from_field_text(field, first)),
                     (distance, Term::from_field_text(field, second)),
@@ -131,7 +131,13 @@ impl Searcher {
                 phrase.set_slop(PROXIMITY_SLOP);
                 clauses.push((
                     Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(ForwardExplain(phrase)), PROXIMITY_WEIGHT)),
+                    Box::new(BoostQuery::new(
+                        Box::new(ForwardExplain {
+                            query: phrase,
+                            name: format!("proximity `{first} {second}` in the {field_name}"),
+                        }),
+                        PROXIMITY_WEIGHT,
+                    )),
                 ));
             }
         }

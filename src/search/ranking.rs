@@ -353,36 +353,50 @@ mod tests {
     }
 }
 
-/// A query whose explanation never seeks backwards. tantivy's phrase weight
-/// explains a document by seeking a fresh scorer to it, which its debug
-/// builds refuse when the scorer's first match is already past it; a
-/// boolean query explains every clause, matching or not.
+/// A query whose explanation never seeks backwards, under a name of our
+/// own. tantivy's phrase weight explains a document by seeking a fresh
+/// scorer to it, which its debug builds refuse when the scorer's first
+/// match is already past it; a boolean query explains every clause,
+/// matching or not. The name says what the clause is ("proximity
+/// `electoral commission` in the body"): tantivy's says "Phrase Scorer".
 #[derive(Debug, Clone)]
-pub struct ForwardExplain<Q: Query + Clone>(pub Q);
+pub struct ForwardExplain<Q: Query + Clone> {
+    pub query: Q,
+    pub name: String,
+}
 
 impl<Q: Query + Clone> Query for ForwardExplain<Q> {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        Ok(Box::new(ForwardWeight(self.0.weight(enable_scoring)?)))
+        Ok(Box::new(ForwardWeight {
+            inner: self.query.weight(enable_scoring)?,
+            name: self.name.clone(),
+        }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        self.0.query_terms(visitor);
+        self.query.query_terms(visitor);
     }
 }
 
-struct ForwardWeight(Box<dyn Weight>);
+struct ForwardWeight {
+    inner: Box<dyn Weight>,
+    name: String,
+}
 
 impl Weight for ForwardWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        self.0.scorer(reader, boost)
+        self.inner.scorer(reader, boost)
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        if self.0.scorer(reader, 1.0)?.doc() > doc {
+        if self.inner.scorer(reader, 1.0)?.doc() > doc {
             return Err(tantivy::TantivyError::InvalidArgument(format!(
                 "document {doc} does not match"
             )));
         }
-        self.0.explain(reader, doc)
+        let inner = self.inner.explain(reader, doc)?;
+        let mut named = Explanation::new_with_string(self.name.clone(), inner.value());
+        named.add_detail(inner);
+        Ok(named)
     }
 }

@@ -48,15 +48,18 @@ impl Searcher {
                     words.split_whitespace().collect::<Vec<_>>().join(" "),
                     describe_parse_error(&e)
                 );
-                return Ok((self.bag_of_words(&words, any)?, Some(note)));
+                // Name what the user typed, not what was left of it.
+                let query = self.bag_of_words(&words, any).map_err(|e| match e {
+                    Error::BadQuery(_) => no_words(text),
+                    other => other,
+                })?;
+                return Ok((query, Some(note)));
             }
         };
         let mut terms = 0;
         query.query_terms(&mut |_, _| terms += 1);
         if terms == 0 && !text.contains('*') && !text.contains('[') && !text.contains('{') {
-            return Err(Error::BadQuery(format!(
-                "`{text}` has no searchable words (only stop words or punctuation); add a content word"
-            )));
+            return Err(no_words(text));
         }
         Ok((query, None))
     }
@@ -71,9 +74,7 @@ impl Searcher {
             .token_stream(text)
             .process(&mut |token| words.push((token.position, token.text.clone())));
         if words.is_empty() {
-            return Err(Error::BadQuery(format!(
-                "`{text}` has no searchable words (only stop words or punctuation); add a content word"
-            )));
+            return Err(no_words(text));
         }
         let occur = if any { Occur::Should } else { Occur::Must };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = words
@@ -243,6 +244,13 @@ fn is_plain_words(text: &str) -> bool {
     let shouting = !text.chars().any(char::is_lowercase);
     let operators = !shouting && text.split_whitespace().any(|w| matches!(w, "AND" | "OR" | "NOT"));
     !(syntax || prefixed || operators)
+}
+
+/// The error for a query with nothing to search.
+fn no_words(text: &str) -> Error {
+    Error::BadQuery(format!(
+        "`{text}` has no searchable words (only stop words or punctuation); add a content word"
+    ))
 }
 
 /// The text with the query language's marks taken out, so that only its

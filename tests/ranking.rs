@@ -47,26 +47,63 @@ struct Scores {
     queries: usize,
 }
 
-fn evaluate(collection: &Path) -> Scores {
-    let index = tempfile::tempdir().unwrap();
+/// Indexes `corpus` into `index` with the binary under test.
+fn index_corpus(index: &Path, corpus: &Path) {
     Command::cargo_bin("newsdex")
         .unwrap()
         .env_clear()
-        .args(["--index", index.path().to_str().unwrap(), "index", "--quiet"])
-        .arg(collection.join("corpus.jsonl"))
+        .arg("--index")
+        .arg(index)
+        .args(["index", "--quiet"])
+        .arg(corpus)
         .assert()
         .success();
+}
 
+/// Judgments in the BEIR layout (`query-id`, `corpus-id`, `score`, with a
+/// header line): per query, each judged document's grade.
+fn read_qrels(path: &Path) -> HashMap<String, HashMap<String, f64>> {
     let mut qrels: HashMap<String, HashMap<String, f64>> = HashMap::new();
-    let judged = std::fs::read_to_string(collection.join("qrels/test.tsv")).unwrap();
-    for line in judged.lines().skip(1) {
+    for line in std::fs::read_to_string(path).unwrap().lines().skip(1) {
         let cells: Vec<&str> = line.split('\t').collect();
-        let relevance: f64 = cells[2].parse().unwrap();
         qrels
             .entry(cells[0].to_string())
             .or_default()
-            .insert(cells[1].to_string(), relevance);
+            .insert(cells[1].to_string(), cells[2].parse().unwrap());
     }
+    qrels
+}
+
+/// The ids `newsdex search --json` ranks for `query`, with `flags`.
+fn ranked_ids(index: &Path, flags: &[&str], query: &str, what: &str) -> Vec<String> {
+    let output = Command::cargo_bin("newsdex")
+        .unwrap()
+        .env_clear()
+        .arg("--index")
+        .arg(index)
+        .args(["search", "--json", "--facet-limit", "0", "--snippet", "20"])
+        .args(flags)
+        .arg("--")
+        .arg(query)
+        .output()
+        .unwrap();
+    common::assert_no_panic(&what, &String::from_utf8_lossy(&output.stderr));
+    if output.stdout.is_empty() {
+        return Vec::new();
+    }
+    let results: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    results["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn evaluate(collection: &Path) -> Scores {
+    let index = tempfile::tempdir().unwrap();
+    index_corpus(index.path(), &collection.join("corpus.jsonl"));
+    let qrels = read_qrels(&collection.join("qrels/test.tsv"));
 
     let (mut ndcg_sum, mut recall_sum, mut queries) = (0.0, 0.0, 0);
     let topics = std::fs::read_to_string(collection.join("queries.jsonl")).unwrap();
@@ -75,34 +112,12 @@ fn evaluate(collection: &Path) -> Scores {
         let Some(judgments) = qrels.get(topic["_id"].as_str().unwrap()) else {
             continue;
         };
-        let output = Command::cargo_bin("newsdex")
-            .unwrap()
-            .env_clear()
-            .args([
-                "--index",
-                index.path().to_str().unwrap(),
-                "search",
-                "--any",
-                "--json",
-                "--limit",
-                "100",
-            ])
-            .args(["--facet-limit", "0", "--snippet", "20"])
-            .arg(topic["text"].as_str().unwrap())
-            .output()
-            .unwrap();
-        common::assert_no_panic(&topic["_id"], &String::from_utf8_lossy(&output.stderr));
-        let ranked: Vec<String> = if output.stdout.is_empty() {
-            Vec::new()
-        } else {
-            let results: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-            results["hits"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|h| h["id"].as_str().unwrap().to_string())
-                .collect()
-        };
+        let ranked = ranked_ids(
+            index.path(),
+            &["--any", "--limit", "100"],
+            topic["text"].as_str().unwrap(),
+            topic["_id"].as_str().unwrap(),
+        );
         let gain = |id: &String| judgments.get(id).copied().unwrap_or(0.0);
         let relevant = judgments.values().filter(|g| **g > 0.0).count() as f64;
         let found = ranked.iter().take(100).filter(|id| gain(id) > 0.0).count() as f64;
@@ -200,24 +215,9 @@ fn news_relevance_set_keeps_its_figure() {
         String::from_utf8_lossy(&prepared.stderr)
     );
     let index = work.path().join("index");
-    Command::cargo_bin("newsdex")
-        .unwrap()
-        .env_clear()
-        .arg("--index")
-        .arg(&index)
-        .args(["index", "--quiet"])
-        .arg(&corpus)
-        .assert()
-        .success();
+    index_corpus(&index, &corpus);
     let set = root.join("bench/news-relevance");
-    let mut grades: HashMap<String, HashMap<String, f64>> = HashMap::new();
-    for line in std::fs::read_to_string(set.join("qrels.tsv")).unwrap().lines().skip(1) {
-        let cells: Vec<&str> = line.split('\t').collect();
-        grades
-            .entry(cells[0].to_string())
-            .or_default()
-            .insert(cells[1].to_string(), cells[2].parse().unwrap());
-    }
+    let grades = read_qrels(&set.join("qrels.tsv"));
     let (mut sum, mut queries) = (0.0, 0);
     for line in std::fs::read_to_string(set.join("queries.tsv"))
         .unwrap()
@@ -229,23 +229,7 @@ fn news_relevance_set_keeps_its_figure() {
         if !judged.values().any(|g| *g > 0.0) {
             continue;
         }
-        let output = Command::cargo_bin("newsdex")
-            .unwrap()
-            .env_clear()
-            .arg("--index")
-            .arg(&index)
-            .args(["search", "--json", "--limit", "10", "--facet-limit", "0", "--"])
-            .arg(cells[1])
-            .output()
-            .unwrap();
-        common::assert_no_panic(&cells[0], &String::from_utf8_lossy(&output.stderr));
-        let results: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-        let ranked: Vec<String> = results["hits"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|h| h["id"].as_str().unwrap().to_string())
-            .collect();
+        let ranked = ranked_ids(&index, &["--limit", "10"], cells[1], cells[0]);
         sum += ndcg_at_10(&ranked, judged);
         queries += 1;
     }

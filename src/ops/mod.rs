@@ -17,7 +17,7 @@ pub use delete::{delete, DeleteReport, DeleteRequest};
 pub use index::{run as index, IndexConfig, IndexReport};
 pub use retag::{retag, RetagConfig, RetagReport};
 pub use stats::{collect as stats, IndexStats};
-pub use tag::{tag, DyadEvidence, TagInput, TagReport, TaggedArticle};
+pub use tag::{tag, TagInput, TagReport, TaggedArticle};
 
 /// Something to tell the user while indexing.
 #[derive(Debug)]

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::ingest::{self, Article, FieldMap, Inputs, Location, Record, Rejection};
+use crate::search::{format_date, EvidenceSentence};
 use crate::tag::{Extractor, Labels};
 
 /// Articles tagged together on every core; the output waits for a batch.
@@ -40,20 +41,11 @@ pub struct TaggedArticle {
     pub mentions: Vec<String>,
     pub dyads: Vec<String>,
     /// For each dyad, the body sentence it was read from.
-    pub evidence: Vec<DyadEvidence>,
+    pub evidence: Vec<EvidenceSentence>,
     /// The display name of every facet value above.
     pub labels: BTreeMap<String, String>,
     /// Where the article was read: file, and line or record.
     pub location: Location,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct DyadEvidence {
-    pub dyad: String,
-    pub sentence: String,
-    /// Byte range of the sentence in the body.
-    pub start: usize,
-    pub end: usize,
 }
 
 /// What a `tag` run read: every record is tagged or rejected.
@@ -151,18 +143,7 @@ impl Run<'_> {
 
 fn tagged(extractor: &Extractor, labels: &Labels, article: Article) -> TaggedArticle {
     let tags = extractor.tag(&article.title, &article.body, article.date.map(|d| d.timestamp()));
-    let evidence = tags
-        .evidence
-        .iter()
-        .filter_map(|e| {
-            Some(DyadEvidence {
-                dyad: e.dyad.clone(),
-                sentence: article.body.get(e.start..e.end)?.trim().to_string(),
-                start: e.start,
-                end: e.end,
-            })
-        })
-        .collect();
+    let evidence = EvidenceSentence::from_body(&article.body, &tags.evidence);
     let list = |set: &std::collections::BTreeSet<String>| set.iter().cloned().collect::<Vec<_>>();
     let (actors, events, mentions, dyads) = (
         list(&tags.actors),
@@ -174,7 +155,7 @@ fn tagged(extractor: &Extractor, labels: &Labels, article: Article) -> TaggedArt
     TaggedArticle {
         id: article.id,
         title: article.title,
-        date: article.date.map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+        date: article.date.map(|d| format_date(d.timestamp())),
         source: article.source,
         url: article.url,
         actors,

@@ -25,8 +25,9 @@ use rayon::prelude::*;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::{DocAddress, Index, Order, Score, TantivyDocument};
 
+use crate::ingest::Article;
 use crate::store::{self, field_names, NewsSchema};
-use crate::tag::Extractor;
+use crate::tag::{Evidence, Extractor};
 use crate::Error;
 
 pub(crate) use facets::hit_facets;
@@ -128,10 +129,20 @@ impl Searcher {
                 || highlighters.clone(),
                 |highlighters, (i, ((score, address), facets))| -> Result<SearchHit, Error> {
                     let doc: TantivyDocument = searcher.doc(address)?;
-                    let mut hit = self.hit(request, request.offset + i + 1, score, &doc, facets, highlighters);
-                    if request.explain {
-                        hit.explain = Some(self.explain(&searcher, &*user_query, address, &doc, &hit)?);
-                    }
+                    let (article, evidence) = store::decode(&self.schema, &doc);
+                    let explain = request
+                        .explain
+                        .then(|| self.explain(&searcher, &*user_query, address, &article, &facets))
+                        .transpose()?;
+                    let mut hit = self.hit(
+                        request,
+                        request.offset + i + 1,
+                        score,
+                        (article, evidence),
+                        facets,
+                        highlighters,
+                    );
+                    hit.explain = explain;
                     Ok(hit)
                 },
             )
@@ -159,11 +170,10 @@ impl Searcher {
         request: &SearchRequest,
         rank: usize,
         score: Option<Score>,
-        doc: &TantivyDocument,
+        (article, evidence): (Article, Vec<Evidence>),
         facets: [Vec<String>; 4],
         (snippets, title_snippets): &mut (Highlighter, Highlighter),
     ) -> SearchHit {
-        let (article, evidence) = store::decode(&self.schema, doc);
         let [actors, events, mentions, dyads] = facets;
         let snippet = best_snippet(
             &article.body,
@@ -172,20 +182,9 @@ impl Searcher {
             title_snippets,
             request.snippet_chars,
         );
-        let evidence = request.evidence.then(|| {
-            evidence
-                .into_iter()
-                .filter_map(|e| {
-                    let sentence = article.body.get(e.start..e.end)?.trim().to_string();
-                    Some(EvidenceSentence {
-                        dyad: e.dyad,
-                        sentence,
-                        start: e.start,
-                        end: e.end,
-                    })
-                })
-                .collect()
-        });
+        let evidence = request
+            .evidence
+            .then(|| EvidenceSentence::from_body(&article.body, &evidence));
         SearchHit {
             rank,
             score,
@@ -209,16 +208,15 @@ impl Searcher {
         searcher: &tantivy::Searcher,
         query: &dyn tantivy::query::Query,
         address: DocAddress,
-        doc: &TantivyDocument,
-        hit: &SearchHit,
+        article: &Article,
+        [actors, events, _, dyads]: &[Vec<String>; 4],
     ) -> Result<HitExplanation, Error> {
         // An explanation is numbers and strings: it always serialises.
         let ranking = serde_json::to_value(query.explain(searcher, address)?).unwrap_or_default();
-        let carried: BTreeSet<&String> = hit.actors.iter().chain(&hit.events).chain(&hit.dyads).collect();
+        let carried: BTreeSet<&String> = actors.iter().chain(events).chain(dyads).collect();
         let mut facets = Vec::new();
         let mut explained: BTreeSet<String> = BTreeSet::new();
         if let Some(tagger) = &self.tagger {
-            let (article, _) = store::decode(&self.schema, doc);
             let date = article.date.map(|d| d.timestamp());
             let mut seen = BTreeSet::new();
             for origin in tagger.origins(&article.title, &article.body, date) {

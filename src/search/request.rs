@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::tag::Labels;
+use crate::tag::{Evidence, Labels};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum SortOrder {
@@ -161,6 +161,24 @@ pub struct EvidenceSentence {
     /// Byte range of the sentence in the article body.
     pub start: usize,
     pub end: usize,
+}
+
+impl EvidenceSentence {
+    /// Each dyad's evidence with its sentence read from `body` (a range
+    /// that does not fit the body is left out).
+    pub fn from_body(body: &str, evidence: &[Evidence]) -> Vec<EvidenceSentence> {
+        evidence
+            .iter()
+            .filter_map(|e| {
+                Some(EvidenceSentence {
+                    dyad: e.dyad.clone(),
+                    sentence: body.get(e.start..e.end)?.trim().to_string(),
+                    start: e.start,
+                    end: e.end,
+                })
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

@@ -435,6 +435,54 @@ fn source_filter_is_case_insensitive() {
 }
 
 #[test]
+fn filters_repeat_for_all_comma_for_either_not_to_exclude() {
+    let index = shared_index();
+    let all = |args: &[&str]| -> Vec<String> {
+        let mut args = args.to_vec();
+        args.extend(["-n", "100"]);
+        let mut got = ids(&index.search("*", &args));
+        got.sort();
+        got
+    };
+    let everything = all(&[]);
+    let china = all(&["--actor", "China"]);
+    let us = all(&["--actor", "/country/USA"]);
+    assert!(!china.is_empty() && !us.is_empty());
+    let both = all(&["--actor", "China", "--actor", "/country/USA"]);
+    let either = all(&["--actor", "China,/country/USA"]);
+    for id in &everything {
+        let (in_china, in_us) = (china.contains(id), us.contains(id));
+        assert_eq!(both.contains(id), in_china && in_us, "{id}: both");
+        assert_eq!(either.contains(id), in_china || in_us, "{id}: either");
+    }
+    let not_china = all(&["--not-actor", "China"]);
+    assert_eq!(not_china.len() + china.len(), everything.len());
+    assert!(not_china.iter().all(|id| !china.contains(id)));
+    let neither = all(&["--not-actor", "China", "--not-actor", "/country/USA"]);
+    assert_eq!(neither, all(&["--not-actor", "China,/country/USA"]));
+    assert!(neither.iter().all(|id| !china.contains(id) && !us.contains(id)));
+    // Exclusions combine with requirements and with each other's kinds.
+    let accuse = all(&["--event", "accuse"]);
+    let accuse_not_china = all(&["--event", "accuse", "--not-actor", "China"]);
+    assert_eq!(
+        accuse_not_china,
+        accuse
+            .iter()
+            .filter(|id| !china.contains(id))
+            .cloned()
+            .collect::<Vec<_>>()
+    );
+    let wire = all(&["--source", "Newsdex Wire"]);
+    let not_wire = all(&["--not-source", "newsdex wire"]);
+    assert_eq!(wire.len() + not_wire.len(), everything.len());
+    let dyad = all(&["--dyad", "GBR:accuse:CHN"]);
+    assert!(!dyad.is_empty());
+    assert!(all(&["--dyad", "GBR:accuse:CHN", "--not-dyad", "GBR:accuse:CHN"]).is_empty());
+    let r = run(index.cmd().args(["search", "*", "--not-event", "bogus"]));
+    assert_one_line_error(&r, "--not-event bogus");
+}
+
+#[test]
 fn date_range_filter() {
     let index = shared_index();
     let v = check_filter(index, &["--from", "2024-01-01", "--to", "2024-03-26"], None, |h| {

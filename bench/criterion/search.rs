@@ -184,10 +184,10 @@ fn load_queries(path: &Path) -> Vec<BenchQuery> {
                     panic!("bench/queries.txt: `{line}`: a flag without a value")
                 };
                 match *flag {
-                    "--actor" => request.actors.push(value.to_string()),
-                    "--event" => request.events.push(value.to_string()),
-                    "--from" => request.from = Some(day(value)),
-                    "--to" => request.to = Some(day(value) + 86_400),
+                    "--actor" => request.filters.actor.require(*value),
+                    "--event" => request.filters.event.require(*value),
+                    "--from" => request.filters.from = Some(day(value)),
+                    "--to" => request.filters.to = Some(day(value) + 86_400),
                     other => panic!("bench/queries.txt: `{line}`: the bench does not know {other}"),
                 }
             }

@@ -62,13 +62,16 @@ fuzz_target!(|data: &[u8]| {
         let value = chars.as_str();
         let parsed: Result<(), newsdex::Error> = (|| {
             match kind {
-                Some('a') => request.actors.push(resolver.entity(value, "actor")?),
-                Some('m') => request.mentions.push(resolver.entity(value, "mention")?),
-                Some('e') => request.events.push(event_path(value)?),
-                Some('d') => request.dyads.push(resolver.dyad(value)?),
-                Some('s') => request.sources.push(value.to_string()),
-                Some('f') => request.from = Some(day_start(value, "--from")?),
-                Some('t') => request.to = Some(day_start(value, "--to")? + 86_400),
+                Some('a') => request.filters.actor.require(resolver.entity(value, "actor")?),
+                Some('A') => request.filters.actor.none_of.push(resolver.entity(value, "actor")?),
+                Some('m') => request.filters.mention.require(resolver.entity(value, "mention")?),
+                Some('e') => request.filters.event.require(event_path(value)?),
+                Some('E') => request.filters.event.none_of.push(event_path(value)?),
+                Some('d') => request.filters.dyad.require(resolver.dyad(value)?),
+                Some('s') => request.filters.sources.push(value.to_lowercase()),
+                Some('S') => request.filters.not_sources.push(value.to_lowercase()),
+                Some('f') => request.filters.from = Some(day_start(value, "--from")?),
+                Some('t') => request.filters.to = Some(day_start(value, "--to")? + 86_400),
                 Some('y') => request.any = true,
                 Some('o') => request.sort = SortOrder::Date,
                 _ => {}
@@ -81,7 +84,7 @@ fuzz_target!(|data: &[u8]| {
     }
     drop(resolver);
     // As the command line does: refuse what the query parser cannot take.
-    if let Err(err) = newsdex::filters::check_query(&request.query) {
+    if let Err(err) = newsdex::search::check_query(&request.query) {
         assert!(!err.to_string().is_empty());
         return;
     }

@@ -27,7 +27,7 @@ pub enum Command {
     /// Index files and folders of articles (dated text, plain text, JSON, JSON Lines, gzip'd)
     Index(IndexArgs),
     /// Search the index
-    Search(SearchArgs),
+    Search(Box<SearchArgs>),
     /// Show what the index holds
     Stats(StatsArgs),
     /// Remove articles by id, by source or by date (exit 1 if none matched)
@@ -152,6 +152,52 @@ pub struct RetagArgs {
     pub writer: WriterArgs,
 }
 
+/// What selects articles besides the query; search, timeline and watched
+/// queries share them. A repeated flag requires each value; commas give
+/// alternatives (`--actor China,Russia`: either).
+#[derive(Debug, Args, Default, Clone, serde::Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FilterArgs {
+    /// Only articles with this actor: a facet path (/country/CHN) or a name (China, APT31, NATO);
+    /// repeat for all of several, `A,B` for either
+    #[arg(long, value_name = "ACTOR", help_heading = "Filters")]
+    pub actor: Vec<String>,
+    /// Leave out articles with this actor (repeat or `A,B` for several)
+    #[arg(long, value_name = "ACTOR", help_heading = "Filters")]
+    pub not_actor: Vec<String>,
+    /// Only articles with this event: /accuse, /accuse/allege, accuse or accuse/allege;
+    /// repeat for all of several, `A,B` for either
+    #[arg(long, value_name = "EVENT", help_heading = "Filters")]
+    pub event: Vec<String>,
+    /// Leave out articles with this event
+    #[arg(long, value_name = "EVENT", help_heading = "Filters")]
+    pub not_event: Vec<String>,
+    /// Only articles that mention this entity (path or name) or word this event type (/event/accuse)
+    #[arg(long, value_name = "ENTITY", help_heading = "Filters")]
+    pub mention: Vec<String>,
+    /// Leave out articles that mention this entity or word this event type
+    #[arg(long, value_name = "ENTITY", help_heading = "Filters")]
+    pub not_mention: Vec<String>,
+    /// Only articles with this who-did-what-to-whom: SOURCE:event:TARGET (GBR:accuse:CHN) or /GBR/accuse/CHN
+    #[arg(long, value_name = "DYAD", help_heading = "Filters")]
+    pub dyad: Vec<String>,
+    /// Leave out articles with this dyad
+    #[arg(long, value_name = "DYAD", help_heading = "Filters")]
+    pub not_dyad: Vec<String>,
+    /// Only articles from this source (case-insensitive; repeat or `A,B` for any of several)
+    #[arg(long, value_name = "NAME", help_heading = "Filters")]
+    pub source: Vec<String>,
+    /// Leave out articles from this source
+    #[arg(long, value_name = "NAME", help_heading = "Filters")]
+    pub not_source: Vec<String>,
+    /// Only articles dated on or after this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", help_heading = "Filters")]
+    pub from: Option<String>,
+    /// Only articles dated on or before this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", help_heading = "Filters")]
+    pub to: Option<String>,
+}
+
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     /// Query: words (all required), "phrases", AND/OR/NOT, +must -not, title:word; `*` for everything.
@@ -161,27 +207,8 @@ pub struct SearchArgs {
     /// Make every word optional and rank by BM25 (for natural-language questions)
     #[arg(long)]
     pub any: bool,
-    /// Only articles with this actor: a facet path (/country/CHN) or a name (China, APT31, NATO)
-    #[arg(long, value_name = "ACTOR")]
-    pub actor: Vec<String>,
-    /// Only articles with this event: /accuse, /accuse/allege, accuse or accuse/allege
-    #[arg(long, value_name = "EVENT")]
-    pub event: Vec<String>,
-    /// Only articles that mention this entity (path or name) or word this event type (/event/accuse)
-    #[arg(long, value_name = "ENTITY")]
-    pub mention: Vec<String>,
-    /// Only articles with this who-did-what-to-whom: SOURCE:event:TARGET (GBR:accuse:CHN) or /GBR/accuse/CHN
-    #[arg(long, value_name = "DYAD")]
-    pub dyad: Vec<String>,
-    /// Only articles from this source (case-insensitive; repeat for any of several)
-    #[arg(long, value_name = "NAME")]
-    pub source: Vec<String>,
-    /// Only articles dated on or after this day (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE")]
-    pub from: Option<String>,
-    /// Only articles dated on or before this day (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE")]
-    pub to: Option<String>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
     /// Order of results
     #[arg(long, value_enum, default_value_t = SortOrder::Relevance)]
     pub sort: SortOrder,

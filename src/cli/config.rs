@@ -10,10 +10,12 @@ use anyhow::{bail, Result};
 use newsdex::ingest;
 use newsdex::ops;
 use newsdex::ops::{DeleteRequest, IndexConfig, RetagConfig};
-use newsdex::search::{check_query, day_start, event_path, NameResolver, SearchRequest};
+use newsdex::search::{check_query, day_start, event_path, FacetFilter, Filters, NameResolver, SearchRequest};
 use newsdex::tag::DictionarySource;
 
-use super::args::{ColorChoice, DeleteArgs, DictionaryArgs, IndexArgs, RetagArgs, SearchArgs, TagArgs, WriterArgs};
+use super::args::{
+    ColorChoice, DeleteArgs, DictionaryArgs, FilterArgs, IndexArgs, RetagArgs, SearchArgs, TagArgs, WriterArgs,
+};
 
 pub fn dictionary_source(args: &DictionaryArgs) -> Result<DictionarySource> {
     match &args.dictionaries {
@@ -108,27 +110,58 @@ pub fn search(args: &SearchArgs, dictionaries: DictionarySource) -> Result<Searc
         .collect::<Vec<_>>()
         .join(" ");
     check_query(&query)?;
-    let mut resolver = NameResolver::new(dictionaries);
-    let actors = args
-        .actor
-        .iter()
-        .map(|a| resolver.entity(a, "actor"))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mentions = args
-        .mention
-        .iter()
-        .map(|a| resolver.entity(a, "mention"))
-        .collect::<Result<Vec<_>, _>>()?;
-    let events = args
-        .event
-        .iter()
-        .map(|e| event_path(e))
-        .collect::<Result<Vec<_>, _>>()?;
-    let dyads = args
-        .dyad
-        .iter()
-        .map(|d| resolver.dyad(d))
-        .collect::<Result<Vec<_>, _>>()?;
+    let filters = filters(&args.filters, &mut NameResolver::new(dictionaries))?;
+    Ok(SearchRequest {
+        query,
+        any: args.any,
+        filters,
+        sort: args.sort,
+        limit: args.limit,
+        offset: args.offset,
+        facet_limit: args.facet_limit,
+        snippet_chars: args.snippet.max(20),
+        evidence: args.evidence,
+        explain: args.explain,
+    })
+}
+
+/// The filters as facet paths and timestamps: names resolved, a repeated
+/// flag one required group each, commas splitting a group's alternatives.
+pub fn filters(args: &FilterArgs, resolver: &mut NameResolver) -> Result<Filters> {
+    fn alternatives(values: &[String]) -> impl Iterator<Item = Vec<&str>> {
+        values
+            .iter()
+            .map(|v| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|group| !group.is_empty())
+    }
+    let mut facet = |wanted: &[String],
+                     unwanted: &[String],
+                     resolve: &mut dyn FnMut(&mut NameResolver, &str) -> Result<String, newsdex::Error>|
+     -> Result<FacetFilter> {
+        let mut filter = FacetFilter::default();
+        for group in alternatives(wanted) {
+            filter.all_of.push(
+                group
+                    .into_iter()
+                    .map(|v| resolve(resolver, v))
+                    .collect::<Result<_, _>>()?,
+            );
+        }
+        for value in alternatives(unwanted).flatten() {
+            filter.none_of.push(resolve(resolver, value)?);
+        }
+        Ok(filter)
+    };
+    let actor = facet(&args.actor, &args.not_actor, &mut |r, v| r.entity(v, "actor"))?;
+    let event = facet(&args.event, &args.not_event, &mut |_, v| event_path(v))?;
+    let mention = facet(&args.mention, &args.not_mention, &mut |r, v| r.entity(v, "mention"))?;
+    let dyad = facet(&args.dyad, &args.not_dyad, &mut |r, v| r.dyad(v))?;
+    let lowercase = |values: &[String]| alternatives(values).flatten().map(str::to_lowercase).collect();
     let from = args.from.as_deref().map(|d| day_start(d, "--from")).transpose()?;
     let to = args
         .to
@@ -140,23 +173,15 @@ pub fn search(args: &SearchArgs, dictionaries: DictionarySource) -> Result<Searc
             bail!("--from is after --to; nothing can match");
         }
     }
-    Ok(SearchRequest {
-        query,
-        any: args.any,
-        actors,
-        events,
-        mentions,
-        dyads,
-        sources: args.source.clone(),
+    Ok(Filters {
+        actor,
+        event,
+        mention,
+        dyad,
+        sources: lowercase(&args.source),
+        not_sources: lowercase(&args.not_source),
         from,
         to,
-        sort: args.sort,
-        limit: args.limit,
-        offset: args.offset,
-        facet_limit: args.facet_limit,
-        snippet_chars: args.snippet.max(20),
-        evidence: args.evidence,
-        explain: args.explain,
     })
 }
 

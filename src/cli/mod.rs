@@ -35,7 +35,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     let index = cli.index.clone().unwrap_or_else(store::default_index_dir);
     match cli.command {
         Command::Index(args) => run_index(index, args),
-        Command::Search(args) => run_search(index, args),
+        Command::Search(args) => run_search(index, *args),
         Command::Stats(args) => run_stats(index, args),
         Command::Delete(args) => run_delete(index, args),
         Command::Retag(args) => run_retag(index, args),

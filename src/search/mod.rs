@@ -36,8 +36,8 @@ use facets::{FacetCounting, TablesState};
 pub use filters::{check_query, day_start, event_path, NameResolver, MAX_QUERY_BYTES, MAX_QUERY_DEPTH};
 pub use ranking::{Bm25Params, Bm25fTermQuery, FieldTerm};
 pub use request::{
-    format_date, EvidenceSentence, FacetCount, FacetExplanation, FacetSummary, HitExplanation, SearchHit,
-    SearchRequest, SearchResults, Snippet, SortOrder,
+    format_date, EvidenceSentence, FacetCount, FacetExplanation, FacetFilter, FacetSummary, Filters, HitExplanation,
+    SearchHit, SearchRequest, SearchResults, Snippet, SortOrder,
 };
 use snippet::{best_snippet, highlighter, Highlighter, TITLE_SNIPPET_CHARS};
 
@@ -92,7 +92,7 @@ impl Searcher {
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, Error> {
         let started = Instant::now();
         let (user_query, query_note) = self.parse_query(&request.query, request.any)?;
-        let filtered = self.with_filters(user_query.box_clone(), request)?;
+        let filtered = self.with_filters(user_query.box_clone(), &request.filters)?;
         let searcher = self.reader.searcher();
         let limit = request.facet_limit;
         let tables = match limit {

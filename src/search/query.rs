@@ -9,11 +9,11 @@ use std::ops::Bound;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, QueryParser, RangeQuery, TermQuery,
 };
-use tantivy::schema::{Facet, IndexRecordOption};
+use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{Score, Term};
 
 use super::ranking::{Bm25Params, Bm25fTermQuery, FieldTerm, ForwardExplain};
-use super::{SearchRequest, Searcher};
+use super::{Filters, Searcher};
 use crate::Error;
 
 impl Searcher {
@@ -147,39 +147,58 @@ impl Searcher {
 
     /// Adds filters as zero-scored required clauses, so they select without
     /// changing the ranking.
-    pub(crate) fn with_filters(&self, query: Box<dyn Query>, request: &SearchRequest) -> Result<Box<dyn Query>, Error> {
+    pub(crate) fn with_filters(&self, query: Box<dyn Query>, filters: &Filters) -> Result<Box<dyn Query>, Error> {
+        let facet_term = |field: Field, path: &str| -> Result<Box<dyn Query>, Error> {
+            let facet = Facet::from_text(path).map_err(|e| {
+                Error::BadArgument(format!(
+                    "`{path}` is not a facet path ({e}); write it like /country/CHN"
+                ))
+            })?;
+            Ok(Box::new(TermQuery::new(
+                Term::from_facet(field, &facet),
+                IndexRecordOption::Basic,
+            )))
+        };
+        let source_term = |name: &str| -> Box<dyn Query> {
+            let term = Term::from_field_text(self.schema.source, &name.to_lowercase());
+            Box::new(TermQuery::new(term, IndexRecordOption::Basic))
+        };
+        let any_of = |options: Vec<Box<dyn Query>>| -> Box<dyn Query> {
+            match <[_; 1]>::try_from(options) {
+                Ok([only]) => only,
+                Err(options) => Box::new(BooleanQuery::new(
+                    options.into_iter().map(|q| (Occur::Should, q)).collect(),
+                )),
+            }
+        };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (field, paths) in [
-            (self.schema.actor, &request.actors),
-            (self.schema.event, &request.events),
-            (self.schema.mention, &request.mentions),
-            (self.schema.dyad, &request.dyads),
+        for (field, filter) in [
+            (self.schema.actor, &filters.actor),
+            (self.schema.event, &filters.event),
+            (self.schema.mention, &filters.mention),
+            (self.schema.dyad, &filters.dyad),
         ] {
-            for path in paths {
-                let facet = Facet::from_text(path).map_err(|e| {
-                    Error::BadArgument(format!(
-                        "`{path}` is not a facet path ({e}); write it like /country/CHN"
-                    ))
-                })?;
-                let term = Term::from_facet(field, &facet);
-                clauses.push((Occur::Must, Box::new(TermQuery::new(term, IndexRecordOption::Basic))));
+            for group in &filter.all_of {
+                let options = group
+                    .iter()
+                    .map(|path| facet_term(field, path))
+                    .collect::<Result<Vec<_>, Error>>()?;
+                clauses.push((Occur::Must, any_of(options)));
+            }
+            for path in &filter.none_of {
+                clauses.push((Occur::MustNot, facet_term(field, path)?));
             }
         }
-        if !request.sources.is_empty() {
-            let any_source: Vec<(Occur, Box<dyn Query>)> = request
-                .sources
-                .iter()
-                .map(|s| {
-                    let term = Term::from_field_text(self.schema.source, &s.to_lowercase());
-                    (
-                        Occur::Should,
-                        Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
-                    )
-                })
-                .collect();
-            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any_source))));
+        if !filters.sources.is_empty() {
+            clauses.push((
+                Occur::Must,
+                any_of(filters.sources.iter().map(|s| source_term(s)).collect()),
+            ));
         }
-        if request.from.is_some() || request.to.is_some() {
+        for source in &filters.not_sources {
+            clauses.push((Occur::MustNot, source_term(source)));
+        }
+        if filters.from.is_some() || filters.to.is_some() {
             let bound = |secs: Option<i64>, inclusive: bool| match secs {
                 None => Bound::Unbounded,
                 Some(s) => {
@@ -194,8 +213,13 @@ impl Searcher {
             };
             clauses.push((
                 Occur::Must,
-                Box::new(RangeQuery::new(bound(request.from, true), bound(request.to, false))),
+                Box::new(RangeQuery::new(bound(filters.from, true), bound(filters.to, false))),
             ));
+        }
+        // Exclusions alone select nothing in tantivy: they exclude from
+        // every article.
+        if !clauses.is_empty() && clauses.iter().all(|(occur, _)| *occur == Occur::MustNot) {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
         }
         if clauses.is_empty() {
             return Ok(query);

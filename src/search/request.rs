@@ -14,21 +14,58 @@ pub enum SortOrder {
     Date,
 }
 
+/// Which values of one facet an article must and must not carry.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FacetFilter {
+    /// Each group must be matched by at least one of its paths
+    /// (`--actor China --actor Russia,Iran`: China, and Russia or Iran).
+    pub all_of: Vec<Vec<String>>,
+    /// No path here may be carried.
+    pub none_of: Vec<String>,
+}
+
+impl FacetFilter {
+    /// Requires `path`.
+    pub fn require(&mut self, path: impl Into<String>) {
+        self.all_of.push(vec![path.into()]);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.all_of.is_empty() && self.none_of.is_empty()
+    }
+}
+
+/// What selects articles besides the query, resolved to facet paths and
+/// timestamps; shared by search, timelines, exports and watched queries.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Filters {
+    pub actor: FacetFilter,
+    pub event: FacetFilter,
+    pub mention: FacetFilter,
+    pub dyad: FacetFilter,
+    /// Any of these sources (an article has one), lowercase.
+    pub sources: Vec<String>,
+    /// None of these sources, lowercase.
+    pub not_sources: Vec<String>,
+    /// Inclusive, seconds since the epoch.
+    pub from: Option<i64>,
+    /// Exclusive, seconds since the epoch.
+    pub to: Option<i64>,
+}
+
+impl Filters {
+    pub fn is_empty(&self) -> bool {
+        *self == Filters::default()
+    }
+}
+
 /// A query with its filters, already resolved to facet paths and dates.
 #[derive(Debug, Clone)]
 pub struct SearchRequest {
     pub query: String,
     /// Every word optional, ranked by BM25 (natural-language queries).
     pub any: bool,
-    pub actors: Vec<String>,
-    pub events: Vec<String>,
-    pub mentions: Vec<String>,
-    pub dyads: Vec<String>,
-    pub sources: Vec<String>,
-    /// Inclusive, seconds since the epoch.
-    pub from: Option<i64>,
-    /// Exclusive, seconds since the epoch.
-    pub to: Option<i64>,
+    pub filters: Filters,
     pub sort: SortOrder,
     pub limit: usize,
     pub offset: usize,
@@ -47,13 +84,7 @@ impl SearchRequest {
         SearchRequest {
             query: query.to_string(),
             any: false,
-            actors: Vec::new(),
-            events: Vec::new(),
-            mentions: Vec::new(),
-            dyads: Vec::new(),
-            sources: Vec::new(),
-            from: None,
-            to: None,
+            filters: Filters::default(),
             sort: SortOrder::Relevance,
             limit: 10,
             offset: 0,

@@ -1471,3 +1471,31 @@ fn tag_gives_each_article_the_facets_the_index_gives_it() {
     let empty = tag_stdin(b"", &[]);
     assert_eq!(empty.code, 1, "{}", empty.stderr);
 }
+
+#[test]
+fn completions_and_manual_pages_come_from_the_flags() {
+    let index = TestIndex::empty();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let r = run(index.cmd().args(["completions", shell]));
+        assert_eq!(r.code, 0, "{shell}: {}", r.stderr);
+        assert!(r.stdout.contains("not-actor"), "{shell} completes the filter flags");
+    }
+    let r = run(index.cmd().args(["completions", "tcsh"]));
+    assert_eq!(r.code, 2, "an unknown shell is a usage error");
+    let page = run(index.cmd().arg("man"));
+    assert_eq!(page.code, 0);
+    assert!(
+        page.stdout.contains(".TH newsdex 1"),
+        "{}",
+        &page.stdout[..200.min(page.stdout.len())]
+    );
+    assert!(page.stdout.contains("search"));
+    let dir = TempDir::new().unwrap();
+    let r = run(index.cmd().arg("man").arg("--dir").arg(dir.path()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let search_page = fs::read_to_string(dir.path().join("newsdex-search.1")).expect("a page per command");
+    assert!(
+        search_page.contains("not\\-source"),
+        "the search page lists the filters"
+    );
+}

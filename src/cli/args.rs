@@ -38,6 +38,24 @@ pub enum Command {
     Eval(EvalArgs),
     /// Tag articles without an index: one JSON line per article with its facets, names and dyad evidence
     Tag(TagArgs),
+    /// Print a shell completion script: `newsdex completions bash > ~/.local/share/bash-completion/completions/newsdex`
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), or write one page per command into a folder
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write newsdex.1 and newsdex-COMMAND.1 pages into this folder instead of printing newsdex.1
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// Where the actor and event dictionaries come from.

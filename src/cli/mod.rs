@@ -22,7 +22,7 @@ use newsdex::tag::evaluate::{self, EvalReport};
 use newsdex::tag::{Dictionaries, Extractor, Labels};
 
 pub use args::Cli;
-use args::{Command, DeleteArgs, EvalArgs, IndexArgs, RetagArgs, SearchArgs, StatsArgs, TagArgs};
+use args::{Command, DeleteArgs, EvalArgs, IndexArgs, ManArgs, RetagArgs, SearchArgs, StatsArgs, TagArgs};
 use progress::{say_cleaned, CliObserver};
 
 /// How a successful run ended, for the exit code.
@@ -41,7 +41,30 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Retag(args) => run_retag(index, args),
         Command::Eval(args) => run_eval(args),
         Command::Tag(args) => run_tag(args),
+        Command::Completions(args) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            with_stdout(|out| {
+                clap_complete::generate(args.shell, &mut command, "newsdex", out);
+                Ok(())
+            })?;
+            Ok(Outcome::Success)
+        }
+        Command::Man(args) => run_man(args),
     }
+}
+
+fn run_man(args: ManArgs) -> Result<Outcome> {
+    let command = <Cli as clap::CommandFactory>::command();
+    match &args.dir {
+        None => with_stdout(|out| clap_mangen::Man::new(command).render(out))?,
+        Some(dir) => {
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            clap_mangen::generate_to(command, dir)
+                .with_context(|| format!("cannot write the manual pages into {}", dir.display()))?;
+            eprintln!("wrote the manual pages into {}", dir.display());
+        }
+    }
+    Ok(Outcome::Success)
 }
 
 /// Writes to stdout through a buffer, flushed at the end.

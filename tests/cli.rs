@@ -1499,3 +1499,153 @@ fn completions_and_manual_pages_come_from_the_flags() {
         "the search page lists the filters"
     );
 }
+
+fn timeline(index: &TestIndex, args: &[&str]) -> Value {
+    let r = run(index.cmd().arg("timeline").args(args).arg("--json"));
+    assert!(
+        r.code == 0 || r.code == 1,
+        "timeline {args:?} exited {}: {}",
+        r.code,
+        r.stderr
+    );
+    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("timeline output is not JSON ({e}):\n{}", r.stdout))
+}
+
+/// The last day of the period starting on `start`.
+fn period_end(start: &str, by: &str) -> String {
+    let day = chrono::NaiveDate::parse_from_str(start, "%Y-%m-%d").unwrap();
+    let next = match by {
+        "day" => day + chrono::Days::new(1),
+        "week" => day + chrono::Days::new(7),
+        "month" => day + chrono::Months::new(1),
+        _ => day + chrono::Months::new(12),
+    };
+    (next - chrono::Days::new(1)).format("%Y-%m-%d").to_string()
+}
+
+#[test]
+fn timeline_counts_are_search_counts() {
+    let index = shared_index();
+    for (query, filters) in [("*", vec![]), ("china", vec![]), ("*", vec!["--event", "accuse"])] {
+        for by in ["week", "month", "year"] {
+            let mut args = vec![query, "--by", by];
+            args.extend(&filters);
+            let v = timeline(index, &args);
+            let series = &v["series"][0];
+            let mut search_args = filters.clone();
+            search_args.extend(["-n", "0"]);
+            let all = index.search(query, &search_args);
+            assert_eq!(series["total"], all["total"], "{query} {filters:?}: total");
+            let periods = v["periods"].as_array().unwrap();
+            let summed: u64 = periods.iter().map(|p| p["counts"][0].as_u64().unwrap()).sum();
+            assert_eq!(summed + series["undated"].as_u64().unwrap(), total(&all));
+            // Periods run without gaps, each as many articles as `search` finds in it.
+            for pair in periods.windows(2) {
+                let end = period_end(pair[0]["start"].as_str().unwrap(), by);
+                let next = chrono::NaiveDate::parse_from_str(&end, "%Y-%m-%d").unwrap() + chrono::Days::new(1);
+                assert_eq!(
+                    pair[1]["start"],
+                    next.format("%Y-%m-%d").to_string(),
+                    "no gap after {}",
+                    pair[0]
+                );
+            }
+            for period in periods.iter().filter(|p| p["counts"][0] != 0).take(6) {
+                let start = period["start"].as_str().unwrap();
+                let end = period_end(start, by);
+                let mut args = search_args.clone();
+                args.extend(["--from", start, "--to", &end]);
+                let within = index.search(query, &args);
+                assert_eq!(period["counts"][0], within["total"], "{query} {by} {start}");
+            }
+            // The same histogram in search --json.
+            let mut args = search_args.clone();
+            args.extend(["--histogram", by]);
+            let histogram = &index.search(query, &args)["histogram"];
+            let counts: Vec<&Value> = histogram["buckets"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|b| &b["count"])
+                .collect();
+            let expected: Vec<&Value> = periods.iter().map(|p| &p["counts"][0]).collect();
+            assert_eq!(counts, expected, "search --histogram {by} for {query}");
+        }
+    }
+}
+
+#[test]
+fn timeline_compares_normalises_zooms_and_exports() {
+    let index = shared_index();
+    let v = timeline(
+        index,
+        &[
+            "china",
+            "--compare",
+            "russia",
+            "--compare",
+            "*",
+            "--by",
+            "month",
+            "--normalize",
+        ],
+    );
+    let series = v["series"].as_array().unwrap();
+    assert_eq!(series.len(), 3);
+    assert_eq!(series[1]["query"], "russia");
+    for period in v["periods"].as_array().unwrap() {
+        let all = period["articles"].as_u64().unwrap();
+        let counts = period["counts"].as_array().unwrap();
+        assert_eq!(
+            counts[2].as_u64().unwrap(),
+            all,
+            "`*` counts every article of the period"
+        );
+        for (count, share) in counts.iter().zip(period["shares"].as_array().unwrap()) {
+            let expected = if all == 0 {
+                0.0
+            } else {
+                count.as_f64().unwrap() / all as f64
+            };
+            assert!((share.as_f64().unwrap() - expected).abs() < 1e-9);
+        }
+    }
+    let zoomed = timeline(
+        index,
+        &["*", "--from", "2024-01-01", "--to", "2024-03-31", "--by", "month"],
+    );
+    let labels: Vec<&str> = zoomed["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["2024-01", "2024-02", "2024-03"]);
+    let csv = run(index
+        .cmd()
+        .args(["timeline", "china", "--compare", "russia", "--by", "year", "--csv"]));
+    assert_eq!(csv.code, 0, "{}", csv.stderr);
+    let mut lines = csv.stdout.lines();
+    assert_eq!(lines.next(), Some("period,start,china,russia"));
+    assert!(lines.all(|l| l.split(',').count() == 4));
+    let chart = run(index
+        .cmd()
+        .args(["timeline", "china", "--by", "year"])
+        .env("COLUMNS", "60"));
+    assert_eq!(chart.code, 0);
+    assert!(
+        chart.stdout.lines().all(|l| l.chars().count() <= 60),
+        "fits 60 columns:\n{}",
+        chart.stdout
+    );
+    assert!(
+        chart.stdout.contains('#') && !chart.stdout.contains(ESC),
+        "plain when piped:\n{}",
+        chart.stdout
+    );
+    let none = run(index.cmd().args(["timeline", "zzzyyqx"]));
+    assert_eq!(none.code, 1, "no matches: exit 1");
+    let bad = run(index.cmd().args(["timeline", "china", "--by", "decade"]));
+    assert_eq!(bad.code, 2, "a usage error: {}", bad.stderr);
+    assert!(bad.stderr.contains("possible values: day, week, month, year"));
+}

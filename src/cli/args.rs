@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use newsdex::search::SortOrder;
+use newsdex::search::{Period, SortOrder};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -36,6 +36,8 @@ pub enum Command {
     Retag(RetagArgs),
     /// Score actor and event extraction against human labels (PLOVER gold sentences, Reuters-21578)
     Eval(EvalArgs),
+    /// Count matching articles per day, week, month or year, for one query or several
+    Timeline(Box<TimelineArgs>),
     /// Tag articles without an index: one JSON line per article with its facets, names and dyad evidence
     Tag(TagArgs),
     /// Print a shell completion script: `newsdex completions bash > ~/.local/share/bash-completion/completions/newsdex`
@@ -242,6 +244,10 @@ pub struct SearchArgs {
     /// How many values to count per facet
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub facet_limit: usize,
+    /// Count the whole result set per day, week, month or year (the `histogram` of --json;
+    /// `newsdex timeline` draws it)
+    #[arg(long, value_enum, value_name = "PERIOD")]
+    pub histogram: Option<Period>,
     /// Show the sentence each dyad was read from
     #[arg(long)]
     pub evidence: bool,
@@ -257,6 +263,44 @@ pub struct SearchArgs {
     pub dictionaries: DictionaryArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub color: ColorArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TimelineArgs {
+    /// Query, as `search` takes it (`*` for every article); several arguments are one query
+    #[arg(required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    /// Another query to draw on the same time axis (repeat for more)
+    #[arg(long, value_name = "QUERY")]
+    pub compare: Vec<String>,
+    /// Make every word optional, as `search --any`
+    #[arg(long)]
+    pub any: bool,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Period of each bar [default: from the span of the dates: day up to 4 months,
+    /// week up to 2 years, month up to 10 years, else year]
+    #[arg(long, value_enum, value_name = "PERIOD")]
+    pub by: Option<Period>,
+    /// Divide each count by the articles the index holds for that period (share of attention)
+    #[arg(long)]
+    pub normalize: bool,
+    /// Print CSV: one row per period, a column per query
+    #[arg(long, conflicts_with = "json")]
+    pub csv: bool,
+    #[command(flatten)]
+    pub dictionaries: DictionaryArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub color: ColorArgs,
+}
+
+/// Colour for people on a terminal.
+#[derive(Debug, Args)]
+pub struct ColorArgs {
     /// When to colour the output
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

@@ -10,11 +10,14 @@ use anyhow::{bail, Result};
 use newsdex::ingest;
 use newsdex::ops;
 use newsdex::ops::{DeleteRequest, IndexConfig, RetagConfig};
-use newsdex::search::{check_query, day_start, event_path, FacetFilter, Filters, NameResolver, SearchRequest};
+use newsdex::search::{
+    check_query, day_start, event_path, FacetFilter, Filters, NameResolver, SearchRequest, TimelineRequest,
+};
 use newsdex::tag::DictionarySource;
 
 use super::args::{
-    ColorChoice, DeleteArgs, DictionaryArgs, FilterArgs, IndexArgs, RetagArgs, SearchArgs, TagArgs, WriterArgs,
+    ColorChoice, DeleteArgs, DictionaryArgs, FilterArgs, IndexArgs, RetagArgs, SearchArgs, TagArgs, TimelineArgs,
+    WriterArgs,
 };
 
 pub fn dictionary_source(args: &DictionaryArgs) -> Result<DictionarySource> {
@@ -91,15 +94,12 @@ pub fn delete(args: &DeleteArgs) -> Result<DeleteRequest> {
     })
 }
 
-/// The search to run: names resolved to facet paths, days to timestamps.
-pub fn search(args: &SearchArgs, dictionaries: DictionarySource) -> Result<SearchRequest> {
-    // The shell splits what the user typed; the arguments are one query
-    // again. Beside other arguments, one of several words was quoted as a
-    // phrase (`"foreign ministry" china`); alone, it is the whole query.
-    let several = args.query.len() > 1;
-    let query = args
-        .query
-        .iter()
+/// The shell splits what the user typed; the arguments are one query
+/// again. Beside other arguments, one of several words was quoted as a
+/// phrase (`"foreign ministry" china`); alone, it is the whole query.
+fn join_query(args: &[String]) -> String {
+    let several = args.len() > 1;
+    args.iter()
         .map(|word| {
             if several && word.trim().contains(char::is_whitespace) && !word.contains('"') {
                 format!("\"{word}\"")
@@ -108,7 +108,28 @@ pub fn search(args: &SearchArgs, dictionaries: DictionarySource) -> Result<Searc
             }
         })
         .collect::<Vec<_>>()
-        .join(" ");
+        .join(" ")
+}
+
+/// The timeline to count: the queries checked, the filters resolved.
+pub fn timeline(args: &TimelineArgs, dictionaries: DictionarySource) -> Result<TimelineRequest> {
+    let mut queries = vec![join_query(&args.query)];
+    queries.extend(args.compare.iter().cloned());
+    for query in &queries {
+        check_query(query)?;
+    }
+    Ok(TimelineRequest {
+        queries,
+        any: args.any,
+        filters: filters(&args.filters, &mut NameResolver::new(dictionaries))?,
+        by: args.by,
+        normalize: args.normalize,
+    })
+}
+
+/// The search to run: names resolved to facet paths, days to timestamps.
+pub fn search(args: &SearchArgs, dictionaries: DictionarySource) -> Result<SearchRequest> {
+    let query = join_query(&args.query);
     check_query(&query)?;
     let filters = filters(&args.filters, &mut NameResolver::new(dictionaries))?;
     Ok(SearchRequest {
@@ -122,6 +143,7 @@ pub fn search(args: &SearchArgs, dictionaries: DictionarySource) -> Result<Searc
         snippet_chars: args.snippet.max(20),
         evidence: args.evidence,
         explain: args.explain,
+        histogram: args.histogram,
     })
 }
 
@@ -183,6 +205,19 @@ pub fn filters(args: &FilterArgs, resolver: &mut NameResolver) -> Result<Filters
         from,
         to,
     })
+}
+
+/// The columns a chart may fill: the terminal's width, else `COLUMNS`,
+/// else 80.
+pub fn chart_width() -> usize {
+    if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size_of(io::stdout()) {
+        return usize::from(w);
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse().ok())
+        .filter(|&c: &usize| c >= 20)
+        .unwrap_or(80)
 }
 
 /// Colour on a terminal, unless `NO_COLOR` is set; or as the user chose.

@@ -7,14 +7,14 @@ mod config;
 mod progress;
 
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Mutex;
 
 use anyhow::{bail, Context, Result};
 
 use newsdex::ops;
-use newsdex::render::{self, Palette};
+use newsdex::render::{self, ChartStyle, Palette};
 use newsdex::search::Searcher;
 use newsdex::store;
 use newsdex::tag::articles::{self, ArticleRoots};
@@ -22,7 +22,9 @@ use newsdex::tag::evaluate::{self, EvalReport};
 use newsdex::tag::{Dictionaries, Extractor, Labels};
 
 pub use args::Cli;
-use args::{Command, DeleteArgs, EvalArgs, IndexArgs, ManArgs, RetagArgs, SearchArgs, StatsArgs, TagArgs};
+use args::{
+    Command, DeleteArgs, EvalArgs, IndexArgs, ManArgs, RetagArgs, SearchArgs, StatsArgs, TagArgs, TimelineArgs,
+};
 use progress::{say_cleaned, CliObserver};
 
 /// How a successful run ended, for the exit code.
@@ -41,6 +43,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Retag(args) => run_retag(index, args),
         Command::Eval(args) => run_eval(args),
         Command::Tag(args) => run_tag(args),
+        Command::Timeline(args) => run_timeline(index, *args),
         Command::Completions(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             with_stdout(|out| {
@@ -146,7 +149,7 @@ fn run_search(index: PathBuf, args: SearchArgs) -> Result<Outcome> {
         with_stdout(|out| render::json(out, &results))?;
     } else {
         let palette = Palette {
-            color: config::color(args.color),
+            color: config::color(args.color.color),
         };
         with_stdout(|out| render::search_text(out, &results, palette, args.facets))?;
         let shown = results.hits.len();
@@ -166,6 +169,46 @@ fn run_search(index: PathBuf, args: SearchArgs) -> Result<Outcome> {
         return Ok(Outcome::NoResults);
     }
     Ok(Outcome::Success)
+}
+
+fn run_timeline(index: PathBuf, args: TimelineArgs) -> Result<Outcome> {
+    let request = config::timeline(&args, config::dictionary_source(&args.dictionaries)?)?;
+    let searcher = Searcher::open(&index)?;
+    let timeline = searcher.timeline(&request).map_err(store::damaged)?;
+    for series in &timeline.series {
+        if let Some(note) = &series.query_note {
+            eprintln!("note: {note}");
+        }
+    }
+    if args.output.json {
+        with_stdout(|out| render::json(out, &timeline))?;
+    } else if args.csv {
+        with_stdout(|out| render::timeline_csv(out, &timeline))?;
+    } else {
+        let terminal = io::stdout().is_terminal();
+        let style = ChartStyle {
+            palette: Palette {
+                color: config::color(args.color.color),
+            },
+            unicode: terminal,
+            width: config::chart_width(),
+        };
+        with_stdout(|out| render::timeline_text(out, &timeline, style))?;
+        for series in &timeline.series {
+            eprintln!(
+                "{}: {} articles ({} undated, in no period) · by {}",
+                series.query,
+                series.total,
+                series.undated,
+                timeline.by.name()
+            );
+        }
+    }
+    Ok(if timeline.series.iter().all(|s| s.total == 0) {
+        Outcome::NoResults
+    } else {
+        Outcome::Success
+    })
 }
 
 fn run_stats(index: PathBuf, args: StatsArgs) -> Result<Outcome> {

@@ -7,7 +7,8 @@
 //! - `filters`: names and days as users type them, made paths and timestamps;
 //! - `ranking`: BM25 with newsdex's parameters;
 //! - `facets`: counting facets and reading a hit's facets from their columns;
-//! - `snippet`: highlighted passages.
+//! - `snippet`: highlighted passages;
+//! - `timeline`: matching articles per day, week, month or year.
 
 mod facets;
 mod filters;
@@ -15,6 +16,7 @@ mod query;
 mod ranking;
 pub mod request;
 mod snippet;
+mod timeline;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -40,6 +42,10 @@ pub use request::{
     SearchHit, SearchRequest, SearchResults, Snippet, SortOrder,
 };
 use snippet::{best_snippet, highlighter, Highlighter, TITLE_SNIPPET_CHARS};
+pub use timeline::{
+    DayCollector, DayCounts, Histogram, HistogramBucket, Period, PeriodCounts, Series, Timeline, TimelineRequest,
+    MAX_PERIODS,
+};
 
 /// An opened index ready for queries.
 pub struct Searcher {
@@ -101,16 +107,28 @@ impl Searcher {
         };
         let facets = FacetCounting::new(tables.clone(), limit);
         let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
-        let (ranked, total, facet_counts): (Vec<(Option<Score>, DocAddress)>, usize, _) = match request.sort {
-            SortOrder::Relevance => {
-                let (docs, total, counts) = searcher.search(&*filtered, &(top.order_by_score(), Count, facets))?;
-                (docs.into_iter().map(|(s, d)| (Some(s), d)).collect(), total, counts)
-            }
-            SortOrder::Date => {
-                let by_date = top.order_by_fast_field::<tantivy::DateTime>(field_names::DATE, Order::Desc);
-                let (docs, total, counts) = searcher.search(&*filtered, &(by_date, Count, facets))?;
-                (docs.into_iter().map(|(_, d)| (None, d)).collect(), total, counts)
-            }
+        let days = request.histogram.map(|_| DayCollector);
+        let (ranked, total, facet_counts, day_counts): (Vec<(Option<Score>, DocAddress)>, usize, _, _) =
+            match request.sort {
+                SortOrder::Relevance => {
+                    let (docs, total, counts, days) =
+                        searcher.search(&*filtered, &(top.order_by_score(), Count, facets, days))?;
+                    (
+                        docs.into_iter().map(|(s, d)| (Some(s), d)).collect(),
+                        total,
+                        counts,
+                        days,
+                    )
+                }
+                SortOrder::Date => {
+                    let by_date = top.order_by_fast_field::<tantivy::DateTime>(field_names::DATE, Order::Desc);
+                    let (docs, total, counts, days) = searcher.search(&*filtered, &(by_date, Count, facets, days))?;
+                    (docs.into_iter().map(|(_, d)| (None, d)).collect(), total, counts, days)
+                }
+            };
+        let histogram = match (request.histogram, day_counts) {
+            (Some(by), Some(days)) => Some(Histogram::new(&days, by, &request.filters)?),
+            _ => None,
         };
         let ranked = if request.limit == 0 { Vec::new() } else { ranked };
         let highlighters = (
@@ -161,6 +179,7 @@ impl Searcher {
                 worded_event,
                 dyad,
             },
+            histogram,
             labels: Default::default(),
         })
     }

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use super::{Histogram, Period};
 use crate::tag::{Evidence, Labels};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -74,6 +75,8 @@ pub struct SearchRequest {
     pub evidence: bool,
     /// Give each hit an explanation of its score and of its facets.
     pub explain: bool,
+    /// Count the whole result set per period of this size.
+    pub histogram: Option<Period>,
 }
 
 impl SearchRequest {
@@ -92,6 +95,7 @@ impl SearchRequest {
             snippet_chars: 200,
             evidence: false,
             explain: false,
+            histogram: None,
         }
     }
 }
@@ -106,6 +110,9 @@ pub struct SearchResults {
     pub took_ms: f64,
     pub hits: Vec<SearchHit>,
     pub facets: FacetSummary,
+    /// With `histogram`: the result set per period, as `timeline` counts it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub histogram: Option<Histogram>,
     /// The display name of every facet value in the hits and the counts.
     pub labels: BTreeMap<String, String>,
 }

@@ -1,5 +1,9 @@
 //! Printers: render the library's results as text (coloured on a terminal)
-//! or JSON, over any `Write`.
+//! or JSON, over any `Write`; [`timeline`] draws timelines.
+
+mod timeline;
+
+pub use timeline::{timeline_csv, timeline_text, ChartStyle};
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};

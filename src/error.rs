@@ -23,6 +23,9 @@ pub enum Error {
     BadQuery(String),
     #[error("another newsdex process is writing to this index ({0}); wait for it to finish")]
     Locked(String),
+    /// Writing results out (an export) failed.
+    #[error("writing the output failed: {0}")]
+    Output(#[from] std::io::Error),
     #[error("index error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
     #[error("{0}: the disk is full or the file too large; the index is as it was before this run: free some space and run again")]

@@ -1649,3 +1649,158 @@ fn timeline_compares_normalises_zooms_and_exports() {
     assert_eq!(bad.code, 2, "a usage error: {}", bad.stderr);
     assert!(bad.stderr.contains("possible values: day, week, month, year"));
 }
+
+/// Reads every row of a Parquet file as JSON, and its `newsdex_export` stamp.
+fn parquet_rows(path: &Path) -> (Vec<Value>, Value) {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let reader = SerializedFileReader::new(fs::File::open(path).unwrap()).expect("a parquet file");
+    let stamp = reader
+        .metadata()
+        .file_metadata()
+        .key_value_metadata()
+        .and_then(|kv| kv.iter().find(|kv| kv.key == "newsdex_export"))
+        .and_then(|kv| kv.value.clone())
+        .expect("the stamp in the file's metadata");
+    let rows = reader
+        .get_row_iter(None)
+        .unwrap()
+        .map(|row| row.expect("a row").to_json_value())
+        .collect();
+    (rows, serde_json::from_str(&stamp).unwrap())
+}
+
+#[test]
+fn exports_hold_every_hit_in_rank_order_with_a_stamp() {
+    let index = shared_index();
+    let dir = TempDir::new().unwrap();
+    let filters = ["--not-actor", "Russia"];
+    let search = index.search("china OR trade", &[&filters[..], &["-n", "100", "--evidence"]].concat());
+    let expected = ids(&search);
+    assert!(expected.len() > 3, "enough hits to order: {}", expected.len());
+    let export = |name: &str, extra: &[&str]| -> PathBuf {
+        let path = dir.path().join(name);
+        let r = run(index
+            .cmd()
+            .args(["search", "china OR trade"])
+            .args(filters)
+            .arg("--export")
+            .arg(&path)
+            .args(extra));
+        assert_eq!(r.code, 0, "export {name}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!("exported {} articles", expected.len())),
+            "{}",
+            r.stderr
+        );
+        path
+    };
+
+    let jsonl = fs::read_to_string(export("hits.jsonl", &[])).unwrap();
+    let mut lines = jsonl
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("each line is JSON"));
+    let stamp = lines.next().unwrap();
+    let stamp = &stamp["newsdex_export"];
+    assert_eq!(stamp["query"], "china OR trade");
+    assert_eq!(stamp["filters"]["actor"]["none_of"][0], "/country/RUS");
+    assert!(stamp["index_manifest"]["dictionary_checksum"].is_string());
+    assert!(
+        stamp["index_manifest"]["corpus"][0]["xxh3"].is_string(),
+        "corpus hashes: {stamp}"
+    );
+    assert!(stamp["command"].as_array().unwrap().iter().any(|a| a == "--export"));
+    let rows: Vec<Value> = lines.collect();
+    let got: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(got, expected, "the whole result set, ranked as search ranks it");
+    for (row, hit) in rows.iter().zip(hits(&search)) {
+        for field in [
+            "actors", "events", "mentions", "dyads", "evidence", "score", "date", "title",
+        ] {
+            assert_eq!(row[field], hit[field], "{field} of {}", hit["id"]);
+        }
+    }
+    assert!(
+        rows.iter().any(|r| !r["evidence"].as_array().unwrap().is_empty()),
+        "dyad evidence is exported"
+    );
+
+    let csv_path = export("hits.csv", &["--bom"]);
+    let bytes = fs::read(&csv_path).unwrap();
+    assert!(bytes.starts_with("\u{feff}".as_bytes()), "--bom");
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header[..4], ["rank", "score", "id", "date"]);
+    let records: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("valid CSV")).collect();
+    assert_eq!(records.iter().map(|r| r[2].to_string()).collect::<Vec<_>>(), expected);
+    for (record, row) in records.iter().zip(&rows) {
+        assert_eq!(record[5], *row["title"].as_str().unwrap(), "titles survive quoting");
+        assert_eq!(record[7], strings(&row["actors"]).join("; "));
+    }
+    let sidecar: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("hits.csv.stamp.json")).unwrap()).unwrap();
+    assert_eq!(sidecar["query"], "china OR trade");
+
+    let (parquet, stamp) = parquet_rows(&export("hits.parquet", &[]));
+    assert_eq!(stamp["query"], "china OR trade");
+    assert_eq!(parquet.len(), rows.len());
+    for (record, row) in parquet.iter().zip(&rows) {
+        assert_eq!(record["id"], row["id"]);
+        assert_eq!(record["title"], row["title"]);
+        let list = |v: &Value| -> Vec<String> {
+            v.as_array()
+                .map(|a| a.iter().map(|s| s.as_str().unwrap().to_string()).collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(list(&record["actors"]), strings(&row["actors"]));
+        assert_eq!(list(&record["dyads"]), strings(&row["dyads"]));
+        let evidence: Vec<(String, String)> = record["evidence"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|e| {
+                        (
+                            e["dyad"].as_str().unwrap().into(),
+                            e["sentence"].as_str().unwrap().into(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let expected: Vec<(String, String)> = row["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["dyad"].as_str().unwrap().into(),
+                    e["sentence"].as_str().unwrap().into(),
+                )
+            })
+            .collect();
+        assert_eq!(evidence, expected);
+    }
+
+    // A format the name does not give, and a folder that is not there: a
+    // one-line error and no file left behind.
+    let r = run(index
+        .cmd()
+        .args(["search", "china", "--export"])
+        .arg(dir.path().join("hits.txt")));
+    assert_one_line_error(&r, "export to .txt");
+    let r = run(index
+        .cmd()
+        .args(["search", "china", "--export"])
+        .arg(dir.path().join("nowhere/hits.csv")));
+    assert_one_line_error(&r, "export into a missing folder");
+    let left: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left.len(), 4, "only the three exports and the stamp: {left:?}");
+    // To standard output, with --format.
+    let r = run(index
+        .cmd()
+        .args(["search", "china", "--export", "-", "--format", "jsonl"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("{\"newsdex_export\""));
+}

@@ -45,4 +45,92 @@ fn index_allsides_and_reuters() {
 
     let stats = common::stats(&index);
     assert_eq!(stats["articles"].as_u64(), Some(indexed), "{stats}");
+
+    exports_stay_flat_in_memory(&index, tmp.path(), indexed);
+    timeline_matches_search(&index);
+}
+
+/// The peak anonymous memory (heap, not the mapped index) of a run, in kB,
+/// read from /proc while it runs; its exit status must be 0.
+fn peak_anonymous_kb(cmd: &mut std::process::Command) -> u64 {
+    let mut child = cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("newsdex runs");
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    loop {
+        if let Ok(text) = std::fs::read_to_string(&status) {
+            let anonymous = text
+                .lines()
+                .find_map(|l| l.strip_prefix("RssAnon:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok());
+            peak = peak.max(anonymous.unwrap_or(0));
+        }
+        if child.try_wait().expect("wait").is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let output = child.wait_with_output().expect("newsdex ends");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    peak
+}
+
+/// Exporting every article takes about the memory of exporting a few.
+fn exports_stay_flat_in_memory(index: &std::path::Path, dir: &std::path::Path, articles: u64) {
+    if !std::path::Path::new("/proc/self/status").exists() {
+        eprintln!("skipping the export memory check: no /proc");
+        return;
+    }
+    for format in ["jsonl", "parquet"] {
+        let few = dir.join(format!("few.{format}"));
+        let all = dir.join(format!("all.{format}"));
+        let small = peak_anonymous_kb(
+            common::newsdex(index)
+                .args(["search", "electoral commission", "--export"])
+                .arg(&few),
+        );
+        let everything = peak_anonymous_kb(common::newsdex(index).args(["search", "*", "--export"]).arg(&all));
+        eprintln!(
+            "export {format}: peak anonymous memory {small} kB for a few articles, {everything} kB for all {articles}"
+        );
+        assert!(
+            everything < small + 96 * 1024,
+            "{format}: exporting all took {everything} kB against {small} kB for a few"
+        );
+        if format == "jsonl" {
+            let lines = std::io::BufRead::lines(std::io::BufReader::new(std::fs::File::open(&all).unwrap())).count();
+            assert_eq!(lines as u64, articles + 1, "every article and the stamp");
+        }
+    }
+}
+
+fn timeline_matches_search(index: &std::path::Path) {
+    let r = common::ok(common::newsdex(index).args(["timeline", "sanctions", "--by", "year", "--json"]));
+    let timeline: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let mut checked = 0;
+    for period in timeline["periods"].as_array().unwrap() {
+        let count = period["counts"][0].as_u64().unwrap();
+        if count == 0 {
+            continue;
+        }
+        let year = period["label"].as_str().unwrap();
+        let r = common::ok(common::newsdex(index).args([
+            "search",
+            "sanctions",
+            "--from",
+            &format!("{year}-01-01"),
+            "--to",
+            &format!("{year}-12-31"),
+            "-n",
+            "0",
+            "--json",
+        ]));
+        let search: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(search["total"].as_u64(), Some(count), "sanctions in {year}");
+        checked += 1;
+    }
+    assert!(checked >= 5, "{checked} years checked");
 }

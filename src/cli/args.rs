@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use newsdex::render::ExportFormat;
 use newsdex::search::{Period, SortOrder};
 
 #[derive(Debug, Parser)]
@@ -258,6 +259,16 @@ pub struct SearchArgs {
     /// Snippet length in characters
     #[arg(long, default_value_t = 200, value_name = "CHARS")]
     pub snippet: usize,
+    /// Write every hit (not one page) to FILE: .csv, .jsonl or .parquet, with facets, dyad
+    /// evidence and snippets; `-` for standard output
+    #[arg(long, value_name = "FILE", help_heading = "Export")]
+    pub export: Option<PathBuf>,
+    /// The export's format, when the file name does not say it
+    #[arg(long, value_enum, requires = "export", help_heading = "Export")]
+    pub format: Option<ExportFormat>,
+    /// Start a CSV export with a UTF-8 byte order mark (for spreadsheets that need one)
+    #[arg(long, requires = "export", help_heading = "Export")]
+    pub bom: bool,
     /// Dictionaries that resolve the names given to --actor, --mention and --dyad
     #[command(flatten)]
     pub dictionaries: DictionaryArgs,

@@ -150,23 +150,26 @@ pub fn search(args: &SearchArgs, dictionaries: DictionarySource) -> Result<Searc
 /// The filters as facet paths and timestamps: names resolved, a repeated
 /// flag one required group each, commas splitting a group's alternatives.
 pub fn filters(args: &FilterArgs, resolver: &mut NameResolver) -> Result<Filters> {
-    fn alternatives(values: &[String]) -> impl Iterator<Item = Vec<&str>> {
+    // An empty value would silently widen or drop a filter; it is a typo.
+    fn alternatives<'a>(values: &'a [String], flag: &str) -> Result<Vec<Vec<&'a str>>> {
         values
             .iter()
             .map(|v| {
-                v.split(',')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .collect::<Vec<_>>()
+                let group: Vec<&str> = v.split(',').map(str::trim).collect();
+                if group.iter().any(|s| s.is_empty()) {
+                    bail!("--{flag} {v:?} has an empty value; give a name or a path, commas between alternatives");
+                }
+                Ok(group)
             })
-            .filter(|group| !group.is_empty())
+            .collect()
     }
     let mut facet = |wanted: &[String],
                      unwanted: &[String],
+                     flag: &str,
                      resolve: &mut dyn FnMut(&mut NameResolver, &str) -> Result<String, newsdex::Error>|
      -> Result<FacetFilter> {
         let mut filter = FacetFilter::default();
-        for group in alternatives(wanted) {
+        for group in alternatives(wanted, flag)? {
             filter.all_of.push(
                 group
                     .into_iter()
@@ -174,16 +177,24 @@ pub fn filters(args: &FilterArgs, resolver: &mut NameResolver) -> Result<Filters
                     .collect::<Result<_, _>>()?,
             );
         }
-        for value in alternatives(unwanted).flatten() {
+        for value in alternatives(unwanted, &format!("not-{flag}"))?.into_iter().flatten() {
             filter.none_of.push(resolve(resolver, value)?);
         }
         Ok(filter)
     };
-    let actor = facet(&args.actor, &args.not_actor, &mut |r, v| r.entity(v, "actor"))?;
-    let event = facet(&args.event, &args.not_event, &mut |_, v| event_path(v))?;
-    let mention = facet(&args.mention, &args.not_mention, &mut |r, v| r.entity(v, "mention"))?;
-    let dyad = facet(&args.dyad, &args.not_dyad, &mut |r, v| r.dyad(v))?;
-    let lowercase = |values: &[String]| alternatives(values).flatten().map(str::to_lowercase).collect();
+    let actor = facet(&args.actor, &args.not_actor, "actor", &mut |r, v| r.entity(v, "actor"))?;
+    let event = facet(&args.event, &args.not_event, "event", &mut |_, v| event_path(v))?;
+    let mention = facet(&args.mention, &args.not_mention, "mention", &mut |r, v| {
+        r.entity(v, "mention")
+    })?;
+    let dyad = facet(&args.dyad, &args.not_dyad, "dyad", &mut |r, v| r.dyad(v))?;
+    let lowercase = |values: &[String], flag: &str| -> Result<Vec<String>> {
+        Ok(alternatives(values, flag)?
+            .into_iter()
+            .flatten()
+            .map(str::to_lowercase)
+            .collect())
+    };
     let from = args.from.as_deref().map(|d| day_start(d, "--from")).transpose()?;
     let to = args
         .to
@@ -200,8 +211,8 @@ pub fn filters(args: &FilterArgs, resolver: &mut NameResolver) -> Result<Filters
         event,
         mention,
         dyad,
-        sources: lowercase(&args.source),
-        not_sources: lowercase(&args.not_source),
+        sources: lowercase(&args.source, "source")?,
+        not_sources: lowercase(&args.not_source, "not-source")?,
         from,
         to,
     })

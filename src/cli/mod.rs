@@ -8,14 +8,14 @@ mod progress;
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use anyhow::{bail, Context, Result};
 
 use newsdex::ops;
-use newsdex::render::{self, ChartStyle, Palette};
-use newsdex::search::Searcher;
+use newsdex::render::{self, ChartStyle, ExportFormat, Palette};
+use newsdex::search::{ExportStamp, SearchRequest, Searcher};
 use newsdex::store;
 use newsdex::tag::articles::{self, ArticleRoots};
 use newsdex::tag::evaluate::{self, EvalReport};
@@ -135,6 +135,9 @@ fn run_retag(index: PathBuf, args: RetagArgs) -> Result<Outcome> {
 fn run_search(index: PathBuf, args: SearchArgs) -> Result<Outcome> {
     let dictionaries = config::dictionary_source(&args.dictionaries)?;
     let request = config::search(&args, dictionaries.clone())?;
+    if let Some(path) = &args.export {
+        return run_export(&index, &request, path, &args);
+    }
     let mut searcher = Searcher::open(&index)?;
     if request.explain {
         // Facets are explained by tagging each hit again, as `index` did.
@@ -169,6 +172,79 @@ fn run_search(index: PathBuf, args: SearchArgs) -> Result<Outcome> {
         return Ok(Outcome::NoResults);
     }
     Ok(Outcome::Success)
+}
+
+/// Writes every hit to `path`: into a temporary file beside it, renamed
+/// into place when complete, so that a failed export leaves no half file.
+fn run_export(index: &Path, request: &SearchRequest, path: &Path, args: &SearchArgs) -> Result<Outcome> {
+    let format = match args.format.or_else(|| ExportFormat::from_path(path)) {
+        Some(format) => format,
+        None => bail!(
+            "cannot tell the export format from `{}`; name the file .csv, .jsonl or .parquet, or give --format",
+            path.display()
+        ),
+    };
+    let searcher = Searcher::open(index)?;
+    let stamp = ExportStamp::new(request, std::env::args().collect(), index)?;
+    let to_stdout = path.as_os_str() == "-";
+    let (report, partial) = if to_stdout {
+        let mut writer = render::export_writer(format, BufWriter::new(io::stdout()), &stamp, args.bom)?;
+        let report = searcher.export(request, &mut |hit| Ok(writer.write(hit)?));
+        writer.finish()?;
+        (report, None)
+    } else {
+        let folder = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let mut partial = tempfile::Builder::new();
+        partial.prefix(".newsdex-export-");
+        // A finished export is an ordinary file, not a private temporary one.
+        #[cfg(unix)]
+        partial.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+        let partial = partial
+            .tempfile_in(folder)
+            .with_context(|| format!("cannot write the export into {}", folder.display()))?;
+        let file = partial.reopen()?;
+        let mut writer = render::export_writer(format, BufWriter::with_capacity(1 << 20, file), &stamp, args.bom)?;
+        let report = searcher.export(request, &mut |hit| Ok(writer.write(hit)?));
+        writer.finish()?;
+        (report, Some(partial))
+    };
+    let report = report.map_err(store::damaged)?;
+    if let Some(note) = &report.query_note {
+        eprintln!("note: {note}");
+    }
+    if let Some(partial) = partial {
+        partial
+            .persist(path)
+            .with_context(|| format!("cannot move the export into place at {}", path.display()))?;
+        if format == ExportFormat::Csv {
+            let sidecar = stamp_path(path);
+            std::fs::write(&sidecar, serde_json::to_string_pretty(&stamp)? + "\n")
+                .with_context(|| format!("cannot write the export's stamp {}", sidecar.display()))?;
+        }
+        let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        eprintln!(
+            "exported {} articles to {} ({:.1} MB) in {:.2} s",
+            report.articles,
+            path.display(),
+            bytes as f64 / 1e6,
+            report.seconds
+        );
+    }
+    Ok(if report.articles == 0 {
+        Outcome::NoResults
+    } else {
+        Outcome::Success
+    })
+}
+
+/// Where a CSV export's stamp goes: `hits.csv` → `hits.csv.stamp.json`.
+fn stamp_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".stamp.json");
+    PathBuf::from(name)
 }
 
 fn run_timeline(index: PathBuf, args: TimelineArgs) -> Result<Outcome> {

@@ -1,8 +1,11 @@
 //! Printers: render the library's results as text (coloured on a terminal)
-//! or JSON, over any `Write`; [`timeline`] draws timelines.
+//! or JSON, over any `Write`; `timeline` draws timelines, `export` writes
+//! export files (CSV, JSON Lines, Parquet).
 
+mod export;
 mod timeline;
 
+pub use export::{export_writer, ExportFormat, HitWriter};
 pub use timeline::{timeline_csv, timeline_text, ChartStyle};
 
 use std::collections::BTreeMap;

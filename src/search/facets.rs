@@ -196,6 +196,16 @@ impl TablesState {
         *self = TablesState::Built(tables.clone());
         Ok(Some(tables))
     }
+
+    /// The facet tables for `searcher`'s segments, built now if need be:
+    /// for reading the facets of many documents (an export).
+    pub(super) fn tables_now(&mut self, searcher: &tantivy::Searcher) -> tantivy::Result<Arc<FacetTables>> {
+        loop {
+            if let Some(tables) = self.tables_for(searcher)? {
+                return Ok(tables);
+            }
+        }
+    }
 }
 
 /// The four facet tables for one set of segments, and each document's

@@ -8,8 +8,10 @@
 //! - `ranking`: BM25 with newsdex's parameters;
 //! - `facets`: counting facets and reading a hit's facets from their columns;
 //! - `snippet`: highlighted passages;
+//! - `export`: the whole result set, in order, a batch at a time;
 //! - `timeline`: matching articles per day, week, month or year.
 
+mod export;
 mod facets;
 mod filters;
 mod query;
@@ -32,6 +34,7 @@ use crate::store::{self, field_names, NewsSchema};
 use crate::tag::{Evidence, Extractor};
 use crate::Error;
 
+pub use export::{ExportReport, ExportStamp};
 pub(crate) use facets::hit_facets;
 pub use facets::TopFacets;
 use facets::{FacetCounting, TablesState};

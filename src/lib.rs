@@ -19,6 +19,7 @@ pub mod ops;
 pub mod render;
 pub mod search;
 pub mod store;
+pub mod story;
 pub mod tag;
 pub mod words;
 

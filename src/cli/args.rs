@@ -249,6 +249,13 @@ pub struct SearchArgs {
     /// `newsdex timeline` draws it)
     #[arg(long, value_enum, value_name = "PERIOD")]
     pub histogram: Option<Period>,
+    /// One hit per story (reprints, wire copies and updates of one report): its best-ranked
+    /// report, with how many reports from how many outlets matched
+    #[arg(long)]
+    pub collapse: bool,
+    /// What facet counts count: articles, or stories (a value once per story)
+    #[arg(long, value_enum, default_value = "articles", value_name = "UNIT")]
+    pub count: CountUnitArg,
     /// Show the sentence each dyad was read from
     #[arg(long)]
     pub evidence: bool,
@@ -334,4 +341,11 @@ pub struct StatsArgs {
     pub dictionaries: DictionaryArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// What facet counts count.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum CountUnitArg {
+    Articles,
+    Stories,
 }

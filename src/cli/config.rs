@@ -11,13 +11,13 @@ use newsdex::ingest;
 use newsdex::ops;
 use newsdex::ops::{DeleteRequest, IndexConfig, RetagConfig};
 use newsdex::search::{
-    check_query, day_start, event_path, FacetFilter, Filters, NameResolver, SearchRequest, TimelineRequest,
+    check_query, day_start, event_path, CountUnit, FacetFilter, Filters, NameResolver, SearchRequest, TimelineRequest,
 };
 use newsdex::tag::DictionarySource;
 
 use super::args::{
-    ColorChoice, DeleteArgs, DictionaryArgs, FilterArgs, IndexArgs, RetagArgs, SearchArgs, TagArgs, TimelineArgs,
-    WriterArgs,
+    ColorChoice, CountUnitArg, DeleteArgs, DictionaryArgs, FilterArgs, IndexArgs, RetagArgs, SearchArgs, TagArgs,
+    TimelineArgs, WriterArgs,
 };
 
 pub fn dictionary_source(args: &DictionaryArgs) -> Result<DictionarySource> {
@@ -144,6 +144,11 @@ pub fn search(args: &SearchArgs, dictionaries: DictionarySource) -> Result<Searc
         evidence: args.evidence,
         explain: args.explain,
         histogram: args.histogram,
+        collapse: args.collapse,
+        count: match args.count {
+            CountUnitArg::Articles => CountUnit::Articles,
+            CountUnitArg::Stories => CountUnit::Stories,
+        },
     })
 }
 

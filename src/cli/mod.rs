@@ -157,11 +157,15 @@ fn run_search(index: PathBuf, args: SearchArgs) -> Result<Outcome> {
         with_stdout(|out| render::search_text(out, &results, palette, args.facets))?;
         let shown = results.hits.len();
         let first = if shown == 0 { 0 } else { request.offset + 1 };
+        let of = match results.stories {
+            Some(stories) if request.collapse => format!("{stories} stories ({} articles)", results.total),
+            Some(stories) => format!("{} articles ({stories} stories)", results.total),
+            None => format!("{} articles", results.total),
+        };
         eprintln!(
-            "{}–{} of {} articles · {:.1} ms",
+            "{}–{} of {of} · {:.1} ms",
             first,
             request.offset + shown,
-            results.total,
             results.took_ms
         );
     }

@@ -57,6 +57,7 @@ fn delete_articles(
         writer.delete_query(query)?;
         writer.commit()?;
         IndexManifest::touch(&session.index, |_| {})?;
+        store::StoryTable::refresh(&session.index, &tantivy_index)?;
     }
     drop(writer);
     let total_articles = tantivy_index.reader()?.searcher().num_docs();

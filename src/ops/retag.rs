@@ -101,6 +101,7 @@ pub fn retag(
         }
         writer.commit()?;
         store::merge_and_close(writer, &new_index, building, store::indexing_budget(threads, memory_mb))?;
+        store::StoryTable::refresh(building, &new_index)?;
         let now = chrono::Utc::now().to_rfc3339();
         let mut manifest = IndexManifest::stamped(IndexManifest::read(&session.index)?, &config.dictionaries, &now)?;
         manifest.retagged = Some(now);

@@ -64,9 +64,22 @@ struct CsvHits<W: Write> {
     csv: csv::Writer<W>,
 }
 
-const CSV_HEADER: [&str; 13] = [
-    "rank", "score", "id", "date", "source", "title", "url", "actors", "events", "mentions", "dyads", "evidence",
+const CSV_HEADER: [&str; 15] = [
+    "rank",
+    "score",
+    "id",
+    "date",
+    "source",
+    "title",
+    "url",
+    "actors",
+    "events",
+    "mentions",
+    "dyads",
+    "evidence",
     "snippet",
+    "story",
+    "story_reports",
 ];
 
 impl<W: Write> CsvHits<W> {
@@ -103,6 +116,11 @@ impl<W: Write> HitWriter for CsvHits<W> {
             hit.dyads.join(LIST_SEPARATOR),
             evidence,
             hit.snippet.text.replace(['\n', '\r'], " "),
+            hit.story.as_ref().map(|s| s.id.clone()).unwrap_or_default(),
+            hit.story
+                .as_ref()
+                .map(|s| s.reports_in_index.to_string())
+                .unwrap_or_default(),
         ])?;
         Ok(())
     }
@@ -165,6 +183,8 @@ message newsdex_export {
     required binary sentence (STRING);
   }
   required binary snippet (STRING);
+  optional binary story (STRING);
+  optional int64 story_reports;
 }";
 
 struct ParquetHits<W: Write + Send> {
@@ -232,7 +252,13 @@ impl<W: Write + Send> ParquetHits<W> {
                 12 => write_repeated(&mut writer, &rows, |h| {
                     h.evidence.iter().flatten().map(|e| e.sentence.as_str()).collect()
                 }),
-                _ => write_strings(&mut writer, rows.iter().map(|h| h.snippet.text.as_str())),
+                13 => write_strings(&mut writer, rows.iter().map(|h| h.snippet.text.as_str())),
+                14 => write_optional_strings(&mut writer, &rows, |h| h.story.as_ref().map(|s| s.id.as_str())),
+                _ => {
+                    let (values, defined) =
+                        optional(&rows, |h| h.story.as_ref().map(|s| i64::from(s.reports_in_index)));
+                    writer.typed::<Int64Type>().write_batch(&values, Some(&defined), None)
+                }
             };
             written.map_err(parquet_error)?;
             writer.close().map_err(parquet_error)?;

@@ -15,7 +15,7 @@ use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 
 use crate::ops::{IndexReport, IndexStats, TagReport};
-use crate::search::{FacetCount, HitExplanation, SearchResults, Snippet};
+use crate::search::{CountUnit, FacetCount, HitExplanation, SearchResults, Snippet};
 use crate::tag::evaluate::{EvalReport, Prf};
 
 /// Whether to emit ANSI colour.
@@ -90,6 +90,20 @@ pub fn search_text<W: Write>(
             },
             palette.paint(FACET, &compact(&events, HIT_EVENTS)),
         )?;
+        if let Some(story) = hit.story.as_ref().filter(|s| s.reports.is_some_and(|r| r > 1)) {
+            let reports = story.reports.unwrap_or(1);
+            let outlets = story.outlets.unwrap_or(0);
+            let from = match outlets {
+                0 => String::new(),
+                1 => " from 1 outlet".to_string(),
+                n => format!(" from {n} outlets"),
+            };
+            writeln!(
+                out,
+                "     {}",
+                palette.paint(DIM, &format!("{reports} reports{from} · story {}", story.id))
+            )?;
+        }
         if !hit.dyads.is_empty() {
             let dyads: Vec<String> = hit.dyads.iter().map(name).collect();
             writeln!(out, "     {}", palette.paint(FACET, &compact(&dyads, HIT_DYADS)))?;
@@ -108,6 +122,9 @@ pub fn search_text<W: Write>(
         writeln!(out)?;
     }
     if show_facets {
+        if results.counted == CountUnit::Stories {
+            writeln!(out, "{}", palette.paint(DIM, "(facets count stories)"))?;
+        }
         for (name, counts) in [
             ("actors", &results.facets.actor),
             ("events", &results.facets.event),

@@ -9,7 +9,7 @@ use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::{DocAddress, Order, Score, TantivyDocument};
 
-use super::{highlighter, hit_facets, SearchHit, SearchRequest, Searcher, SortOrder, TITLE_SNIPPET_CHARS};
+use super::{highlighter, hit_facets, HitStory, SearchHit, SearchRequest, Searcher, SortOrder, TITLE_SNIPPET_CHARS};
 use crate::store::{self, field_names};
 use crate::Error;
 
@@ -70,6 +70,7 @@ impl Searcher {
             highlighter(&searcher, &*user_query, self.schema.body, request.snippet_chars)?,
             highlighter(&searcher, &*user_query, self.schema.title, TITLE_SNIPPET_CHARS)?,
         );
+        let stories = self.story_table(&searcher)?;
         let mut request = request.clone();
         request.evidence = true;
         for (batch_number, batch) in ranked.chunks(EXPORT_BATCH).enumerate() {
@@ -85,7 +86,15 @@ impl Searcher {
                         let doc: TantivyDocument = searcher.doc(*address)?;
                         let decoded = store::decode(&self.schema, &doc);
                         let rank = batch_number * EXPORT_BATCH + i + 1;
-                        Ok(self.hit(&request, rank, *score, decoded, facets, highlighters))
+                        let mut hit = self.hit(&request, rank, *score, decoded, facets, highlighters);
+                        let story = stories.story(*address);
+                        hit.story = Some(HitStory {
+                            id: stories.story_id(story).to_string(),
+                            reports_in_index: stories.reports(story),
+                            reports: None,
+                            outlets: None,
+                        });
+                        Ok(hit)
                     },
                 )
                 .collect::<Result<Vec<SearchHit>, Error>>()?;

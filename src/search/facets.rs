@@ -5,13 +5,16 @@
 //! again over the same segments builds [`FacetTables`] once and counts by
 //! number from then on.
 
+use std::collections::HashSet as StdHashSet;
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocAddress, Score, SegmentOrdinal, SegmentReader};
 
 use super::FacetCount;
-use crate::store::field_names;
+use crate::store::{field_names, StoryTable};
+
+type HashSet<T> = StdHashSet<T, rustc_hash::FxBuildHasher>;
 
 /// A facet's path from its encoded form (segments separated by NUL).
 /// tantivy's own conversion escapes slashes with a regex, which dominated
@@ -366,7 +369,8 @@ fn parts_of(f: usize) -> Vec<Part> {
 /// each: with the Searcher's tables, into one vector by number (one pass
 /// over each matching document's numbers); without, field by field.
 pub(super) enum FacetCounting {
-    Tables(Arc<FacetTables>, usize),
+    /// The tables, `k`, and the stories when a value counts once per story.
+    Tables(Arc<FacetTables>, usize, Option<Arc<StoryTable>>),
     Fields(Vec<TopFacets>),
 }
 
@@ -375,7 +379,7 @@ impl FacetCounting {
     /// `tables` when there are some.
     pub(super) fn new(tables: Option<Arc<FacetTables>>, k: usize) -> FacetCounting {
         match tables {
-            Some(tables) => FacetCounting::Tables(tables, k),
+            Some(tables) => FacetCounting::Tables(tables, k, None),
             None => FacetCounting::Fields(
                 COUNTED_FACETS
                     .iter()
@@ -388,17 +392,32 @@ impl FacetCounting {
     }
 }
 
+impl FacetCounting {
+    /// Counts each value once per story that has it on any matching report
+    /// (the tables must be there: `FacetTables` numbers values across
+    /// segments, and a story's reports may lie in several).
+    pub(super) fn counting_stories(self, stories: Option<Arc<StoryTable>>) -> FacetCounting {
+        match (self, stories) {
+            (FacetCounting::Tables(tables, k, _), stories) => FacetCounting::Tables(tables, k, stories),
+            (fields, _) => fields,
+        }
+    }
+}
+
 pub(super) enum FacetCountingSegment {
     Tables {
         tables: Arc<FacetTables>,
         segment: usize,
         counts: Vec<u32>,
+        /// Counting stories: (value, story) pairs seen.
+        stories: Option<(Arc<StoryTable>, HashSet<u64>)>,
     },
     Fields(Vec<TopFacetsSegment>),
 }
 
 pub(super) enum FacetCountingFruit {
     Tables(Vec<u32>),
+    StoryPairs(HashSet<u64>),
     Fields(Vec<SegmentValues>),
 }
 
@@ -408,7 +427,7 @@ impl Collector for FacetCounting {
 
     fn for_segment(&self, segment_ord: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
         match self {
-            FacetCounting::Tables(tables, _) => {
+            FacetCounting::Tables(tables, _, stories) => {
                 let fits = tables
                     .docs
                     .get(segment_ord as usize)
@@ -421,7 +440,12 @@ impl Collector for FacetCounting {
                 Ok(FacetCountingSegment::Tables {
                     tables: tables.clone(),
                     segment: segment_ord as usize,
-                    counts: vec![0; tables.width],
+                    counts: if stories.is_some() {
+                        Vec::new()
+                    } else {
+                        vec![0; tables.width]
+                    },
+                    stories: stories.clone().map(|s| (s, HashSet::default())),
                 })
             }
             FacetCounting::Fields(fields) => Ok(FacetCountingSegment::Fields(
@@ -439,14 +463,22 @@ impl Collector for FacetCounting {
 
     fn merge_fruits(&self, segments: Vec<FacetCountingFruit>) -> tantivy::Result<[Vec<FacetCount>; 5]> {
         match self {
-            FacetCounting::Tables(tables, k) => {
+            FacetCounting::Tables(tables, k, _) => {
                 let mut total = vec![0u32; tables.width];
+                let mut pairs: HashSet<u64> = HashSet::default();
                 for fruit in segments {
-                    if let FacetCountingFruit::Tables(counts) = fruit {
-                        for (sum, count) in total.iter_mut().zip(counts) {
-                            *sum += count;
+                    match fruit {
+                        FacetCountingFruit::Tables(counts) => {
+                            for (sum, count) in total.iter_mut().zip(counts) {
+                                *sum += count;
+                            }
                         }
+                        FacetCountingFruit::StoryPairs(seen) => pairs.extend(seen),
+                        FacetCountingFruit::Fields(_) => {}
                     }
+                }
+                for pair in pairs {
+                    total[(pair >> 32) as usize] += 1;
                 }
                 Ok(std::array::from_fn(|list| {
                     let (f, part) = COUNTED_LISTS[list];
@@ -484,11 +516,21 @@ impl SegmentCollector for FacetCountingSegment {
                 tables,
                 segment,
                 counts,
+                stories,
             } => {
                 let docs = &tables.docs[*segment];
                 let (start, end) = (docs.starts[doc as usize], docs.starts[doc as usize + 1]);
-                for &value in &docs.values[start as usize..end as usize] {
-                    counts[value as usize] += 1;
+                let values = &docs.values[start as usize..end as usize];
+                match stories {
+                    Some((table, seen)) => {
+                        let story = table.story(DocAddress::new(*segment as u32, doc));
+                        seen.extend(values.iter().map(|&value| (u64::from(value) << 32) | u64::from(story)));
+                    }
+                    None => {
+                        for &value in values {
+                            counts[value as usize] += 1;
+                        }
+                    }
                 }
             }
             FacetCountingSegment::Fields(fields) => {
@@ -501,6 +543,10 @@ impl SegmentCollector for FacetCountingSegment {
 
     fn harvest(self) -> FacetCountingFruit {
         match self {
+            FacetCountingSegment::Tables {
+                stories: Some((_, seen)),
+                ..
+            } => FacetCountingFruit::StoryPairs(seen),
             FacetCountingSegment::Tables { counts, .. } => FacetCountingFruit::Tables(counts),
             FacetCountingSegment::Fields(fields) => {
                 FacetCountingFruit::Fields(fields.into_iter().map(SegmentCollector::harvest).collect())
@@ -725,7 +771,7 @@ mod tests {
                 let by_fields = FacetCounting::new(None, k);
                 let expected = searcher.search(query, &by_fields).unwrap();
                 let by_tables = searcher
-                    .search(query, &FacetCounting::Tables(tables.clone(), k))
+                    .search(query, &FacetCounting::Tables(tables.clone(), k, None))
                     .unwrap();
                 assert_eq!(by_tables, expected, "k {k}");
                 assert!(expected.iter().all(|values| !values.is_empty()));

@@ -21,8 +21,9 @@ mod snippet;
 mod timeline;
 
 use std::collections::BTreeSet;
-use std::path::Path;
-use std::sync::Mutex;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -30,7 +31,7 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::{DocAddress, Index, Order, Score, TantivyDocument};
 
 use crate::ingest::Article;
-use crate::store::{self, field_names, NewsSchema};
+use crate::store::{self, field_names, NewsSchema, StoryTable};
 use crate::tag::{Evidence, Extractor};
 use crate::Error;
 
@@ -41,8 +42,8 @@ use facets::{FacetCounting, TablesState};
 pub use filters::{check_query, day_start, event_path, NameResolver, MAX_QUERY_BYTES, MAX_QUERY_DEPTH};
 pub use ranking::{Bm25Params, Bm25fTermQuery, FieldTerm};
 pub use request::{
-    format_date, EvidenceSentence, FacetCount, FacetExplanation, FacetFilter, FacetSummary, Filters, HitExplanation,
-    SearchHit, SearchRequest, SearchResults, Snippet, SortOrder,
+    format_date, CountUnit, EvidenceSentence, FacetCount, FacetExplanation, FacetFilter, FacetSummary, Filters,
+    HitExplanation, HitStory, SearchHit, SearchRequest, SearchResults, Snippet, SortOrder,
 };
 use snippet::{best_snippet, highlighter, Highlighter, TITLE_SNIPPET_CHARS};
 pub use timeline::{
@@ -53,12 +54,31 @@ pub use timeline::{
 /// An opened index ready for queries.
 pub struct Searcher {
     index: Index,
+    dir: PathBuf,
+    /// The stories of the segments last searched, once asked for.
+    stories: Mutex<Option<Arc<StoryTable>>>,
     schema: NewsSchema,
     reader: tantivy::IndexReader,
     /// Built by the second search that counts facets over the same segments.
     facet_tables: Mutex<TablesState>,
     /// Re-tags hits for `explain`; without one, facets go unexplained.
     tagger: Option<Extractor>,
+}
+
+/// The stories of ranked matches, in the order of their best-ranked
+/// report, each with its reports' positions in `ranked`.
+fn group_by_story(ranked: &[(Option<Score>, DocAddress)], table: &StoryTable) -> Vec<(u32, Vec<usize>)> {
+    let mut position: HashMap<u32, usize> = HashMap::new();
+    let mut groups: Vec<(u32, Vec<usize>)> = Vec::new();
+    for (i, (_, address)) in ranked.iter().enumerate() {
+        let story = table.story(*address);
+        let at = *position.entry(story).or_insert_with(|| {
+            groups.push((story, Vec::new()));
+            groups.len() - 1
+        });
+        groups[at].1.push(i);
+    }
+    groups
 }
 
 impl Searcher {
@@ -68,6 +88,8 @@ impl Searcher {
         let (index, schema, reader) = store::open_for_reading(dir)?;
         Ok(Searcher {
             index,
+            dir: dir.to_path_buf(),
+            stories: Mutex::new(None),
             schema,
             reader,
             facet_tables: Mutex::new(TablesState::None),
@@ -90,8 +112,26 @@ impl Searcher {
         Ok(state.tables_for(searcher)?)
     }
 
+    /// The stories of `searcher`'s segments (read from the index folder, or
+    /// grouped now if the folder's table is for other segments).
+    pub fn story_table(&self, searcher: &tantivy::Searcher) -> Result<Arc<StoryTable>, Error> {
+        let mut cached = self.stories.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(table) = cached.as_ref().filter(|t| t.fits(searcher)) {
+            return Ok(table.clone());
+        }
+        let table = Arc::new(StoryTable::for_searcher(&self.dir, searcher)?);
+        *cached = Some(table.clone());
+        Ok(table)
+    }
+
     pub fn schema(&self) -> &NewsSchema {
         &self.schema
+    }
+
+    /// The facet tables for `searcher`'s segments, built now if need be.
+    fn facet_tables_now(&self, searcher: &tantivy::Searcher) -> Result<Arc<facets::FacetTables>, Error> {
+        let mut state = self.facet_tables.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(state.tables_now(searcher)?)
     }
 
     pub fn searcher(&self) -> tantivy::Searcher {
@@ -104,11 +144,17 @@ impl Searcher {
         let filtered = self.with_filters(user_query.box_clone(), &request.filters)?;
         let searcher = self.reader.searcher();
         let limit = request.facet_limit;
-        let tables = match limit {
-            0 => None,
+        let stories = (request.collapse || request.count == CountUnit::Stories)
+            .then(|| self.story_table(&searcher))
+            .transpose()?;
+        let tables = match (limit, request.count) {
+            (0, _) => None,
+            // Stories are counted through the tables' value numbers.
+            (_, CountUnit::Stories) => Some(self.facet_tables_now(&searcher)?),
             _ => self.facet_tables(&searcher)?,
         };
-        let facets = FacetCounting::new(tables.clone(), limit);
+        let counted_stories = stories.clone().filter(|_| request.count == CountUnit::Stories);
+        let facets = FacetCounting::new(tables.clone(), limit).counting_stories(counted_stories);
         let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
         let days = request.histogram.map(|_| DayCollector);
         let (ranked, total, facet_counts, day_counts): (Vec<(Option<Score>, DocAddress)>, usize, _, _) =
@@ -133,7 +179,27 @@ impl Searcher {
             (Some(by), Some(days)) => Some(Histogram::new(&days, by, &request.filters)?),
             _ => None,
         };
-        let ranked = if request.limit == 0 { Vec::new() } else { ranked };
+        let mut ranked = if request.limit == 0 { Vec::new() } else { ranked };
+        let mut story_total = None;
+        let mut matched_reports: HashMap<u32, (u32, u32)> = HashMap::new();
+        if let Some(table) = &stories {
+            let all = self.rank_all(&searcher, &*filtered, request.sort, total)?;
+            let by_story = group_by_story(&all, table);
+            story_total = Some(by_story.len());
+            if request.collapse {
+                let page: Vec<&(u32, Vec<usize>)> = by_story.iter().skip(request.offset).take(request.limit).collect();
+                let members: Vec<DocAddress> = page.iter().flat_map(|(_, m)| m.iter().map(|&i| all[i].1)).collect();
+                let sources = store::outlets(&searcher, &members)?;
+                for (story, members) in &page {
+                    let outlets: BTreeSet<&str> = members
+                        .iter()
+                        .filter_map(|&i| sources.get(&all[i].1).map(String::as_str))
+                        .collect();
+                    matched_reports.insert(*story, (members.len() as u32, outlets.len() as u32));
+                }
+                ranked = page.iter().map(|(_, members)| all[members[0]]).collect();
+            }
+        }
         let highlighters = (
             highlighter(&searcher, &*user_query, self.schema.body, request.snippet_chars)?,
             highlighter(&searcher, &*user_query, self.schema.title, TITLE_SNIPPET_CHARS)?,
@@ -164,6 +230,16 @@ impl Searcher {
                         highlighters,
                     );
                     hit.explain = explain;
+                    if let Some(table) = &stories {
+                        let story = table.story(address);
+                        let matched = matched_reports.get(&story);
+                        hit.story = Some(HitStory {
+                            id: table.story_id(story).to_string(),
+                            reports_in_index: table.reports(story),
+                            reports: matched.map(|m| m.0),
+                            outlets: matched.map(|m| m.1),
+                        });
+                    }
                     Ok(hit)
                 },
             )
@@ -173,6 +249,8 @@ impl Searcher {
             query: request.query.clone(),
             query_note,
             total,
+            stories: story_total,
+            counted: request.count,
             took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
             hits,
             facets: FacetSummary {
@@ -184,6 +262,32 @@ impl Searcher {
             },
             histogram,
             labels: Default::default(),
+        })
+    }
+
+    /// Every match in rank (or date) order.
+    fn rank_all(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn tantivy::query::Query,
+        sort: SortOrder,
+        total: usize,
+    ) -> Result<Vec<(Option<Score>, DocAddress)>, Error> {
+        let top = TopDocs::with_limit(total.max(1));
+        Ok(match sort {
+            SortOrder::Relevance => searcher
+                .search(query, &top.order_by_score())?
+                .into_iter()
+                .map(|(s, d)| (Some(s), d))
+                .collect(),
+            SortOrder::Date => searcher
+                .search(
+                    query,
+                    &top.order_by_fast_field::<tantivy::DateTime>(field_names::DATE, Order::Desc),
+                )?
+                .into_iter()
+                .map(|(_, d)| (None, d))
+                .collect(),
         })
     }
 
@@ -222,6 +326,7 @@ impl Searcher {
             snippet,
             evidence,
             explain: None,
+            story: None,
         }
     }
 

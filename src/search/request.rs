@@ -77,6 +77,36 @@ pub struct SearchRequest {
     pub explain: bool,
     /// Count the whole result set per period of this size.
     pub histogram: Option<Period>,
+    /// One hit per story: its best-ranked report, with how many reports and
+    /// outlets matched.
+    pub collapse: bool,
+    /// What facet counts count: articles, or stories (a value counts once
+    /// per story that has it on any matching report).
+    pub count: CountUnit,
+}
+
+/// What facet counts count.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CountUnit {
+    #[default]
+    Articles,
+    Stories,
+}
+
+/// The story a hit belongs to.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct HitStory {
+    /// The story's id: the article id of its earliest report.
+    pub id: String,
+    /// Its reports in the whole index.
+    pub reports_in_index: u32,
+    /// With `collapse`: its reports among the results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reports: Option<u32>,
+    /// With `collapse`: the outlets of those reports.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outlets: Option<u32>,
 }
 
 impl SearchRequest {
@@ -96,6 +126,8 @@ impl SearchRequest {
             evidence: false,
             explain: false,
             histogram: None,
+            collapse: false,
+            count: CountUnit::Articles,
         }
     }
 }
@@ -107,6 +139,12 @@ pub struct SearchResults {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query_note: Option<String>,
     pub total: usize,
+    /// With `collapse` or stories counted: the stories the results hold
+    /// (and, with `collapse`, what `offset` and `limit` page through).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stories: Option<usize>,
+    /// What the facet counts count.
+    pub counted: CountUnit,
     pub took_ms: f64,
     pub hits: Vec<SearchHit>,
     pub facets: FacetSummary,
@@ -162,6 +200,9 @@ pub struct SearchHit {
     pub evidence: Option<Vec<EvidenceSentence>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<HitExplanation>,
+    /// With `collapse`, stories counted, or in an export.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub story: Option<HitStory>,
 }
 
 /// Why a hit ranks where it does and where its facets come from.

@@ -10,6 +10,7 @@ use tantivy::{DateTime, TantivyDocument};
 
 use super::{field_names, NewsSchema};
 use crate::ingest::{Article, Location};
+use crate::story::Fingerprint;
 use crate::tag::{Evidence, Tags};
 use crate::Error;
 
@@ -30,6 +31,9 @@ pub(crate) fn encode(schema: &NewsSchema, article: &Article, hash: u64, tags: &T
         doc.add_text(schema.url, url);
     }
     doc.add_text(schema.location, article.location.to_string());
+    if let Some(fingerprint) = Fingerprint::of(&article.body) {
+        doc.add_bytes(schema.fingerprint, &fingerprint.to_bytes()[..]);
+    }
     for (field, paths) in [
         (schema.actor, &tags.actors),
         (schema.mention, &tags.mentions),

@@ -2,7 +2,8 @@
 //! `news` analyser; the stored document, encoded and decoded in one place;
 //! the manifest; opening and creating the index folder; the writer lock;
 //! building a new index beside the old one and swapping it in; the writer
-//! as newsdex tunes it; and what tantivy's errors mean for a user. The
+//! as newsdex tunes it; the stories table kept beside the segments; and
+//! what tantivy's errors mean for a user. The
 //! commands built on it are in `ops/`; the index is read by `search/`.
 //! (`index-schema/` documents the fields for users; they are built here.)
 
@@ -13,6 +14,7 @@ mod errors;
 mod lock;
 mod manifest;
 mod schema;
+mod stories;
 mod swap;
 mod writer;
 
@@ -28,6 +30,7 @@ pub(crate) use errors::{explain_stopped_writer, explain_write_error};
 pub use lock::{begin_write, leftovers, lock_path, WriteSession};
 pub use manifest::{CorpusFile, IndexManifest, MANIFEST_FILE};
 pub use schema::{field_names, register_analyzers, NewsSchema, KEYWORD_ANALYZER, SCHEMA_VERSION, TEXT_ANALYZER};
+pub use stories::{outlets, StoryTable, STORIES_FILE};
 pub(crate) use swap::build_beside;
 pub use swap::{building_dir, check_replaceable};
 pub(crate) use writer::{discard, indexing_budget, merge_and_close, worker_pool, writer};

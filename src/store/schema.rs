@@ -8,7 +8,7 @@ use tantivy::Index;
 use crate::Error;
 
 /// Bumped whenever a change to fields or analysers makes older indexes unreadable.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Analyser for title and body: words, lower-cased, accents folded, English
 /// stop words dropped, Porter-stemmed, so "sanctioned" finds "sanctions".
@@ -32,6 +32,7 @@ pub mod field_names {
     pub const EVENT: &str = "event";
     pub const DYAD: &str = "dyad";
     pub const EVIDENCE: &str = "evidence";
+    pub const FINGERPRINT: &str = "fingerprint";
 }
 
 /// Handles to every field.
@@ -51,6 +52,7 @@ pub struct NewsSchema {
     pub event: Field,
     pub dyad: Field,
     pub evidence: Field,
+    pub fingerprint: Field,
 }
 
 impl NewsSchema {
@@ -61,11 +63,15 @@ impl NewsSchema {
                 .set_tokenizer(TEXT_ANALYZER)
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         );
-        let keyword = TextOptions::default().set_stored().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(KEYWORD_ANALYZER)
-                .set_index_option(IndexRecordOption::Basic),
-        );
+        // Fast too: stories count their outlets from the column.
+        let keyword = TextOptions::default()
+            .set_stored()
+            .set_fast(KEYWORD_ANALYZER)
+            .set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(KEYWORD_ANALYZER)
+                    .set_index_option(IndexRecordOption::Basic),
+            );
         builder.add_text_field(field_names::ID, STRING | STORED | FAST);
         builder.add_u64_field(field_names::CONTENT_HASH, FAST);
         builder.add_text_field(field_names::TITLE, text.clone());
@@ -87,6 +93,9 @@ impl NewsSchema {
             builder.add_facet_field(facet, tantivy::schema::FacetOptions::default());
         }
         builder.add_text_field(field_names::EVIDENCE, STORED);
+        // The body's shingle sketch (`story::Fingerprint`), read from its
+        // column to group articles into stories.
+        builder.add_bytes_field(field_names::FINGERPRINT, FAST);
         NewsSchema::from_schema(&builder.build()).expect("the schema just built has every field")
     }
 
@@ -112,6 +121,7 @@ impl NewsSchema {
             event: field(field_names::EVENT)?,
             dyad: field(field_names::DYAD)?,
             evidence: field(field_names::EVIDENCE)?,
+            fingerprint: field(field_names::FINGERPRINT)?,
         })
     }
 }
@@ -125,5 +135,8 @@ pub fn register_analyzers(index: &Index) {
     let keyword = TextAnalyzer::builder(RawTokenizer::default())
         .filter(LowerCaser)
         .build();
-    index.tokenizers().register(KEYWORD_ANALYZER, keyword);
+    index.tokenizers().register(KEYWORD_ANALYZER, keyword.clone());
+    // The source's column holds the keyword too (tantivy keeps the
+    // analysers of columns apart from the indexing ones).
+    index.fast_field_tokenizer().register(KEYWORD_ANALYZER, keyword);
 }

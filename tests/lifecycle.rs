@@ -137,7 +137,7 @@ fn stats_shows_what_built_the_index() {
     assert!(r.stdout.contains("/corpus/json/array.json"), "{}", r.stdout);
     let v = stats(&index);
     let manifest = &v["manifest"];
-    assert_eq!(manifest["schema_version"], 1);
+    assert_eq!(manifest["schema_version"], 2);
     assert_eq!(manifest["dictionaries"], "built-in");
     assert_eq!(manifest["corpus"].as_array().unwrap().len(), 16);
     for file in manifest["corpus"].as_array().unwrap() {
@@ -278,7 +278,7 @@ fn an_incompatible_index_is_refused_until_rebuilt() {
     }
     ok(newsdex(&index).args(["index", "--rebuild"]).arg(corpus_dir()));
     assert_eq!(articles(&index), 26);
-    assert_eq!(stats(&index)["manifest"]["schema_version"], 1);
+    assert_eq!(stats(&index)["manifest"]["schema_version"], 2);
 }
 
 #[test]

@@ -9,7 +9,8 @@
 //! - `facets`: counting facets and reading a hit's facets from their columns;
 //! - `snippet`: highlighted passages;
 //! - `export`: the whole result set, in order, a batch at a time;
-//! - `timeline`: matching articles per day, week, month or year.
+//! - `timeline`: matching articles per day, week, month or year;
+//! - `watch`: a watched query's whole result set as id keys, and its new hits.
 
 mod export;
 mod facets;
@@ -19,6 +20,7 @@ mod ranking;
 pub mod request;
 mod snippet;
 mod timeline;
+mod watch;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -49,6 +51,7 @@ pub use timeline::{
     DayCollector, DayCounts, Histogram, HistogramBucket, Period, PeriodCounts, Series, Timeline, TimelineRequest,
     MAX_PERIODS,
 };
+pub use watch::{article_key, WatchHits};
 
 /// An opened index ready for queries.
 pub struct Searcher {

@@ -252,6 +252,13 @@ fn errors_in_the_queries_file_are_one_line_naming_it() {
     let r = w.run(&["--only", "old"]);
     assert_one_line_error(&r, "--only");
     assert!(r.stderr.contains("no query `old` (it has recent)"), "{}", r.stderr);
+    let r = run(w.cmd(&[]).env("NEWSDEX_INDEX", w.dir.path().join("nowhere")));
+    assert_one_line_error(&r, "no index");
+    assert!(r.stderr.contains("no index at"), "{}", r.stderr);
+    assert!(
+        !w.dir.path().join("nowhere.watch.lock").exists(),
+        "nothing made beside a missing index"
+    );
 }
 
 #[test]

@@ -268,6 +268,7 @@ impl PendingState {
 /// Runs `queries` against the index at `index`, each against what its last
 /// run saw. A dry run takes no lock and records nothing.
 pub fn watch(index: &Path, queries: &[WatchedQuery], dry_run: bool) -> Result<(WatchReport, PendingState), Error> {
+    let searcher = Searcher::open(index)?;
     let path = state_path(index)?;
     let lock = if dry_run {
         None
@@ -276,7 +277,6 @@ pub fn watch(index: &Path, queries: &[WatchedQuery], dry_run: bool) -> Result<(W
         Some(FileLock::acquire(&lock_path, "watch", Error::WatchLocked)?)
     };
     let mut state = WatchState::load(&path)?;
-    let searcher = Searcher::open(index)?;
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let mut reports = Vec::with_capacity(queries.len());
     for watched in queries {

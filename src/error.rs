@@ -23,6 +23,10 @@ pub enum Error {
     BadQuery(String),
     #[error("another newsdex process is writing to this index ({0}); wait for it to finish")]
     Locked(String),
+    #[error("another `newsdex watch` is running on this index ({0}); wait for it to finish")]
+    WatchLocked(String),
+    #[error("the watch state {} cannot be read ({reason}); fix it, or move it aside to start every watched query over", path.display())]
+    BadWatchState { path: PathBuf, reason: String },
     /// Writing results out (an export) failed.
     #[error("writing the output failed: {0}")]
     Output(#[from] std::io::Error),

@@ -39,6 +39,9 @@ pub enum Command {
     Eval(EvalArgs),
     /// Count matching articles per day, week, month or year, for one query or several
     Timeline(Box<TimelineArgs>),
+    /// Run the named queries of a queries file and print only the hits new since each one's last run
+    /// (exit 0 if any is new, 1 if none)
+    Watch(WatchArgs),
     /// Tag articles without an index: one JSON line per article with its facets, names and dyad evidence
     Tag(TagArgs),
     /// Print a shell completion script: `newsdex completions bash > ~/.local/share/bash-completion/completions/newsdex`
@@ -182,34 +185,44 @@ pub struct FilterArgs {
     /// Only articles with this actor: a facet path (/country/CHN) or a name (China, APT31, NATO);
     /// repeat for all of several, `A,B` for either
     #[arg(long, value_name = "ACTOR", help_heading = "Filters")]
+    #[serde(deserialize_with = "one_or_many")]
     pub actor: Vec<String>,
     /// Leave out articles with this actor (repeat or `A,B` for several)
     #[arg(long, value_name = "ACTOR", help_heading = "Filters")]
+    #[serde(deserialize_with = "one_or_many")]
     pub not_actor: Vec<String>,
     /// Only articles with this event: /accuse, /accuse/allege, accuse or accuse/allege;
     /// repeat for all of several, `A,B` for either
     #[arg(long, value_name = "EVENT", help_heading = "Filters")]
+    #[serde(deserialize_with = "one_or_many")]
     pub event: Vec<String>,
     /// Leave out articles with this event
     #[arg(long, value_name = "EVENT", help_heading = "Filters")]
+    #[serde(deserialize_with = "one_or_many")]
     pub not_event: Vec<String>,
     /// Only articles that mention this entity (path or name) or word this event type (/event/accuse)
     #[arg(long, value_name = "ENTITY", help_heading = "Filters")]
+    #[serde(deserialize_with = "one_or_many")]
     pub mention: Vec<String>,
     /// Leave out articles that mention this entity or word this event type
     #[arg(long, value_name = "ENTITY", help_heading = "Filters")]
+    #[serde(deserialize_with = "one_or_many")]
     pub not_mention: Vec<String>,
     /// Only articles with this who-did-what-to-whom: SOURCE:event:TARGET (GBR:accuse:CHN) or /GBR/accuse/CHN
     #[arg(long, value_name = "DYAD", help_heading = "Filters")]
+    #[serde(deserialize_with = "one_or_many")]
     pub dyad: Vec<String>,
     /// Leave out articles with this dyad
     #[arg(long, value_name = "DYAD", help_heading = "Filters")]
+    #[serde(deserialize_with = "one_or_many")]
     pub not_dyad: Vec<String>,
     /// Only articles from this source (case-insensitive; repeat or `A,B` for any of several)
     #[arg(long, value_name = "NAME", help_heading = "Filters")]
+    #[serde(deserialize_with = "one_or_many")]
     pub source: Vec<String>,
     /// Leave out articles from this source
     #[arg(long, value_name = "NAME", help_heading = "Filters")]
+    #[serde(deserialize_with = "one_or_many")]
     pub not_source: Vec<String>,
     /// Only articles dated on or after this day (YYYY-MM-DD)
     #[arg(long, value_name = "DATE", help_heading = "Filters")]
@@ -217,6 +230,52 @@ pub struct FilterArgs {
     /// Only articles dated on or before this day (YYYY-MM-DD)
     #[arg(long, value_name = "DATE", help_heading = "Filters")]
     pub to: Option<String>,
+}
+
+/// A queries file may give one value as a string: `actor = "China"` is
+/// `actor = ["China"]`.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged, expecting = "a string or a list of strings")]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match serde::Deserialize::deserialize(deserializer)? {
+        OneOrMany::One(value) => vec![value],
+        OneOrMany::Many(values) => values,
+    })
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The queries file: a TOML table per named query (`[name]`, `query = "…"`, and filters as
+    /// `search` takes them: `actor = ["China"]`, `from = "2024-01-01"`)
+    #[arg(long, value_name = "FILE", default_value = "queries.toml")]
+    pub queries: PathBuf,
+    /// Run only these queries (repeat, or `A,B`); the others' state is kept as it is
+    #[arg(long, value_name = "NAME", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// New hits to print per query, over each query's `limit` [default: its `limit`, else 20];
+    /// every new hit is recorded as seen, printed or not
+    #[arg(long, short = 'n', value_name = "N")]
+    pub limit: Option<usize>,
+    /// Show what is new without recording it (takes no lock, changes no state)
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Show the sentence each dyad was read from
+    #[arg(long)]
+    pub evidence: bool,
+    /// Snippet length in characters
+    #[arg(long, default_value_t = 200, value_name = "CHARS")]
+    pub snippet: usize,
+    /// Dictionaries that resolve the names given to actor, mention and dyad
+    #[command(flatten)]
+    pub dictionaries: DictionaryArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub color: ColorArgs,
 }
 
 #[derive(Debug, Args)]

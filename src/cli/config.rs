@@ -3,21 +3,22 @@
 //! before any work starts.
 
 use std::io::{self, IsTerminal};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Result};
+use anyhow::{anyhow, bail, Context, Result};
 
 use newsdex::ingest;
 use newsdex::ops;
-use newsdex::ops::{DeleteRequest, IndexConfig, RetagConfig};
+use newsdex::ops::{DeleteRequest, IndexConfig, RetagConfig, WatchedQuery};
 use newsdex::search::{
-    check_query, day_start, event_path, CountUnit, FacetFilter, Filters, NameResolver, SearchRequest, TimelineRequest,
+    check_query, day_start, event_path, CountUnit, FacetFilter, Filters, NameResolver, SearchRequest, SortOrder,
+    TimelineRequest,
 };
 use newsdex::tag::DictionarySource;
 
 use super::args::{
     ColorChoice, CountUnitArg, DeleteArgs, DictionaryArgs, FilterArgs, IndexArgs, RetagArgs, SearchArgs, TagArgs,
-    TimelineArgs, WriterArgs,
+    TimelineArgs, WatchArgs, WriterArgs,
 };
 
 pub fn dictionary_source(args: &DictionaryArgs) -> Result<DictionarySource> {
@@ -150,6 +151,140 @@ pub fn search(args: &SearchArgs, dictionaries: DictionarySource) -> Result<Searc
             CountUnitArg::Stories => CountUnit::Stories,
         },
     })
+}
+
+/// New hits a watched query prints when neither it nor `--limit` says.
+const WATCH_LIMIT: usize = 20;
+
+/// A query's own keys in a queries file; every other key is a filter.
+const WATCHED_QUERY_KEYS: [&str; 4] = ["query", "any", "limit", "sort"];
+
+/// The queries of `newsdex watch`: the queries file read (a table per
+/// query, in name order), each query's keys and filters checked and
+/// resolved, `--only` applied. Errors name the file and the query.
+pub fn watch(args: &WatchArgs, dictionaries: DictionarySource) -> Result<Vec<WatchedQuery>> {
+    let file = &args.queries;
+    let text = match std::fs::read_to_string(file) {
+        Ok(text) => text,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => bail!(
+            "no queries file {}; write one with a table per query, e.g. `[uk-cyber]` then \
+             `query = \"cyber attack\"` and filters such as `actor = [\"China\"]` (README: Watched queries), \
+             or give --queries FILE",
+            file.display()
+        ),
+        Err(e) => return Err(e).with_context(|| format!("cannot read the queries file {}", file.display())),
+    };
+    let table: toml::Table = toml::from_str(&text).map_err(|e| toml_error(file, &text, &e))?;
+    if table.is_empty() {
+        bail!(
+            "{} holds no queries; give each one a table: `[name]` then `query = \"…\"`",
+            file.display()
+        );
+    }
+    for name in &args.only {
+        if !table.contains_key(name) {
+            let names: Vec<&str> = table.keys().map(String::as_str).collect();
+            bail!("{} has no query `{name}` (it has {})", file.display(), names.join(", "));
+        }
+    }
+    let mut resolver = NameResolver::new(dictionaries);
+    let mut queries = Vec::new();
+    for (name, value) in table {
+        if !args.only.is_empty() && !args.only.contains(&name) {
+            continue;
+        }
+        let watched =
+            watched_query(&name, value, args, &mut resolver).with_context(|| format!("{} [{name}]", file.display()))?;
+        queries.push(watched);
+    }
+    Ok(queries)
+}
+
+/// One table of a queries file: its own keys, then its filters as
+/// `search` takes them (`actor = ["China"]` is `--actor China`). Every
+/// error names the key.
+fn watched_query(
+    name: &str,
+    value: toml::Value,
+    args: &WatchArgs,
+    resolver: &mut NameResolver,
+) -> Result<WatchedQuery> {
+    let toml::Value::Table(table) = value else {
+        bail!("`{name}` is not a query; give each query a table: `[{name}]` then `query = \"…\"` on the next line");
+    };
+    let filter_keys: Vec<String> = <FilterArgs as clap::Args>::augment_args(clap::Command::new("watch"))
+        .get_arguments()
+        .filter_map(|arg| arg.get_long().map(str::to_string))
+        .collect();
+    let mut filters = toml::Table::new();
+    let mut request = SearchRequest::new("");
+    request.sort = SortOrder::Date;
+    let mut query = None;
+    let mut limit = None;
+    for (key, value) in table {
+        let wrong = |expected: &str| anyhow!("`{key}` must be {expected}, not {value}");
+        match key.as_str() {
+            "query" => query = Some(value.as_str().ok_or_else(|| wrong("a string"))?.to_string()),
+            "any" => request.any = value.as_bool().ok_or_else(|| wrong("true or false"))?,
+            "limit" => {
+                let n = value.as_integer().and_then(|n| usize::try_from(n).ok());
+                limit = Some(n.ok_or_else(|| wrong("a number of hits (0 or more)"))?);
+            }
+            "sort" => {
+                request.sort = match value.as_str() {
+                    Some("date") => SortOrder::Date,
+                    Some("relevance") => SortOrder::Relevance,
+                    _ => return Err(wrong("\"date\" or \"relevance\"")),
+                }
+            }
+            _ if filter_keys.contains(&key) => {
+                // A TOML date (`from = 2024-01-01`) is the day as text.
+                let value = match value {
+                    toml::Value::Datetime(d) => toml::Value::String(d.to_string()),
+                    value => value,
+                };
+                let one = toml::Table::from_iter([(key.clone(), value.clone())]);
+                toml::Value::Table(one)
+                    .try_into::<FilterArgs>()
+                    .map_err(|e| anyhow!("`{key} = {value}`: {}", e.message().trim()))?;
+                filters.insert(key, value);
+            }
+            _ => bail!(
+                "unknown key `{key}`; a query takes {} and the filters {}",
+                WATCHED_QUERY_KEYS.join(", "),
+                filter_keys.join(", ")
+            ),
+        }
+    }
+    let Some(query) = query else {
+        bail!("no `query`; give one, e.g. `query = \"cyber attack\"` (`query = \"*\"` for every article)");
+    };
+    check_query(&query)?;
+    let filters: FilterArgs = toml::Value::Table(filters)
+        .try_into()
+        .map_err(|e: toml::de::Error| anyhow!("{}", e.message().trim()))?;
+    request.query = query;
+    request.filters = self::filters(&filters, resolver)?;
+    request.snippet_chars = args.snippet.max(20);
+    request.evidence = args.evidence;
+    request.facet_limit = 0;
+    Ok(WatchedQuery {
+        name: name.to_string(),
+        request,
+        limit: args.limit.or(limit).unwrap_or(WATCH_LIMIT),
+    })
+}
+
+/// toml's error on one line: the file, the line and column, the message.
+fn toml_error(file: &Path, text: &str, error: &toml::de::Error) -> anyhow::Error {
+    let place = error.span().map(|span| {
+        let before = &text[..span.start.min(text.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        format!(" line {line} column {column}")
+    });
+    let message = error.message().split_whitespace().collect::<Vec<_>>().join(" ");
+    anyhow!("{}{}: {message}", file.display(), place.unwrap_or_default())
 }
 
 /// The filters as facet paths and timestamps: names resolved, a repeated

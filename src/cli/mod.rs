@@ -24,6 +24,7 @@ use newsdex::tag::{Dictionaries, Extractor, Labels};
 pub use args::Cli;
 use args::{
     Command, DeleteArgs, EvalArgs, IndexArgs, ManArgs, RetagArgs, SearchArgs, StatsArgs, TagArgs, TimelineArgs,
+    WatchArgs,
 };
 use progress::{say_cleaned, CliObserver};
 
@@ -44,6 +45,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Eval(args) => run_eval(args),
         Command::Tag(args) => run_tag(args),
         Command::Timeline(args) => run_timeline(index, *args),
+        Command::Watch(args) => run_watch(index, args),
         Command::Completions(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             with_stdout(|out| {
@@ -288,6 +290,55 @@ fn run_timeline(index: PathBuf, args: TimelineArgs) -> Result<Outcome> {
         Outcome::NoResults
     } else {
         Outcome::Success
+    })
+}
+
+/// Runs the watched queries, prints their new hits, and only then records
+/// them as seen: a run that dies before the end tells them again next time.
+fn run_watch(index: PathBuf, args: WatchArgs) -> Result<Outcome> {
+    let dictionaries = config::dictionary_source(&args.dictionaries)?;
+    let queries = config::watch(&args, dictionaries.clone())?;
+    let (mut report, pending) = ops::watch(&index, &queries, args.dry_run)?;
+    report.label_with(&Labels::load(&dictionaries)?);
+    for query in &report.queries {
+        if let Some(note) = &query.query_note {
+            eprintln!("note: {}: {note}", query.name);
+        }
+        match query.status {
+            ops::WatchStatus::First => eprintln!("note: {}: first run; every hit is new", query.name),
+            ops::WatchStatus::Changed => eprintln!(
+                "note: {}: its definition changed since the last run; starting over, every hit is new",
+                query.name
+            ),
+            ops::WatchStatus::Continued => {}
+        }
+    }
+    if args.output.json {
+        with_stdout(|out| render::json(out, &report))?;
+    } else {
+        let palette = Palette {
+            color: config::color(args.color.color),
+        };
+        with_stdout(|out| render::watch_text(out, &report, palette))?;
+    }
+    pending
+        .commit()
+        .with_context(|| format!("cannot save the watch state {}", report.state))?;
+    let new: usize = report.queries.iter().map(|q| q.new).sum();
+    let with_new = report.queries.iter().filter(|q| q.new > 0).count();
+    eprintln!(
+        "{new} new in {with_new} of {} queries · {}",
+        report.queries.len(),
+        if report.dry_run {
+            "dry run: nothing recorded".to_string()
+        } else {
+            format!("state {}", report.state)
+        }
+    );
+    Ok(if report.any_new() {
+        Outcome::Success
+    } else {
+        Outcome::NoResults
     })
 }
 

@@ -170,7 +170,7 @@ fn index_into(
         store::discard(writer);
         return Err(err);
     }
-    failpoint("before-commit");
+    store::failpoint("before-commit");
     if let Err(err) = writer.commit() {
         let err = store::explain_stopped_writer(err.into(), index_dir);
         store::discard(writer);
@@ -183,7 +183,7 @@ fn index_into(
         index_dir,
         store::indexing_budget(threads, config.memory_mb),
     )?;
-    failpoint("after-commit");
+    store::failpoint("after-commit");
     let stories_started = Instant::now();
     store::StoryTable::refresh(index_dir, &index)?;
     let story_seconds = stories_started.elapsed().as_secs_f64();
@@ -394,25 +394,3 @@ struct SeenRecord {
 fn id_key(id: &str) -> u128 {
     xxhash_rust::xxh3::xxh3_128(id.as_bytes())
 }
-
-/// Test hook, in debug builds only: `NEWSDEX_FAILPOINT=before-commit` (or
-/// `after-commit`) makes an index run abort at that point, as a crash there
-/// would, so tests can check what the index holds afterwards;
-/// `before-commit:pause` makes it wait there (a minute), holding the writer
-/// lock.
-#[cfg(debug_assertions)]
-fn failpoint(name: &str) {
-    let Some(value) = std::env::var_os("NEWSDEX_FAILPOINT") else {
-        return;
-    };
-    if value == name {
-        eprintln!("newsdex: failpoint {name}: aborting");
-        std::process::abort();
-    }
-    if value == format!("{name}:pause").as_str() {
-        std::thread::sleep(std::time::Duration::from_secs(60));
-    }
-}
-
-#[cfg(not(debug_assertions))]
-fn failpoint(_name: &str) {}

@@ -1,13 +1,15 @@
 //! The commands that change the index, built on `store/`: `index` (read,
 //! tag, write), `delete`, `retag`, and `stats`, which reads what they made;
-//! and `tag`, which tags without an index. Each returns a report the
-//! printers render; none prints.
+//! `tag`, which tags without an index; and `watch`, which runs named queries
+//! against what they saw last time and keeps that state beside the index.
+//! Each returns a report the printers render; none prints.
 
 mod delete;
 mod index;
 mod retag;
 mod stats;
 mod tag;
+mod watch;
 
 use std::path::Path;
 
@@ -18,6 +20,10 @@ pub use index::{run as index, IndexConfig, IndexReport};
 pub use retag::{retag, RetagConfig, RetagReport};
 pub use stats::{collect as stats, IndexStats};
 pub use tag::{tag, TagInput, TagReport, TaggedArticle};
+pub use watch::{
+    state_path as watch_state_path, watch, PendingState, QueryReport, QueryState, WatchReport, WatchState, WatchStatus,
+    WatchedQuery, STATE_VERSION,
+};
 
 /// Something to tell the user while indexing.
 #[derive(Debug)]

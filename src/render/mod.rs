@@ -14,8 +14,8 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 
-use crate::ops::{IndexReport, IndexStats, TagReport};
-use crate::search::{CountUnit, FacetCount, HitExplanation, SearchResults, Snippet};
+use crate::ops::{IndexReport, IndexStats, TagReport, WatchReport};
+use crate::search::{CountUnit, FacetCount, HitExplanation, SearchHit, SearchResults, Snippet};
 use crate::tag::evaluate::{EvalReport, Prf};
 
 /// Whether to emit ANSI colour.
@@ -52,7 +52,54 @@ pub fn search_text<W: Write>(
     palette: Palette,
     show_facets: bool,
 ) -> io::Result<()> {
-    for hit in &results.hits {
+    hits_text(out, &results.hits, &results.labels, palette)?;
+    if show_facets {
+        if results.counted == CountUnit::Stories {
+            writeln!(out, "{}", palette.paint(DIM, "(facets count stories)"))?;
+        }
+        for (name, counts) in [
+            ("actors", &results.facets.actor),
+            ("events", &results.facets.event),
+            ("mentions", &results.facets.mention),
+            ("worded events", &results.facets.worded_event),
+            ("dyads", &results.facets.dyad),
+        ] {
+            facet_block(out, name, counts, &results.labels, palette)?;
+        }
+    }
+    Ok(())
+}
+
+/// A watch run: per query a heading (`name: N new of M`) and its new hits
+/// as `search` prints hits.
+pub fn watch_text<W: Write>(out: &mut W, report: &WatchReport, palette: Palette) -> io::Result<()> {
+    for query in &report.queries {
+        let heading = format!("{}: {} new of {}", query.name, query.new, query.total);
+        writeln!(out, "{}", palette.paint(TITLE, &heading))?;
+        if !query.hits.is_empty() {
+            writeln!(out)?;
+        }
+        hits_text(out, &query.hits, &report.labels, palette)?;
+        if query.new > query.hits.len() {
+            writeln!(
+                out,
+                "     {}\n",
+                palette.paint(DIM, &format!("… and {} more new", query.new - query.hits.len()))
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Hits as lines: rank, score, date, source and title; the snippet; id and
+/// facets by name; dyads, evidence and explanations when there are any.
+fn hits_text<W: Write>(
+    out: &mut W,
+    hits: &[SearchHit],
+    labels: &BTreeMap<String, String>,
+    palette: Palette,
+) -> io::Result<()> {
+    for hit in hits {
         let date = hit.date.as_deref().map_or("----------", |d| &d[..10.min(d.len())]);
         let score = hit.score.map(|s| format!(" {s:.2}")).unwrap_or_default();
         let title = if hit.title.is_empty() { "(untitled)" } else { &hit.title };
@@ -64,7 +111,7 @@ pub fn search_text<W: Write>(
             palette.paint(TITLE, title)
         )?;
         writeln!(out, "     {}", highlight(&hit.snippet, palette).replace('\n', " "))?;
-        let name = |path: &String| results.labels.get(path).cloned().unwrap_or_else(|| path.clone());
+        let name = |path: &String| labels.get(path).cloned().unwrap_or_else(|| path.clone());
         // Countries with their sectors read as one actor: the sector paths add nothing here.
         let actors: Vec<String> = hit
             .actors
@@ -120,20 +167,6 @@ pub fn search_text<W: Write>(
             explanation(out, explain, &name, palette)?;
         }
         writeln!(out)?;
-    }
-    if show_facets {
-        if results.counted == CountUnit::Stories {
-            writeln!(out, "{}", palette.paint(DIM, "(facets count stories)"))?;
-        }
-        for (name, counts) in [
-            ("actors", &results.facets.actor),
-            ("events", &results.facets.event),
-            ("mentions", &results.facets.mention),
-            ("worded events", &results.facets.worded_event),
-            ("dyads", &results.facets.dyad),
-        ] {
-            facet_block(out, name, counts, &results.labels, palette)?;
-        }
     }
     Ok(())
 }

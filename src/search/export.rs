@@ -7,9 +7,12 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
+use tantivy::query::Query;
 use tantivy::{DocAddress, Order, Score, TantivyDocument};
 
-use super::{highlighter, hit_facets, HitStory, SearchHit, SearchRequest, Searcher, SortOrder, TITLE_SNIPPET_CHARS};
+use super::{
+    highlighter, hit_facets, Highlighter, HitStory, SearchHit, SearchRequest, Searcher, SortOrder, TITLE_SNIPPET_CHARS,
+};
 use crate::store::{self, field_names};
 use crate::Error;
 
@@ -37,6 +40,32 @@ impl Searcher {
         write: &mut dyn FnMut(&SearchHit) -> Result<(), Error>,
     ) -> Result<ExportReport, Error> {
         let started = Instant::now();
+        let all = self.rank_all(request)?;
+        // Every exported hit carries its dyad evidence.
+        let mut request = request.clone();
+        request.evidence = true;
+        let builder = all.hit_builder(self, &request)?;
+        for (batch_number, batch) in all.ranked.chunks(EXPORT_BATCH).enumerate() {
+            let batch: Vec<(usize, Option<Score>, DocAddress)> = batch
+                .iter()
+                .enumerate()
+                .map(|(i, (score, address))| (batch_number * EXPORT_BATCH + i + 1, *score, *address))
+                .collect();
+            for hit in &builder.build(self, &all.searcher, &batch)? {
+                write(hit)?;
+            }
+        }
+        Ok(ExportReport {
+            query: request.query.clone(),
+            query_note: all.query_note,
+            articles: all.ranked.len(),
+            seconds: started.elapsed().as_secs_f64(),
+        })
+    }
+
+    /// Every hit of `request`, not one page, in its order: the addresses
+    /// (with scores when ranked by relevance), 16 bytes an article.
+    pub(super) fn rank_all(&self, request: &SearchRequest) -> Result<RankedAll, Error> {
         let (user_query, query_note) = self.parse_query(&request.query, request.any)?;
         let filtered = self.with_filters(user_query.box_clone(), &request.filters)?;
         let searcher = self.reader.searcher();
@@ -61,53 +90,94 @@ impl Searcher {
                     .collect(),
             }
         };
-        let tables = self
+        Ok(RankedAll {
+            user_query,
+            query_note,
+            searcher,
+            ranked,
+        })
+    }
+}
+
+/// The whole result set of a request, ranked, before any hit is built.
+pub(super) struct RankedAll {
+    pub user_query: Box<dyn Query>,
+    pub query_note: Option<String>,
+    pub searcher: tantivy::Searcher,
+    pub ranked: Vec<(Option<Score>, DocAddress)>,
+}
+
+impl RankedAll {
+    /// What building hits of this result set needs, read once: the facet
+    /// tables and the snippet highlighters.
+    pub fn hit_builder(&self, searcher: &Searcher, request: &SearchRequest) -> Result<HitBuilder, Error> {
+        let tables = searcher
             .facet_tables
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .tables_now(&searcher)?;
+            .tables_now(&self.searcher)?;
         let highlighters = (
-            highlighter(&searcher, &*user_query, self.schema.body, request.snippet_chars)?,
-            highlighter(&searcher, &*user_query, self.schema.title, TITLE_SNIPPET_CHARS)?,
+            highlighter(
+                &self.searcher,
+                &*self.user_query,
+                searcher.schema.body,
+                request.snippet_chars,
+            )?,
+            highlighter(
+                &self.searcher,
+                &*self.user_query,
+                searcher.schema.title,
+                TITLE_SNIPPET_CHARS,
+            )?,
         );
-        let stories = self.story_table(&searcher)?;
-        let mut request = request.clone();
-        request.evidence = true;
-        for (batch_number, batch) in ranked.chunks(EXPORT_BATCH).enumerate() {
-            let addresses: Vec<DocAddress> = batch.iter().map(|(_, a)| *a).collect();
-            let batch_facets = hit_facets(&searcher, Some(&*tables), &addresses)?;
-            let hits = batch
-                .par_iter()
-                .zip(batch_facets)
-                .enumerate()
-                .map_init(
-                    || highlighters.clone(),
-                    |highlighters, (i, ((score, address), facets))| -> Result<SearchHit, Error> {
-                        let doc: TantivyDocument = searcher.doc(*address)?;
-                        let decoded = store::decode(&self.schema, &doc);
-                        let rank = batch_number * EXPORT_BATCH + i + 1;
-                        let mut hit = self.hit(&request, rank, *score, decoded, facets, highlighters);
-                        let story = stories.story(*address);
-                        hit.story = Some(HitStory {
-                            id: stories.story_id(story).to_string(),
-                            reports_in_index: stories.reports(story),
-                            reports: None,
-                            outlets: None,
-                        });
-                        Ok(hit)
-                    },
-                )
-                .collect::<Result<Vec<SearchHit>, Error>>()?;
-            for hit in &hits {
-                write(hit)?;
-            }
-        }
-        Ok(ExportReport {
-            query: request.query.clone(),
-            query_note,
-            articles: ranked.len(),
-            seconds: started.elapsed().as_secs_f64(),
+        Ok(HitBuilder {
+            tables,
+            highlighters,
+            stories: searcher.story_table(&self.searcher)?,
+            request: request.clone(),
         })
+    }
+}
+
+pub(super) struct HitBuilder {
+    tables: std::sync::Arc<super::facets::FacetTables>,
+    highlighters: (Highlighter, Highlighter),
+    /// Every built hit carries its story.
+    stories: std::sync::Arc<crate::store::StoryTable>,
+    request: SearchRequest,
+}
+
+impl HitBuilder {
+    /// The hits at these addresses, each with its rank and score, built on
+    /// every core, in the order given.
+    pub fn build(
+        &self,
+        owner: &Searcher,
+        searcher: &tantivy::Searcher,
+        batch: &[(usize, Option<Score>, DocAddress)],
+    ) -> Result<Vec<SearchHit>, Error> {
+        let addresses: Vec<DocAddress> = batch.iter().map(|(_, _, a)| *a).collect();
+        let batch_facets = hit_facets(searcher, Some(&*self.tables), &addresses)?;
+        batch
+            .par_iter()
+            .zip(batch_facets)
+            .map_init(
+                || self.highlighters.clone(),
+                |highlighters, ((rank, score, address), facets)| -> Result<SearchHit, Error> {
+                    let doc: TantivyDocument = searcher.doc(*address)?;
+                    let decoded = store::decode(&owner.schema, &doc);
+                    let mut hit = owner.hit(&self.request, *rank, *score, decoded, facets, highlighters);
+                    let story = self.stories.story(*address);
+                    hit.story = Some(HitStory {
+                        id: self.stories.story_id(story).to_string(),
+                        reports_in_index: self.stories.reports(story),
+                        reports: None,
+                        outlets: None,
+                    });
+                    Ok(hit)
+                },
+            )
+            .collect()
     }
 }
 

@@ -9,7 +9,8 @@
 //! - `facets`: counting facets and reading a hit's facets from their columns;
 //! - `snippet`: highlighted passages;
 //! - `export`: the whole result set, in order, a batch at a time;
-//! - `timeline`: matching articles per day, week, month or year.
+//! - `timeline`: matching articles per day, week, month or year;
+//! - `watch`: a watched query's whole result set as id keys, and its new hits.
 
 mod export;
 mod facets;
@@ -19,6 +20,7 @@ mod ranking;
 pub mod request;
 mod snippet;
 mod timeline;
+mod watch;
 
 use std::collections::BTreeSet;
 use std::collections::HashMap;
@@ -50,6 +52,7 @@ pub use timeline::{
     DayCollector, DayCounts, Histogram, HistogramBucket, Period, PeriodCounts, Series, Timeline, TimelineRequest,
     MAX_PERIODS,
 };
+pub use watch::{article_key, WatchHits};
 
 /// An opened index ready for queries.
 pub struct Searcher {
@@ -183,7 +186,7 @@ impl Searcher {
         let mut story_total = None;
         let mut matched_reports: HashMap<u32, (u32, u32)> = HashMap::new();
         if let Some(table) = &stories {
-            let all = self.rank_all(&searcher, &*filtered, request.sort, total)?;
+            let all = self.rank_matches(&searcher, &*filtered, request.sort, total)?;
             let by_story = group_by_story(&all, table);
             story_total = Some(by_story.len());
             if request.collapse {
@@ -266,7 +269,7 @@ impl Searcher {
     }
 
     /// Every match in rank (or date) order.
-    fn rank_all(
+    fn rank_matches(
         &self,
         searcher: &tantivy::Searcher,
         query: &dyn tantivy::query::Query,

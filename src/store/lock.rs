@@ -40,16 +40,17 @@ pub fn lock_path(index: &Path) -> PathBuf {
     sibling(index, ".lock")
 }
 
-/// Held by the one process that may write to an index; released on drop or
-/// when the process dies.
-struct WriterLock {
+/// An OS lock on a file beside the index, with its holder's pid and command
+/// written inside; released on drop or when the process dies (even by
+/// `kill -9`). The writer lock is one; `newsdex watch` holds another.
+pub struct FileLock {
     _file: File,
 }
 
-impl WriterLock {
-    /// Takes the lock or fails at once, naming the holder.
-    fn acquire(index: &Path, command: &str) -> Result<WriterLock, Error> {
-        let path = lock_path(index);
+impl FileLock {
+    /// Takes the lock on `path` (created if need be) or fails at once:
+    /// `held` makes the error from who holds it and the lock file's path.
+    pub fn acquire(path: &Path, command: &str, held: fn(String) -> Error) -> Result<FileLock, Error> {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(io_error(parent))?;
         }
@@ -58,8 +59,8 @@ impl WriterLock {
             .write(true)
             .create(true)
             .truncate(false)
-            .open(&path)
-            .map_err(io_error(&path))?;
+            .open(path)
+            .map_err(io_error(path))?;
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
@@ -71,12 +72,12 @@ impl WriterLock {
                 } else {
                     holder.to_string()
                 };
-                return Err(Error::Locked(format!("{holder}; lock file {}", path.display())));
+                return Err(held(format!("{holder}; lock file {}", path.display())));
             }
             // Where the file system has no locks, tantivy's own writer lock
-            // is the only guard.
+            // (for writers) is the only guard.
             Err(TryLockError::Error(err)) if err.kind() == std::io::ErrorKind::Unsupported => {}
-            Err(TryLockError::Error(err)) => return Err(io_error(&path)(err)),
+            Err(TryLockError::Error(err)) => return Err(io_error(path)(err)),
         }
         let note = format!(
             "pid {}, `newsdex {command}` since {}",
@@ -88,22 +89,22 @@ impl WriterLock {
             .and_then(|()| file.rewind())
             .and_then(|()| file.write_all(note.as_bytes()))
             .and_then(|()| file.flush());
-        written.map_err(io_error(&path))?;
-        Ok(WriterLock { _file: file })
+        written.map_err(io_error(path))?;
+        Ok(FileLock { _file: file })
     }
 }
 
 /// A write in progress: the resolved index path, and the lock.
 pub struct WriteSession {
     pub index: PathBuf,
-    _lock: WriterLock,
+    _lock: FileLock,
 }
 
 /// Takes the writer lock on `index` and removes what interrupted runs left
 /// beside it, telling `cleaned` about each.
 pub fn begin_write(index: &Path, command: &str, cleaned: &mut dyn FnMut(&Path)) -> Result<WriteSession, Error> {
     let index = resolve(index)?;
-    let lock = WriterLock::acquire(&index, command)?;
+    let lock = FileLock::acquire(&lock_path(&index), command, Error::Locked)?;
     for leftover in leftovers(&index) {
         fs::remove_dir_all(&leftover).map_err(io_error(&leftover))?;
         cleaned(&leftover);

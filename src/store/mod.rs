@@ -27,7 +27,8 @@ pub use dir::{default_index_dir, exists, open, open_for_reading, open_or_create,
 pub(crate) use document::{content_hash, decode, encode, ids_and_hashes};
 pub use errors::damaged;
 pub(crate) use errors::{explain_stopped_writer, explain_write_error};
-pub use lock::{begin_write, leftovers, lock_path, WriteSession};
+pub use lock::{begin_write, leftovers, lock_path, FileLock, WriteSession};
+pub(crate) use lock::{resolve, sibling};
 pub use manifest::{CorpusFile, IndexManifest, MANIFEST_FILE};
 pub use schema::{field_names, register_analyzers, NewsSchema, KEYWORD_ANALYZER, SCHEMA_VERSION, TEXT_ANALYZER};
 pub use stories::{outlets, StoryTable, STORIES_FILE};
@@ -42,3 +43,25 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> crate::Error + '_ {
         source,
     }
 }
+
+/// Test hook, in debug builds only: `NEWSDEX_FAILPOINT=NAME` makes a run
+/// abort at the point so named, as a crash there would, so that tests can
+/// check what it left (`before-commit` and `after-commit` in `index`,
+/// `watch-before-rename` in `watch`); `NAME:pause` makes it wait there a
+/// minute (holding whatever lock it holds).
+#[cfg(debug_assertions)]
+pub(crate) fn failpoint(name: &str) {
+    let Some(value) = std::env::var_os("NEWSDEX_FAILPOINT") else {
+        return;
+    };
+    if value == name {
+        eprintln!("newsdex: failpoint {name}: aborting");
+        std::process::abort();
+    }
+    if value == format!("{name}:pause").as_str() {
+        std::thread::sleep(std::time::Duration::from_secs(60));
+    }
+}
+
+#[cfg(not(debug_assertions))]
+pub(crate) fn failpoint(_name: &str) {}

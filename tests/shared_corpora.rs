@@ -48,6 +48,42 @@ fn index_allsides_and_reuters() {
 
     exports_stay_flat_in_memory(&index, tmp.path(), indexed);
     timeline_matches_search(&index);
+    stories_meet_the_labelled_pairs(&tmp.path().join("all.jsonl"));
+}
+
+/// Precision and recall of "same story" over the pairs of
+/// `bench/stories/labels.tsv`, from the export of every article: the
+/// issue's floors are 0.95 and 0.80.
+fn stories_meet_the_labelled_pairs(export: &std::path::Path) {
+    let mut story = std::collections::HashMap::new();
+    for line in std::fs::read_to_string(export).unwrap().lines().skip(1) {
+        let hit: serde_json::Value = serde_json::from_str(line).unwrap();
+        story.insert(
+            hit["id"].as_str().unwrap().to_string(),
+            hit["story"]["id"].as_str().unwrap().to_string(),
+        );
+    }
+    let labels =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("bench/stories/labels.tsv")).unwrap();
+    let (mut tp, mut fp, mut fnn) = (0u32, 0u32, 0u32);
+    for line in labels.lines().skip(1) {
+        let cells: Vec<&str> = line.split('\t').collect();
+        let (a, b, same) = (cells[0], cells[1], cells[2] == "1");
+        let found = story[a] == story[b];
+        match (found, same) {
+            (true, true) => tp += 1,
+            (true, false) => fp += 1,
+            (false, true) => fnn += 1,
+            _ => {}
+        }
+    }
+    let precision = f64::from(tp) / f64::from(tp + fp);
+    let recall = f64::from(tp) / f64::from(tp + fnn);
+    eprintln!("stories: precision {precision:.3}, recall {recall:.3} ({tp} TP, {fp} FP, {fnn} FN)");
+    assert!(
+        precision >= 0.95 && recall >= 0.80,
+        "precision {precision:.3}, recall {recall:.3}"
+    );
 }
 
 /// The peak anonymous memory (heap, not the mapped index) of a run, in kB,

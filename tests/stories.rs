@@ -117,6 +117,16 @@ fn versions_of_one_report_collapse_into_a_story() {
     );
     assert!(r.stderr.contains("of 3 stories (5 articles)"), "{}", r.stderr);
 
+    // A story's reports, from its id.
+    let reports = json(&index, &["*", "--story", "reprint", "--sort", "date"]);
+    let mut ids = hit_ids(&reports);
+    assert_eq!(ids[0], "update", "newest first");
+    ids.sort();
+    assert_eq!(ids, vec!["reprint", "update", "wire"]);
+    let r = run(newsdex(&index).args(["search", "*", "--story", "no-such-story"]));
+    common::assert_one_line_error(&r, "an unknown story");
+    assert!(r.stderr.contains("no story has the id `no-such-story`"), "{}", r.stderr);
+
     // Paging goes through stories.
     let second = json(
         &index,

@@ -224,6 +224,10 @@ pub struct FilterArgs {
     #[arg(long, value_name = "NAME", help_heading = "Filters")]
     #[serde(deserialize_with = "one_or_many")]
     pub not_source: Vec<String>,
+    /// Only the reports of this story (its id, as --collapse shows it; repeat or `A,B` for any)
+    #[arg(long, value_name = "ID", help_heading = "Filters")]
+    #[serde(deserialize_with = "one_or_many")]
+    pub story: Vec<String>,
     /// Only articles dated on or after this day (YYYY-MM-DD)
     #[arg(long, value_name = "DATE", help_heading = "Filters")]
     pub from: Option<String>,

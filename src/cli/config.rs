@@ -353,6 +353,11 @@ pub fn filters(args: &FilterArgs, resolver: &mut NameResolver) -> Result<Filters
         dyad,
         sources: lowercase(&args.source, "source")?,
         not_sources: lowercase(&args.not_source, "not-source")?,
+        stories: alternatives(&args.story, "story")?
+            .into_iter()
+            .flatten()
+            .map(str::to_string)
+            .collect(),
         from,
         to,
     })

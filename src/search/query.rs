@@ -147,6 +147,38 @@ impl Searcher {
 
     /// Adds filters as zero-scored required clauses, so they select without
     /// changing the ranking.
+    /// The reports of these stories, as their article ids (the story table
+    /// knows documents, which a query cannot name).
+    fn story_members(&self, stories: &[String]) -> Result<Box<dyn Query>, Error> {
+        let searcher = self.reader.searcher();
+        let table = self.story_table(&searcher)?;
+        let mut ids = Vec::new();
+        let mut id = String::new();
+        for name in stories {
+            let story = table.find(name).ok_or_else(|| {
+                Error::BadArgument(format!(
+                    "no story has the id `{name}`; story ids are shown by --collapse and exported in the `story` column"
+                ))
+            })?;
+            for address in table.members(story) {
+                let column = searcher
+                    .segment_reader(address.segment_ord)
+                    .fast_fields()
+                    .str(crate::store::field_names::ID)?;
+                if let Some(ord) = column.as_ref().and_then(|c| c.term_ords(address.doc_id).next()) {
+                    id.clear();
+                    if column
+                        .as_ref()
+                        .is_some_and(|c| c.ord_to_str(ord, &mut id).unwrap_or(false))
+                    {
+                        ids.push(Term::from_field_text(self.schema.id, &id));
+                    }
+                }
+            }
+        }
+        Ok(Box::new(tantivy::query::TermSetQuery::new(ids)))
+    }
+
     pub(crate) fn with_filters(&self, query: Box<dyn Query>, filters: &Filters) -> Result<Box<dyn Query>, Error> {
         let facet_term = |field: Field, path: &str| -> Result<Box<dyn Query>, Error> {
             let facet = Facet::from_text(path).map_err(|e| {
@@ -197,6 +229,9 @@ impl Searcher {
         }
         for source in &filters.not_sources {
             clauses.push((Occur::MustNot, source_term(source)));
+        }
+        if !filters.stories.is_empty() {
+            clauses.push((Occur::Must, self.story_members(&filters.stories)?));
         }
         if filters.from.is_some() || filters.to.is_some() {
             let bound = |secs: Option<i64>, inclusive: bool| match secs {

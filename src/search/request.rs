@@ -48,6 +48,8 @@ pub struct Filters {
     pub sources: Vec<String>,
     /// None of these sources, lowercase.
     pub not_sources: Vec<String>,
+    /// Only the reports of any of these stories (story ids).
+    pub stories: Vec<String>,
     /// Inclusive, seconds since the epoch.
     pub from: Option<i64>,
     /// Exclusive, seconds since the epoch.

@@ -2,6 +2,7 @@
 //! (0 results, 1 no results, 2 error).
 
 mod cli;
+mod serve;
 
 use std::io;
 use std::process::ExitCode;

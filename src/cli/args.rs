@@ -42,6 +42,8 @@ pub enum Command {
     /// Run the named queries of a queries file and print only the hits new since each one's last run
     /// (exit 0 if any is new, 1 if none)
     Watch(WatchArgs),
+    /// Serve the index over HTTP: a search page at / and a read-only JSON API at /api/
+    Serve(ServeArgs),
     /// Tag articles without an index: one JSON line per article with its facets, names and dyad evidence
     Tag(TagArgs),
     /// Print a shell completion script: `newsdex completions bash > ~/.local/share/bash-completion/completions/newsdex`
@@ -411,4 +413,22 @@ pub struct StatsArgs {
 pub enum CountUnitArg {
     Articles,
     Stories,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free one)
+    #[arg(long, default_value = "127.0.0.1:7700", value_name = "HOST:PORT")]
+    pub addr: std::net::SocketAddr,
+    /// Allow an address beyond this machine (there is no authentication)
+    #[arg(long)]
+    pub public: bool,
+    /// Requests answered at once; more are refused with 503
+    #[arg(long, default_value_t = 16, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub max_requests: u16,
+    /// Seconds a request may take before it is answered 503
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+    pub timeout: f64,
+    #[command(flatten)]
+    pub dictionaries: DictionaryArgs,
 }

@@ -114,6 +114,11 @@ fn join_query(args: &[String]) -> String {
 
 /// The timeline to count: the queries checked, the filters resolved.
 pub fn timeline(args: &TimelineArgs, dictionaries: DictionarySource) -> Result<TimelineRequest> {
+    timeline_with(args, &mut NameResolver::new(dictionaries))
+}
+
+/// [`timeline`] with names resolved by `resolver` (the server keeps one).
+pub fn timeline_with(args: &TimelineArgs, resolver: &mut NameResolver) -> Result<TimelineRequest> {
     let mut queries = vec![join_query(&args.query)];
     queries.extend(args.compare.iter().cloned());
     for query in &queries {
@@ -122,7 +127,7 @@ pub fn timeline(args: &TimelineArgs, dictionaries: DictionarySource) -> Result<T
     Ok(TimelineRequest {
         queries,
         any: args.any,
-        filters: filters(&args.filters, &mut NameResolver::new(dictionaries))?,
+        filters: filters(&args.filters, resolver)?,
         by: args.by,
         normalize: args.normalize,
     })
@@ -130,9 +135,14 @@ pub fn timeline(args: &TimelineArgs, dictionaries: DictionarySource) -> Result<T
 
 /// The search to run: names resolved to facet paths, days to timestamps.
 pub fn search(args: &SearchArgs, dictionaries: DictionarySource) -> Result<SearchRequest> {
+    search_with(args, &mut NameResolver::new(dictionaries))
+}
+
+/// [`search`] with names resolved by `resolver` (the server keeps one).
+pub fn search_with(args: &SearchArgs, resolver: &mut NameResolver) -> Result<SearchRequest> {
     let query = join_query(&args.query);
     check_query(&query)?;
-    let filters = filters(&args.filters, &mut NameResolver::new(dictionaries))?;
+    let filters = filters(&args.filters, resolver)?;
     Ok(SearchRequest {
         query,
         any: args.any,

@@ -2,8 +2,8 @@
 //! library's configurations ([`config`]), run, and rendered; errors carry
 //! context for the user. Progress and notices go to stderr ([`progress`]).
 
-mod args;
-mod config;
+pub(crate) mod args;
+pub(crate) mod config;
 mod progress;
 
 use std::fs::File;
@@ -46,6 +46,29 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Tag(args) => run_tag(args),
         Command::Timeline(args) => run_timeline(index, *args),
         Command::Watch(args) => run_watch(index, args),
+        Command::Serve(args) => {
+            if !(args.timeout > 0.0 && args.timeout <= 3600.0) {
+                bail!(
+                    "--timeout is a number of seconds between 0 and 3600, not {}",
+                    args.timeout
+                );
+            }
+            if !store::exists(&index) {
+                bail!(
+                    "no index at {}; build one with `newsdex index PATH...` first",
+                    index.display()
+                );
+            }
+            crate::serve::run(crate::serve::ServeConfig {
+                index,
+                addr: args.addr,
+                public: args.public,
+                max_requests: usize::from(args.max_requests),
+                timeout: std::time::Duration::from_secs_f64(args.timeout),
+                dictionaries: config::dictionary_source(&args.dictionaries)?,
+            })?;
+            Ok(Outcome::Success)
+        }
         Command::Completions(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             with_stdout(|out| {

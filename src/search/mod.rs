@@ -8,10 +8,12 @@
 //! - `ranking`: BM25 with newsdex's parameters;
 //! - `facets`: counting facets and reading a hit's facets from their columns;
 //! - `snippet`: highlighted passages;
+//! - `article`: one article by id, whole;
 //! - `export`: the whole result set, in order, a batch at a time;
 //! - `timeline`: matching articles per day, week, month or year;
 //! - `watch`: a watched query's whole result set as id keys, and its new hits.
 
+mod article;
 mod export;
 mod facets;
 mod filters;
@@ -37,6 +39,7 @@ use crate::store::{self, field_names, NewsSchema, StoryTable};
 use crate::tag::{Evidence, Extractor};
 use crate::Error;
 
+pub use article::ArticleView;
 pub use export::{ExportReport, ExportStamp};
 pub(crate) use facets::hit_facets;
 pub use facets::TopFacets;

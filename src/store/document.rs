@@ -32,7 +32,9 @@ pub(crate) fn encode(schema: &NewsSchema, article: &Article, hash: u64, tags: &T
     }
     doc.add_text(schema.location, article.location.to_string());
     if let Some(fingerprint) = Fingerprint::of(&article.body) {
-        doc.add_bytes(schema.fingerprint, &fingerprint.to_bytes()[..]);
+        for (field, word) in schema.fingerprint.iter().zip(fingerprint.to_words()) {
+            doc.add_u64(*field, word);
+        }
     }
     for (field, paths) in [
         (schema.actor, &tags.actors),

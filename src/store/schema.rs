@@ -5,6 +5,7 @@ use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextO
 use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
 use tantivy::Index;
 
+use crate::story::FINGERPRINT_WORDS;
 use crate::Error;
 
 /// Bumped whenever a change to fields or analysers makes older indexes unreadable.
@@ -32,7 +33,10 @@ pub mod field_names {
     pub const EVENT: &str = "event";
     pub const DYAD: &str = "dyad";
     pub const EVIDENCE: &str = "evidence";
-    pub const FINGERPRINT: &str = "fingerprint";
+    /// The fingerprint's columns: `fingerprint_00` … `fingerprint_24`.
+    pub fn fingerprint(word: usize) -> String {
+        format!("fingerprint_{word:02}")
+    }
 }
 
 /// Handles to every field.
@@ -52,7 +56,7 @@ pub struct NewsSchema {
     pub event: Field,
     pub dyad: Field,
     pub evidence: Field,
-    pub fingerprint: Field,
+    pub fingerprint: [Field; FINGERPRINT_WORDS],
 }
 
 impl NewsSchema {
@@ -94,8 +98,10 @@ impl NewsSchema {
         }
         builder.add_text_field(field_names::EVIDENCE, STORED);
         // The body's shingle sketch (`story::Fingerprint`), read from its
-        // column to group articles into stories.
-        builder.add_bytes_field(field_names::FINGERPRINT, FAST);
+        // columns to group articles into stories.
+        for word in 0..FINGERPRINT_WORDS {
+            builder.add_u64_field(&field_names::fingerprint(word), FAST);
+        }
         NewsSchema::from_schema(&builder.build()).expect("the schema just built has every field")
     }
 
@@ -121,7 +127,11 @@ impl NewsSchema {
             event: field(field_names::EVENT)?,
             dyad: field(field_names::DYAD)?,
             evidence: field(field_names::EVIDENCE)?,
-            fingerprint: field(field_names::FINGERPRINT)?,
+            fingerprint: (0..FINGERPRINT_WORDS)
+                .map(|word| field(&field_names::fingerprint(word)))
+                .collect::<Result<Vec<_>, _>>()?
+                .try_into()
+                .expect("one field a word"),
         })
     }
 }

@@ -13,7 +13,7 @@ use std::path::Path;
 use tantivy::{DocAddress, DocId, SegmentReader};
 
 use super::{field_names, io_error};
-use crate::story::{cluster, Fingerprint, Member, Stories};
+use crate::story::{cluster, Fingerprint, Member, Stories, FINGERPRINT_WORDS};
 use crate::Error;
 
 /// The table's file in the index folder.
@@ -87,11 +87,9 @@ impl StoryTable {
             let fast = segment.fast_fields();
             let ids = fast.str(field_names::ID)?;
             let dates = fast.date(field_names::DATE)?;
-            let prints = fast.bytes(field_names::FINGERPRINT)?;
-            let by_ord = match &prints {
-                Some(column) => fingerprints_by_ord(column).map_err(corrupt)?,
-                None => Vec::new(),
-            };
+            let prints = (0..FINGERPRINT_WORDS)
+                .map(|word| fast.u64(&field_names::fingerprint(word)))
+                .collect::<tantivy::Result<Vec<_>>>()?;
             // One pass over the id dictionary: a lookup per document cost a
             // second on 56,597 articles.
             let id_by_ord: Vec<String> = match &ids {
@@ -112,10 +110,11 @@ impl StoryTable {
                     .and_then(|ord| id_by_ord.get(ord as usize))
                     .cloned()
                     .unwrap_or_default();
-                let fingerprint = prints
-                    .as_ref()
-                    .and_then(|column| column.term_ords(doc).next())
-                    .and_then(|ord| by_ord.get(ord as usize).cloned().flatten());
+                let fingerprint = prints[0].first(doc).map(|_| {
+                    let words: [u64; FINGERPRINT_WORDS] =
+                        std::array::from_fn(|word| prints[word].first(doc).unwrap_or(0));
+                    Fingerprint::from_words(&words)
+                });
                 members.push(Member {
                     id,
                     date: dates.first(doc).map(|d| d.into_timestamp_secs()),
@@ -275,18 +274,6 @@ impl StoryTable {
         file.persist(&path).map_err(|e| io_error(&path)(e.error))?;
         Ok(())
     }
-}
-
-/// Every fingerprint of a segment's column, by term ordinal (the column
-/// stores each distinct value once, sorted): one pass over its dictionary
-/// instead of a lookup per document.
-fn fingerprints_by_ord(column: &tantivy::columnar::BytesColumn) -> io::Result<Vec<Option<Fingerprint>>> {
-    let mut out = Vec::with_capacity(column.num_terms());
-    let mut stream = column.dictionary().stream()?;
-    while stream.advance() {
-        out.push(Fingerprint::from_bytes(stream.key()));
-    }
-    Ok(out)
 }
 
 fn corrupt(err: io::Error) -> Error {

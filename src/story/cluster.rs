@@ -167,9 +167,9 @@ mod tests {
     fn a_story_does_not_chain_through_its_later_reports() {
         // B is like A and C is like B, but C is not like A: two stories.
         let members = vec![
-            member("a", Some(0), &words(0, 300)),
-            member("b", Some(60), &words(100, 400)),
-            member("c", Some(120), &words(200, 500)),
+            member("a", Some(0), &words(0, 400)),
+            member("b", Some(60), &words(80, 480)),
+            member("c", Some(120), &words(160, 560)),
         ];
         let stories = cluster(&members);
         assert_eq!(stories.story_of[0], stories.story_of[1]);

@@ -63,6 +63,7 @@ pub fn search_text<W: Write>(
             ("mentions", &results.facets.mention),
             ("worded events", &results.facets.worded_event),
             ("dyads", &results.facets.dyad),
+            ("sources", &results.facets.source),
         ] {
             facet_block(out, name, counts, &results.labels, palette)?;
         }

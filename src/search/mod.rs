@@ -8,6 +8,7 @@
 //! - `ranking`: BM25 with newsdex's parameters;
 //! - `facets`: counting facets and reading a hit's facets from their columns;
 //! - `snippet`: highlighted passages;
+//! - `sources`: the most frequent outlets of a result set;
 //! - `article`: one article by id, whole;
 //! - `export`: the whole result set, in order, a batch at a time;
 //! - `timeline`: matching articles per day, week, month or year;
@@ -21,6 +22,7 @@ mod query;
 mod ranking;
 pub mod request;
 mod snippet;
+mod sources;
 mod timeline;
 mod watch;
 
@@ -161,13 +163,14 @@ impl Searcher {
         };
         let counted_stories = stories.clone().filter(|_| request.count == CountUnit::Stories);
         let facets = FacetCounting::new(tables.clone(), limit).counting_stories(counted_stories);
+        let sources = sources::SourceCounts { k: limit };
         let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
         let days = request.histogram.map(|_| DayCollector);
         let (ranked, total, facet_counts, day_counts): (Vec<(Option<Score>, DocAddress)>, usize, _, _) =
             match request.sort {
                 SortOrder::Relevance => {
                     let (docs, total, counts, days) =
-                        searcher.search(&*filtered, &(top.order_by_score(), Count, facets, days))?;
+                        searcher.search(&*filtered, &(top.order_by_score(), Count, (facets, sources), days))?;
                     (
                         docs.into_iter().map(|(s, d)| (Some(s), d)).collect(),
                         total,
@@ -177,7 +180,8 @@ impl Searcher {
                 }
                 SortOrder::Date => {
                     let by_date = top.order_by_fast_field::<tantivy::DateTime>(field_names::DATE, Order::Desc);
-                    let (docs, total, counts, days) = searcher.search(&*filtered, &(by_date, Count, facets, days))?;
+                    let (docs, total, counts, days) =
+                        searcher.search(&*filtered, &(by_date, Count, (facets, sources), days))?;
                     (docs.into_iter().map(|(_, d)| (None, d)).collect(), total, counts, days)
                 }
             };
@@ -250,7 +254,7 @@ impl Searcher {
                 },
             )
             .collect::<Result<Vec<SearchHit>, Error>>()?;
-        let [actor, event, mention, worded_event, dyad] = facet_counts;
+        let ([actor, event, mention, worded_event, dyad], source) = facet_counts;
         Ok(SearchResults {
             query: request.query.clone(),
             query_note,
@@ -265,6 +269,7 @@ impl Searcher {
                 mention,
                 worded_event,
                 dyad,
+                source,
             },
             histogram,
             labels: Default::default(),

@@ -271,6 +271,8 @@ pub struct FacetSummary {
     /// The event types the articles word, reported or not (`mention`'s `/event/…`).
     pub worded_event: Vec<FacetCount>,
     pub dyad: Vec<FacetCount>,
+    /// The outlets (`path` is the source's name); always articles, not stories.
+    pub source: Vec<FacetCount>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

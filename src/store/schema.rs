@@ -67,10 +67,11 @@ impl NewsSchema {
                 .set_tokenizer(TEXT_ANALYZER)
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         );
-        // Fast too: stories count their outlets from the column.
+        // Fast too, as written (not lower-cased): stories count their
+        // outlets and searches their sources from the column.
         let keyword = TextOptions::default()
             .set_stored()
-            .set_fast(KEYWORD_ANALYZER)
+            .set_fast("raw")
             .set_indexing_options(
                 TextFieldIndexing::default()
                     .set_tokenizer(KEYWORD_ANALYZER)
@@ -145,8 +146,5 @@ pub fn register_analyzers(index: &Index) {
     let keyword = TextAnalyzer::builder(RawTokenizer::default())
         .filter(LowerCaser)
         .build();
-    index.tokenizers().register(KEYWORD_ANALYZER, keyword.clone());
-    // The source's column holds the keyword too (tantivy keeps the
-    // analysers of columns apart from the indexing ones).
-    index.fast_field_tokenizer().register(KEYWORD_ANALYZER, keyword);
+    index.tokenizers().register(KEYWORD_ANALYZER, keyword);
 }

@@ -273,7 +273,7 @@ async function openArticle(id) {
     for (const path of [...article.actors, ...article.events, ...article.dyads]) facts.append(el("span", { class: "tag" }, label(article.labels, path)));
     const evidence = el("ul");
     for (const e of article.evidence || []) evidence.append(el("li", {}, el("strong", {}, label(article.labels, e.dyad)), " — ", e.sentence));
-    view.replaceChildren(
+    view.replaceChildren(...[
       el("p", {}, el("a", { href: "#", id: "back", onclick: (event) => { event.preventDefault(); history.back(); } }, "← Back to results")),
       el("h1", {}, article.title || "(untitled)"),
       el("p", { class: "meta" }, [article.date ? article.date.slice(0, 10) : "undated", article.source || "", "id " + article.id].filter(Boolean).join(" · ")),
@@ -281,7 +281,8 @@ async function openArticle(id) {
       facts,
       article.evidence && article.evidence.length ? el("details", { class: "evidence", open: "" }, el("summary", {}, "who did what to whom"), evidence) : null,
       article.story && article.story.reports_in_index > 1 ? el("p", { class: "story" }, "One of " + article.story.reports_in_index + " reports of story " + article.story.id) : null,
-      el("div", { class: "body" }, article.body));
+      el("div", { class: "body" }, article.body),
+    ].filter(Boolean));
     document.title = (article.title || article.id) + " · newsdex";
   } catch (error) {
     view.replaceChildren(el("p", { class: "error" }, error.message));

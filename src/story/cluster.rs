@@ -7,6 +7,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use super::fingerprint::Fingerprint;
 #[cfg(doc)]
 use super::Similarity;
@@ -43,8 +45,12 @@ pub fn cluster(members: &[Member]) -> Stories {
     let mut order: Vec<u32> = (0..members.len() as u32).collect();
     order.sort_by(|&a, &b| order_key(&members[a as usize]).cmp(&order_key(&members[b as usize])));
     let mut lead_of: Vec<u32> = (0..members.len() as u32).collect();
-    // Per band key, the leads having it, in order.
-    let mut leads: HashMap<u64, Vec<u32>> = HashMap::new();
+    // Per band key, the latest lead having it; `earlier` chains each entry
+    // to the lead before it with that key (a list per key without a vector
+    // per key: 32 keys an article made 1.8 million small vectors).
+    let mut latest: FxHashMap<u64, u32> = FxHashMap::default();
+    latest.reserve(members.len() * 4);
+    let mut entries: Vec<(u32, u32)> = Vec::with_capacity(members.len() * 4);
     let mut candidates: Vec<u32> = Vec::new();
     for &n in &order {
         let member = &members[n as usize];
@@ -54,14 +60,18 @@ pub fn cluster(members: &[Member]) -> Stories {
         let bands = fingerprint.bands();
         candidates.clear();
         for key in &bands {
-            let Some(bucket) = leads.get(key) else { continue };
             // Leads come in date order: only the latest few can be close
             // enough in time, and a key shared by many leads is text repeated
             // across articles (a footer, a template), not a story.
-            for &lead in bucket.iter().rev().take(LEADS_PER_KEY) {
+            let mut entry = latest.get(key).copied().unwrap_or(NONE);
+            for _ in 0..LEADS_PER_KEY {
+                let Some(&(lead, earlier)) = entries.get(entry as usize) else {
+                    break;
+                };
                 if close_in_time(&members[lead as usize], member) {
                     candidates.push(lead);
                 }
+                entry = earlier;
             }
         }
         candidates.sort_unstable();
@@ -78,7 +88,8 @@ pub fn cluster(members: &[Member]) -> Stories {
             Some((_, lead)) => lead_of[n as usize] = lead,
             None => {
                 for key in bands {
-                    leads.entry(key).or_default().push(n);
+                    let earlier = latest.insert(key, entries.len() as u32).unwrap_or(NONE);
+                    entries.push((n, earlier));
                 }
             }
         }
@@ -104,6 +115,8 @@ pub fn cluster(members: &[Member]) -> Stories {
 
 /// Leads looked at per band key, latest first.
 const LEADS_PER_KEY: usize = 16;
+/// The end of a key's list of leads.
+const NONE: u32 = u32::MAX;
 
 fn order_key(m: &Member) -> (bool, i64, &str) {
     (m.date.is_none(), m.date.unwrap_or(0), &m.id)

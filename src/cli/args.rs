@@ -429,6 +429,10 @@ pub struct ServeArgs {
     /// Seconds a request may take before it is answered 503
     #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
     pub timeout: f64,
+    /// Megabytes of decompressed articles to keep in memory per index segment (popular articles
+    /// are then read without decompressing their block again)
+    #[arg(long, default_value_t = 128, value_name = "MB", value_parser = clap::value_parser!(u32).range(1..=65536))]
+    pub cache_mb: u32,
     #[command(flatten)]
     pub dictionaries: DictionaryArgs,
 }

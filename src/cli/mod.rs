@@ -65,6 +65,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 public: args.public,
                 max_requests: usize::from(args.max_requests),
                 timeout: std::time::Duration::from_secs_f64(args.timeout),
+                // The document store's blocks are 256 KB (`store::dir`).
+                cached_blocks: (args.cache_mb as usize * 4).max(1),
                 dictionaries: config::dictionary_source(&args.dictionaries)?,
             })?;
             Ok(Outcome::Success)

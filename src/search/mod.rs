@@ -93,7 +93,13 @@ impl Searcher {
     /// Opens the index at `dir` for searching (retrying while a writer swaps
     /// a new index in).
     pub fn open(dir: &Path) -> Result<Searcher, Error> {
-        let (index, schema, reader) = store::open_for_reading(dir)?;
+        Searcher::open_cached(dir, None)
+    }
+
+    /// [`Searcher::open`] keeping up to `cached_blocks` decompressed
+    /// document-store blocks per segment (a server's setting).
+    pub fn open_cached(dir: &Path, cached_blocks: Option<usize>) -> Result<Searcher, Error> {
+        let (index, schema, reader) = store::open_for_reading_cached(dir, cached_blocks)?;
         Ok(Searcher {
             index,
             dir: dir.to_path_buf(),

@@ -36,6 +36,8 @@ pub struct ServeConfig {
     pub max_requests: usize,
     /// A request running longer is answered `503`.
     pub timeout: Duration,
+    /// Decompressed document-store blocks kept per segment.
+    pub cached_blocks: usize,
     pub dictionaries: DictionarySource,
 }
 
@@ -54,6 +56,7 @@ pub(crate) struct AppState {
     permits: Arc<Semaphore>,
     max_requests: usize,
     timeout: Duration,
+    cached_blocks: usize,
 }
 
 /// A searcher and the version of `meta.json` it was opened on.
@@ -98,7 +101,7 @@ impl AppState {
         let mut opened = self.opened.write().unwrap_or_else(|e| e.into_inner());
         if opened.version != version {
             *opened = Arc::new(Opened {
-                searcher: Searcher::open(&self.index)?,
+                searcher: Searcher::open_cached(&self.index, Some(self.cached_blocks))?,
                 version,
             });
         }
@@ -113,7 +116,7 @@ pub fn run(config: ServeConfig) -> Result<()> {
             config.addr
         );
     }
-    let searcher = Searcher::open(&config.index)?;
+    let searcher = Searcher::open_cached(&config.index, Some(config.cached_blocks))?;
     let labels = Labels::load(&config.dictionaries)?;
     let state = Arc::new(AppState {
         opened: RwLock::new(Arc::new(Opened {
@@ -126,6 +129,7 @@ pub fn run(config: ServeConfig) -> Result<()> {
         permits: Arc::new(Semaphore::new(config.max_requests)),
         max_requests: config.max_requests,
         timeout: config.timeout,
+        cached_blocks: config.cached_blocks,
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

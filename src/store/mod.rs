@@ -23,7 +23,9 @@ use std::path::Path;
 
 pub use analyzer::{news_analyzer, tantivy_chain};
 pub(crate) use analyzer::{MAX_WORD_BYTES, STOP_WORDS};
-pub use dir::{default_index_dir, exists, open, open_for_reading, open_or_create, size_on_disk};
+pub use dir::{
+    default_index_dir, exists, open, open_for_reading, open_for_reading_cached, open_or_create, size_on_disk,
+};
 pub(crate) use document::{content_hash, decode, encode, ids_and_hashes};
 pub use errors::damaged;
 pub(crate) use errors::{explain_stopped_writer, explain_write_error};

@@ -97,15 +97,6 @@ fn index_of_corpus(tmp: &TempDir) -> std::path::PathBuf {
     index
 }
 
-fn ids(results: &Value) -> Vec<&str> {
-    results["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["id"].as_str().unwrap())
-        .collect()
-}
-
 #[test]
 fn the_api_answers_what_the_cli_answers() {
     let tmp = TempDir::new().unwrap();
@@ -136,7 +127,7 @@ fn the_api_answers_what_the_cli_answers() {
     ] {
         let api = server.json(path);
         let cli = cli(&args);
-        assert_eq!(ids(&api), ids(&cli), "{path}");
+        assert_eq!(common::hit_ids(&api), common::hit_ids(&cli), "{path}");
         assert_eq!(api["total"], cli["total"], "{path}");
         assert_eq!(api["facets"], cli["facets"], "{path}");
         assert_eq!(api["labels"], cli["labels"], "{path}");

@@ -73,15 +73,6 @@ fn json(index: &Path, args: &[&str]) -> Value {
     serde_json::from_str(&r.stdout).unwrap()
 }
 
-fn hit_ids(results: &Value) -> Vec<String> {
-    results["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["id"].as_str().unwrap().to_string())
-        .collect()
-}
-
 #[test]
 fn versions_of_one_report_collapse_into_a_story() {
     let tmp = TempDir::new().unwrap();
@@ -119,7 +110,7 @@ fn versions_of_one_report_collapse_into_a_story() {
 
     // A story's reports, from its id.
     let reports = json(&index, &["*", "--story", "reprint", "--sort", "date"]);
-    let mut ids = hit_ids(&reports);
+    let mut ids = common::hit_ids(&reports);
     assert_eq!(ids[0], "update", "newest first");
     ids.sort();
     assert_eq!(ids, vec!["reprint", "update", "wire"]);
@@ -132,7 +123,7 @@ fn versions_of_one_report_collapse_into_a_story() {
         &index,
         &["harbour", "--collapse", "--sort", "date", "-n", "1", "--offset", "1"],
     );
-    assert_eq!(hit_ids(&second), vec![hit_ids(&collapsed)[1].clone()]);
+    assert_eq!(common::hit_ids(&second), vec![common::hit_ids(&collapsed)[1].clone()]);
 
     // Facets: China is mentioned in five articles of three stories.
     let china = |results: &Value| -> u64 {

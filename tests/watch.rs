@@ -98,15 +98,6 @@ fn query<'a>(report: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no query {name} in {report}"))
 }
 
-fn ids(query: &Value) -> Vec<&str> {
-    query["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["id"].as_str().unwrap())
-        .collect()
-}
-
 #[test]
 fn first_run_everything_then_nothing_then_only_the_new_article() {
     let w = Watch::new(QUERIES);
@@ -157,7 +148,7 @@ fn first_run_everything_then_nothing_then_only_the_new_article() {
         assert_eq!(cyber["status"], "continued");
         assert_eq!(cyber["new"], 1);
         assert_eq!(cyber["total"], cyber_total + 1);
-        assert_eq!(ids(cyber), ["watch-new-1"]);
+        assert_eq!(common::hit_ids(cyber), ["watch-new-1"]);
         assert!(cyber["previous_run"].is_string());
         assert_eq!(query(report, "china")["new"], 0);
     }
@@ -169,7 +160,11 @@ fn first_run_everything_then_nothing_then_only_the_new_article() {
     assert_eq!(v["queries"].as_array().unwrap().len(), 1);
     let v = w.json(&["--limit", "0"]);
     assert_eq!(query(&v, "cyber")["new"], 1);
-    assert_eq!(ids(query(&v, "cyber")), Vec::<&str>::new(), "--limit 0 prints none");
+    assert_eq!(
+        common::hit_ids(query(&v, "cyber")),
+        Vec::<&str>::new(),
+        "--limit 0 prints none"
+    );
     assert_eq!(query(&w.json(&[]), "cyber")["new"], 0, "but records them");
 }
 
@@ -310,12 +305,12 @@ fn watch_state_survives_a_kill() {
     assert_no_panic(&"watch with a failpoint", &stderr);
     assert!(!out.status.success(), "the failpoint did not fire: {stderr}");
     let printed: Value = serde_json::from_slice(&out.stdout).expect("the hits were printed before the kill");
-    assert_eq!(ids(query(&printed, "cyber")), ["watch-new-1"]);
+    assert_eq!(common::hit_ids(query(&printed, "cyber")), ["watch-new-1"]);
     assert_eq!(fs::read(w.state()).unwrap(), before, "the old state, untouched");
     assert_eq!(partials(w.dir.path()).len(), 1, "the killed run's temporary state");
 
     let again = w.json(&[]);
-    assert_eq!(ids(query(&again, "cyber")), ["watch-new-1"]);
+    assert_eq!(common::hit_ids(query(&again, "cyber")), ["watch-new-1"]);
     assert!(partials(w.dir.path()).is_empty(), "cleaned by the next run");
     assert_eq!(w.run(&[]).code, 1);
 }

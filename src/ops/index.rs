@@ -54,8 +54,6 @@ pub struct IndexReport {
     /// Title and body text of the articles read, in bytes.
     pub text_bytes: u64,
     pub seconds: f64,
-    /// Of which grouping the index into stories, once written.
-    pub story_seconds: f64,
     pub total_articles: u64,
 }
 
@@ -184,9 +182,7 @@ fn index_into(
         store::indexing_budget(threads, config.memory_mb),
     )?;
     store::failpoint("after-commit");
-    let stories_started = Instant::now();
     store::StoryTable::refresh(index_dir, &index)?;
-    let story_seconds = stories_started.elapsed().as_secs_f64();
 
     let now = chrono::Utc::now().to_rfc3339();
     let mut manifest = IndexManifest::stamped(IndexManifest::read(index_dir)?, &config.dictionaries, &now)?;
@@ -217,7 +213,6 @@ fn index_into(
         bytes: counters.bytes.load(Ordering::Relaxed),
         text_bytes: counters.text_bytes.load(Ordering::Relaxed),
         seconds: started.elapsed().as_secs_f64(),
-        story_seconds,
         total_articles: reader.searcher().num_docs(),
     })
 }

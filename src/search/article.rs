@@ -60,14 +60,7 @@ impl Searcher {
         let mut request = SearchRequest::new("*");
         request.evidence = true;
         let mut hit = self.hit(&request, 1, None, (article, evidence), facets, &mut highlighters);
-        let stories = self.story_table(&searcher)?;
-        let story = stories.story(address);
-        hit.story = Some(HitStory {
-            id: stories.story_id(story).to_string(),
-            reports_in_index: stories.reports(story),
-            reports: None,
-            outlets: None,
-        });
+        hit.story = Some(HitStory::of(&*self.story_table(&searcher)?, address, None));
         Ok(Some(ArticleView {
             hit,
             body,

@@ -6,14 +6,14 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::Count;
 use tantivy::query::Query;
-use tantivy::{DocAddress, Order, Score, TantivyDocument};
+use tantivy::{DocAddress, Score, TantivyDocument};
 
 use super::{
     highlighter, hit_facets, Highlighter, HitStory, SearchHit, SearchRequest, Searcher, SortOrder, TITLE_SNIPPET_CHARS,
 };
-use crate::store::{self, field_names};
+use crate::store;
 use crate::Error;
 
 /// Hits built and handed on together.
@@ -70,25 +70,10 @@ impl Searcher {
         let filtered = self.with_filters(user_query.box_clone(), &request.filters)?;
         let searcher = self.reader.searcher();
         let total = searcher.search(&*filtered, &Count)?;
-        let ranked: Vec<(Option<Score>, DocAddress)> = if total == 0 {
+        let ranked = if total == 0 {
             Vec::new()
         } else {
-            let top = TopDocs::with_limit(total);
-            match request.sort {
-                SortOrder::Relevance => searcher
-                    .search(&*filtered, &top.order_by_score())?
-                    .into_iter()
-                    .map(|(s, d)| (Some(s), d))
-                    .collect(),
-                SortOrder::Date => searcher
-                    .search(
-                        &*filtered,
-                        &top.order_by_fast_field::<tantivy::DateTime>(field_names::DATE, Order::Desc),
-                    )?
-                    .into_iter()
-                    .map(|(_, d)| (None, d))
-                    .collect(),
-            }
+            self.rank_matches(&searcher, &*filtered, request.sort, total)?
         };
         Ok(RankedAll {
             user_query,
@@ -111,11 +96,7 @@ impl RankedAll {
     /// What building hits of this result set needs, read once: the facet
     /// tables and the snippet highlighters.
     pub fn hit_builder(&self, searcher: &Searcher, request: &SearchRequest) -> Result<HitBuilder, Error> {
-        let tables = searcher
-            .facet_tables
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .tables_now(&self.searcher)?;
+        let tables = searcher.facet_tables_now(&self.searcher)?;
         let highlighters = (
             highlighter(
                 &self.searcher,
@@ -167,13 +148,7 @@ impl HitBuilder {
                     let doc: TantivyDocument = searcher.doc(*address)?;
                     let decoded = store::decode(&owner.schema, &doc);
                     let mut hit = owner.hit(&self.request, *rank, *score, decoded, facets, highlighters);
-                    let story = self.stories.story(*address);
-                    hit.story = Some(HitStory {
-                        id: self.stories.story_id(story).to_string(),
-                        reports_in_index: self.stories.reports(story),
-                        reports: None,
-                        outlets: None,
-                    });
+                    hit.story = Some(HitStory::of(&self.stories, *address, None));
                     Ok(hit)
                 },
             )

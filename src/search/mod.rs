@@ -247,14 +247,8 @@ impl Searcher {
                     );
                     hit.explain = explain;
                     if let Some(table) = &stories {
-                        let story = table.story(address);
-                        let matched = matched_reports.get(&story);
-                        hit.story = Some(HitStory {
-                            id: table.story_id(story).to_string(),
-                            reports_in_index: table.reports(story),
-                            reports: matched.map(|m| m.0),
-                            outlets: matched.map(|m| m.1),
-                        });
+                        let matched = matched_reports.get(&table.story(address)).copied();
+                        hit.story = Some(HitStory::of(table, address, matched));
                     }
                     Ok(hit)
                 },

@@ -154,6 +154,11 @@ impl Searcher {
         let table = self.story_table(&searcher)?;
         let mut ids = Vec::new();
         let mut id = String::new();
+        let columns = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| segment.fast_fields().str(crate::store::field_names::ID))
+            .collect::<tantivy::Result<Vec<_>>>()?;
         for name in stories {
             let story = table.find(name).ok_or_else(|| {
                 Error::BadArgument(format!(
@@ -161,16 +166,12 @@ impl Searcher {
                 ))
             })?;
             for address in table.members(story) {
-                let column = searcher
-                    .segment_reader(address.segment_ord)
-                    .fast_fields()
-                    .str(crate::store::field_names::ID)?;
-                if let Some(ord) = column.as_ref().and_then(|c| c.term_ords(address.doc_id).next()) {
+                let Some(column) = &columns[address.segment_ord as usize] else {
+                    continue;
+                };
+                if let Some(ord) = column.term_ords(address.doc_id).next() {
                     id.clear();
-                    if column
-                        .as_ref()
-                        .is_some_and(|c| c.ord_to_str(ord, &mut id).unwrap_or(false))
-                    {
+                    if column.ord_to_str(ord, &mut id).unwrap_or(false) {
                         ids.push(Term::from_field_text(self.schema.id, &id));
                     }
                 }

@@ -111,6 +111,20 @@ pub struct HitStory {
     pub outlets: Option<u32>,
 }
 
+impl HitStory {
+    /// The story of the document at `address`, with its reports and outlets
+    /// among the results when they were counted.
+    pub fn of(table: &crate::store::StoryTable, address: tantivy::DocAddress, matched: Option<(u32, u32)>) -> HitStory {
+        let story = table.story(address);
+        HitStory {
+            id: table.story_id(story).to_string(),
+            reports_in_index: table.reports(story),
+            reports: matched.map(|m| m.0),
+            outlets: matched.map(|m| m.1),
+        }
+    }
+}
+
 impl SearchRequest {
     /// `query` with the command line's defaults: every word required, no
     /// filters, by relevance, the top 10 with 200-character snippets and 10

@@ -128,6 +128,16 @@ fn busy(state: &AppState) -> ApiError {
     )
 }
 
+/// A request's flags resolved into the library's request with the shared
+/// name resolver; what cannot be resolved is the client's mistake.
+fn resolve<T>(
+    state: &AppState,
+    make: impl FnOnce(&mut newsdex::search::NameResolver) -> anyhow::Result<T>,
+) -> Result<T, ApiError> {
+    let mut resolver = state.resolver.lock().unwrap_or_else(|e| e.into_inner());
+    make(&mut resolver).map_err(|e| bad_request(format!("{e:#}")))
+}
+
 fn check_window(limit: usize, offset: usize) -> Result<(), ApiError> {
     if limit.saturating_add(offset) > MAX_WINDOW {
         return Err(bad_request(format!(
@@ -145,10 +155,7 @@ async fn search(
     let args = params::search(query.as_deref().unwrap_or("")).map_err(|e| bad_request(e.0))?;
     check_window(args.limit, args.offset)?;
     blocking(&state, move |state| {
-        let request = {
-            let mut resolver = state.resolver.lock().unwrap_or_else(|e| e.into_inner());
-            config::search_with(&args, &mut resolver).map_err(|e| bad_request(format!("{e:#}")))?
-        };
+        let request = resolve(state, |resolver| config::search_with(&args, resolver))?;
         let opened = state.searcher().map_err(from_library)?;
         let mut results = opened.searcher.search(&request).map_err(from_library)?;
         results.label_with(&state.labels);
@@ -160,10 +167,7 @@ async fn search(
 async fn timeline(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Result<Json<Timeline>, ApiError> {
     let args = params::timeline(query.as_deref().unwrap_or("")).map_err(|e| bad_request(e.0))?;
     blocking(&state, move |state| {
-        let request = {
-            let mut resolver = state.resolver.lock().unwrap_or_else(|e| e.into_inner());
-            config::timeline_with(&args, &mut resolver).map_err(|e| bad_request(format!("{e:#}")))?
-        };
+        let request = resolve(state, |resolver| config::timeline_with(&args, resolver))?;
         let opened = state.searcher().map_err(from_library)?;
         Ok(Json(opened.searcher.timeline(&request).map_err(from_library)?))
     })
@@ -218,10 +222,7 @@ async fn export(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -
         .extend_pairs(form_urlencoded::parse(query.as_bytes()).filter(|(k, _)| k != "format" && k != "bom"))
         .finish();
     let args = params::search(&rest).map_err(|e| bad_request(e.0))?;
-    let request = {
-        let mut resolver = state.resolver.lock().unwrap_or_else(|e| e.into_inner());
-        config::search_with(&args, &mut resolver).map_err(|e| bad_request(format!("{e:#}")))?
-    };
+    let request = resolve(&state, |resolver| config::search_with(&args, resolver))?;
     let permit = state.permits.clone().try_acquire_owned().map_err(|_| busy(&state))?;
     let opened = state.searcher().map_err(from_library)?;
     let stamp = ExportStamp::new(

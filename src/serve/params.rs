@@ -30,7 +30,7 @@ pub struct BadParams(pub String);
 
 /// The `search` arguments a query string stands for.
 pub fn search(query_string: &str) -> Result<SearchArgs, BadParams> {
-    match parse("search", query_string, "*")? {
+    match parse("search", query_string)? {
         Command::Search(args) => Ok(*args),
         _ => unreachable!("parsed as search"),
     }
@@ -38,7 +38,7 @@ pub fn search(query_string: &str) -> Result<SearchArgs, BadParams> {
 
 /// The `timeline` arguments a query string stands for (`compare` may repeat).
 pub fn timeline(query_string: &str) -> Result<TimelineArgs, BadParams> {
-    match parse("timeline", query_string, "*")? {
+    match parse("timeline", query_string)? {
         Command::Timeline(args) => Ok(*args),
         _ => unreachable!("parsed as timeline"),
     }
@@ -53,7 +53,7 @@ pub fn value(query_string: &str, key: &str) -> Option<String> {
         .last()
 }
 
-fn parse(command: &str, query_string: &str, empty_query: &str) -> Result<Command, BadParams> {
+fn parse(command: &str, query_string: &str) -> Result<Command, BadParams> {
     if query_string.len() > MAX_QUERY_STRING {
         return Err(BadParams(format!(
             "the query string is {} bytes; at most {MAX_QUERY_STRING} are read",
@@ -94,7 +94,7 @@ fn parse(command: &str, query_string: &str, empty_query: &str) -> Result<Command
         }
     }
     if query.is_empty() {
-        query.push(empty_query.to_string());
+        query.push("*".to_string());
     }
     argv.push("--".into());
     argv.extend(query);

@@ -17,7 +17,7 @@ use crate::story::{cluster, Fingerprint, Member, Stories, FINGERPRINT_WORDS};
 use crate::Error;
 
 /// The table's file in the index folder.
-pub const STORIES_FILE: &str = "stories.bin";
+const STORIES_FILE: &str = "stories.bin";
 const MAGIC: &[u8] = b"newsdex stories 1\n";
 
 /// Every live article's story, by its address in one set of segments.
@@ -177,12 +177,6 @@ impl StoryTable {
             }
         }
         out
-    }
-
-    /// Stories in the index, and how many of them have more than one report.
-    pub fn counts(&self) -> (u64, u64) {
-        let several = self.reports.iter().filter(|&&r| r > 1).count();
-        (self.ids.len() as u64, several as u64)
     }
 
     /// The table as `stories.bin`: little-endian counts, the segment keys,

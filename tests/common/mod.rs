@@ -239,3 +239,13 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The ids of the hits of a `--json` answer (search, a watched query), in order.
+pub fn hit_ids(results: &Value) -> Vec<String> {
+    results["hits"]
+        .as_array()
+        .expect("a hits array")
+        .iter()
+        .map(|h| h["id"].as_str().expect("a hit id").to_string())
+        .collect()
+}

@@ -236,6 +236,9 @@ impl Extractor {
             currency_signs: non_empty(&rules.events.currency_signs),
             ultimatum_words: non_empty(&rules.events.ultimatum_words),
             calendar_words: rules.people.calendar_words.clone(),
+            given_names: dictionaries.given_names.iter().cloned().collect(),
+            not_name_words: rules.people.not_name_words.iter().cloned().collect(),
+            given_names_also_words: rules.people.given_names_also_words.iter().cloned().collect(),
             group_names: AhoCorasickBuilder::new()
                 .match_kind(MatchKind::LeftmostLongest)
                 .build(group_prefixes.iter().chain(group_families.iter().map(|(f, _)| f)))

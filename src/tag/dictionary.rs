@@ -263,6 +263,15 @@ pub struct PeopleRules {
     /// Monday").
     #[serde(default = "later_keys::calendar_words")]
     pub calendar_words: Vec<String>,
+    /// Capitalised words that make a given name and what follows it a
+    /// place or an organisation ("Clinton Foundation", "Lake Street"), not
+    /// a person. Left out, names are read without this guard.
+    #[serde(default)]
+    pub not_name_words: Vec<String>,
+    /// Given names that are also ordinary words ("Will", "May"): not read as
+    /// a name where a sentence starts.
+    #[serde(default)]
+    pub given_names_also_words: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

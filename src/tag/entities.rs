@@ -124,6 +124,119 @@ impl Extractor {
         }
     }
 
+    /// People the dictionaries do not list, named in full: a common given
+    /// name and one or two capitalised words after it, maybe with a middle
+    /// initial ("George Soros", "John W. Whitehead"), where no other name
+    /// already stands. Later mentions by surname resolve to them
+    /// ([`Self::add_short_mentions`]); a surname alone never makes a person.
+    fn place_named_people(&self, text: &str, hits: &[Hit], placed: &mut Vec<PlacedEntity>) {
+        let bytes = text.as_bytes();
+        let mut found = Vec::new();
+        let mut at = 0;
+        while at < bytes.len() {
+            let start = at;
+            if !bytes[start].is_ascii_uppercase() || (start > 0 && is_name_byte(bytes[start - 1])) {
+                at += 1;
+                continue;
+            }
+            let given_end = name_word_end(bytes, start);
+            at = given_end.max(start + 1);
+            let given = &text[start..given_end];
+            if !self.given_names.contains(given)
+                || (self.given_names_also_words.contains(given) && at_sentence_start(text, start))
+            {
+                continue;
+            }
+            let Some(name) = self.name_after_given(text, given_end) else {
+                continue;
+            };
+            let end = name.end;
+            let taken = |from: usize, to: usize| {
+                placed.iter().any(|p| p.start < to && from < p.end)
+                    || hits.iter().any(|h| {
+                        h.start < to
+                            && from < h.end
+                            && self.cues[h.cue as usize]
+                                .iter()
+                                .any(|c| matches!(c, Cue::Entity { .. } | Cue::NotActor { .. } | Cue::Role { .. }))
+                    })
+            };
+            if taken(start, end) {
+                continue;
+            }
+            let mut slug = given.to_lowercase();
+            for part in name.parts {
+                slug.push('-');
+                slug.push_str(&part.to_lowercase());
+            }
+            found.push(PlacedEntity {
+                start,
+                end,
+                entity: Entity {
+                    kind: EntityKind::Person,
+                    code: slug.into(),
+                    country: None,
+                    sector: None,
+                },
+                can_act: true,
+            });
+            at = end;
+        }
+        placed.extend(found);
+    }
+
+    /// The rest of a name after its given name ends at `from`: an optional
+    /// middle initial and one or two capitalised words, none of them a word
+    /// that makes it a place or an organisation, nor a day or a month.
+    fn name_after_given<'t>(&self, text: &'t str, from: usize) -> Option<NameRest<'t>> {
+        let bytes = text.as_bytes();
+        let mut parts = Vec::new();
+        let mut end = from;
+        let mut initial_allowed = true;
+        let mut words = 0;
+        while words < 2 && bytes.get(end) == Some(&b' ') {
+            let start = end + 1;
+            if !bytes.get(start).is_some_and(u8::is_ascii_uppercase) {
+                break;
+            }
+            // "W." as a middle initial, once, before the surname.
+            if initial_allowed && bytes.get(start + 1) == Some(&b'.') && bytes.get(start + 2) == Some(&b' ') {
+                parts.push(&text[start..start + 1]);
+                end = start + 2;
+                initial_allowed = false;
+                continue;
+            }
+            let word_end = name_word_end(bytes, start);
+            let word = &text[start..word_end];
+            if self.not_name_words.contains(word) {
+                return None;
+            }
+            let capitalised = word.len() >= 2 && word.bytes().skip(1).any(|b| b.is_ascii_lowercase());
+            if !capitalised || self.calendar_words.iter().any(|w| w == word) {
+                break;
+            }
+            parts.push(word);
+            end = word_end;
+            words += 1;
+            initial_allowed = false;
+        }
+        if words == 0 {
+            return None;
+        }
+        // "Clinton Cash", "Jackson County": the word after the name decides too.
+        if bytes.get(end) == Some(&b' ') {
+            let after_end = name_word_end(bytes, end + 1);
+            if self.not_name_words.contains(&text[end + 1..after_end]) {
+                return None;
+            }
+        }
+        // A trailing initial with no surname after it is not part of the name.
+        if parts.last().is_some_and(|p| p.len() == 1) {
+            return None;
+        }
+        Some(NameRest { parts, end })
+    }
+
     /// The entities of a text: dictionary names read in their context, with
     /// sectors and role-introduced people attached, and later short mentions
     /// of people named in full.
@@ -164,6 +277,7 @@ impl Extractor {
             }
         }
         self.place_named_groups(text, &mut placement.placed);
+        self.place_named_people(text, hits, &mut placement.placed);
         self.add_short_mentions(text, hits, &mut placement.placed);
         placement.placed.sort_by_key(|p| p.start);
         give_titled_people_a_country(passage, &mut placement.placed);
@@ -409,12 +523,58 @@ impl Extractor {
     }
 }
 
+/// What follows a given name in a person's name, and where the name ends.
+struct NameRest<'t> {
+    /// Middle initials and surnames, as written ("W", "Whitehead").
+    parts: Vec<&'t str>,
+    end: usize,
+}
+
+/// Whether a byte can be inside a name's word: a letter, a hyphen, or any
+/// byte of a non-ASCII letter ("José").
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b == b'-' || b >= 0x80
+}
+
+/// Where the name word starting at `start` ends: letters and hyphens, and an
+/// apostrophe inside a name ("O'Brien") but not a possessive ("Soros's").
+fn name_word_end(bytes: &[u8], start: usize) -> usize {
+    let mut end = start;
+    while end < bytes.len() {
+        let b = bytes[end];
+        let inner_apostrophe = b == b'\'' && bytes.get(end + 1).is_some_and(u8::is_ascii_uppercase);
+        if !(is_name_byte(b) || inner_apostrophe) {
+            break;
+        }
+        end += 1;
+    }
+    // A non-ASCII byte run may end in punctuation ("Soros’s", "—"): keep
+    // letters only, on a character boundary.
+    let text = std::str::from_utf8(&bytes[start..end]).unwrap_or("");
+    let kept = text
+        .char_indices()
+        .find(|(_, c)| !(c.is_alphabetic() || *c == '-' || *c == '\''))
+        .map_or(text.len(), |(i, _)| i);
+    start + kept.min(end - start)
+}
+
+/// Whether `at` opens a sentence: nothing before it but spaces after a full
+/// stop, a question or exclamation mark, a quotation mark or a line break.
+fn at_sentence_start(text: &str, at: usize) -> bool {
+    let head = text[..at].trim_end_matches(' ');
+    head.is_empty() || head.ends_with(['.', '!', '?', '\n', '"', '“', '‘', '\'', ':', '('])
+}
+
 /// A person named by title alone ("President Abdelaziz Bouteflika")
 /// belongs, in a news sentence, to the country the sentence is about: the
 /// first country it names. `placed` is in text order.
 fn give_titled_people_a_country(passage: &Passage, placed: &mut [PlacedEntity]) {
     for i in 0..placed.len() {
-        if placed[i].entity.kind != EntityKind::Person || placed[i].entity.country.is_some() {
+        // People found by their given name carry no title: the sentence's
+        // first country says nothing of whose they are ("New York investor
+        // George Soros" in a sentence about Britain).
+        let titled = placed[i].entity.sector.is_some();
+        if placed[i].entity.kind != EntityKind::Person || placed[i].entity.country.is_some() || !titled {
             continue;
         }
         let bounds_of = &passage.bounds[passage.sentence_of(placed[i].start)];

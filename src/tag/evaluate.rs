@@ -277,6 +277,17 @@ pub fn reuters(extractor: &Extractor, dictionaries: &Dictionaries, dir: &Path) -
         .filter(|p| p.extension().is_some_and(|e| e == "xml"))
         .collect();
     files.sort();
+    // The labellers chose people from a closed list (`all-people-strings.lc.txt`,
+    // 267 names): anyone else the tagger finds is outside the labels'
+    // vocabulary, neither right nor wrong, so only names in the list are scored.
+    let people_vocabulary: Option<BTreeSet<String>> = std::fs::read_to_string(dir.join("all-people-strings.lc.txt"))
+        .ok()
+        .map(|list| {
+            list.lines()
+                .map(|l| l.trim().to_string())
+                .filter(|l| !l.is_empty())
+                .collect()
+        });
     let mut unmapped = BTreeSet::new();
     let mut place_codes: HashMap<String, Option<String>> = HashMap::new();
     let (mut country, mut person, mut organisation) = (Tally::default(), Tally::default(), Tally::default());
@@ -382,6 +393,7 @@ pub fn reuters(extractor: &Extractor, dictionaries: &Dictionaries, dir: &Path) -
             let found_people: BTreeSet<String> = salient(EntityKind::Person, 2)
                 .into_iter()
                 .map(|code| code.rsplit('-').next().unwrap_or(code).to_string())
+                .filter(|surname| people_vocabulary.as_ref().is_none_or(|v| v.contains(surname)))
                 .collect();
             person.add_sets(&found_people, &gold_people);
 

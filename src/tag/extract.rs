@@ -52,6 +52,11 @@ pub struct Extractor {
     pub(super) currency_signs: Vec<String>,
     pub(super) ultimatum_words: Vec<String>,
     pub(super) calendar_words: Vec<String>,
+    /// Common given names, as capitalised ("George"): they open the names of
+    /// people the dictionaries do not list.
+    pub(super) given_names: HashSet<String>,
+    pub(super) not_name_words: HashSet<String>,
+    pub(super) given_names_also_words: HashSet<String>,
     /// Threat-group naming schemes ([`GroupNaming`](super::dictionary::GroupNaming)).
     /// How many of `group_names`' patterns are numbered prefixes.
     pub(super) group_prefix_count: usize,

@@ -119,7 +119,10 @@ pub(super) fn salience(reported: &[Reported], genre: Genre) -> Salience {
     let mut prominent: HashSet<&'static str> = HashSet::default();
     for r in reported {
         let kind = r.event.event_type;
-        let named = !r.event.sources.is_empty();
+        // A person known only by name (no title, no country) is often
+        // someone quoted; it takes part in an event reported otherwise, but
+        // does not make one reported.
+        let named = r.event.sources.iter().any(|e| !e.is_private_person());
         let main_event = r.event.coordinated || main.get(&r.sentence) == Some(&kind);
         // A cue generated from the verb lists ("found", "control",
         // "according") is too common a word to report an event unless the

@@ -91,6 +91,12 @@ pub struct Entity {
 }
 
 impl Entity {
+    /// A person found by name alone: not in the dictionaries, no title, no
+    /// country.
+    pub(super) fn is_private_person(&self) -> bool {
+        self.kind == EntityKind::Person && self.country.is_none() && self.sector.is_none()
+    }
+
     pub(super) fn facets(&self) -> Vec<String> {
         let mut out = Vec::with_capacity(2);
         match self.kind {

@@ -1305,3 +1305,30 @@ fn every_worded_event_is_a_mention_for_recall() {
     let denied = extractor().tag("", "Iran did not attack the tanker, its navy said.", None);
     assert!(!denied.mentions.contains("/event/assault"), "{:?}", denied.mentions);
 }
+
+/// Words of force said of politics are no assault ("a Senate battle"), but
+/// the same words beside force are; a cyber attack is coercion (PLOVER's
+/// COERCE-cyber), not an assault.
+#[test]
+fn figurative_force_and_cyber_attacks_are_no_assault() {
+    assert_no_event(
+        "assault",
+        &[
+            "Republicans are fighting to take back the two seats they lost.",
+            "The governor is battling a tech executive in the March primary.",
+            "The Supreme Court struck down the state's congressional map.",
+            "A ransomware attack has knocked out the hospital's health records.",
+        ],
+    );
+    assert_top(
+        "assault",
+        &[
+            "Government troops battled rebels near the border, and twelve soldiers were killed.",
+            "Militants struck a police post with rockets on Sunday.",
+        ],
+    );
+    assert_top(
+        "coerce",
+        &["A ransomware attack has knocked out the hospital's health records."],
+    );
+}

@@ -101,8 +101,11 @@ pub fn articles(
             .map_err(|e| Error::BadArgument(format!("{} line {}: not a gold article: {e}", path.display(), i + 1)))?;
         gold.push(article);
     }
-    // NEWSDEX_EVAL_TRACE=1 prints each article's tags beside its labels, for the error analysis.
-    let trace = std::env::var_os("NEWSDEX_EVAL_TRACE").is_some();
+    // NEWSDEX_EVAL_TRACE=1 prints each article's tags beside its labels, for
+    // the error analysis; =2 adds where each event facet came from.
+    let trace_level = std::env::var("NEWSDEX_EVAL_TRACE").ok();
+    let trace = trace_level.is_some();
+    let trace_origins = trace_level.as_deref() == Some("2");
     let mut scored: Vec<(String, Sides, Sides)> = Vec::new();
     let mut skipped = 0;
     for article in &gold {
@@ -135,6 +138,21 @@ pub fn articles(
                 tagged.countries,
                 expected.countries
             );
+        }
+        if trace_origins {
+            let date = found.date.map(|d| d.timestamp());
+            for origin in extractor.origins(&found.title, &found.body, date) {
+                let text = if origin.place == "title" {
+                    &found.title
+                } else {
+                    &found.body
+                };
+                let (sentence, cue) = (
+                    text.get(origin.start..origin.end).unwrap_or(""),
+                    text.get(origin.cue_start..origin.cue_end).unwrap_or(""),
+                );
+                eprintln!("  {} [{}] cue {cue:?}: {}", origin.facet, origin.place, sentence.trim());
+            }
         }
         scored.push((article.split.clone(), tagged, expected));
     }

@@ -229,6 +229,15 @@ pub struct EventRules {
     /// threat ("will withdraw its troops unless …").
     #[serde(default = "later_keys::ultimatum_words")]
     pub ultimatum_words: Vec<String>,
+    /// Assault cues that count only beside one of `force_words` in their
+    /// sentence ("a Senate battle" is no assault). Left out: no such test.
+    #[serde(default)]
+    pub figurative_assault_cues: Vec<String>,
+    #[serde(default)]
+    pub force_words: Vec<String>,
+    /// Words right before an assault cue that make it a cyber attack.
+    #[serde(default)]
+    pub cyber_words: Vec<String>,
 }
 
 /// A state written under an older code before a date (`DEU` → `FRG`).

@@ -86,6 +86,9 @@ impl Extractor {
                 }
                 let sentence_start = passage.bounds.get(sentence).map_or(0, |r| r.start);
                 let mut event_type = EVENT_TYPES[*event_type as usize];
+                if event_type == "assault" && !self.said_with_force(text, hit, sentence_start..sentence_end) {
+                    continue;
+                }
                 let mut mode = mode.clone();
                 let mut unrealised_event = false;
                 match governing_guard(text, &guards, sentence_start, hit.start) {
@@ -147,6 +150,28 @@ impl Extractor {
                 });
             }
         }
+    }
+
+    /// Whether an assault cue reads as force: not a cyber attack ("a
+    /// ransomware attack" is coercion, whose own cue is read too), and a cue
+    /// as often figurative ("battle", "struck") needs a word of force in its
+    /// sentence.
+    fn said_with_force(&self, text: &str, hit: &Hit, sentence: Range<usize>) -> bool {
+        if self
+            .cyber_words
+            .contains(lowercase(previous_word(text, hit.start)).as_ref())
+        {
+            return false;
+        }
+        if !self
+            .figurative_assault_cues
+            .contains(lowercase(&text[hit.start..hit.end]).as_ref())
+        {
+            return true;
+        }
+        text[sentence]
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|word| self.force_words.contains(lowercase(word).as_ref()))
     }
 
     /// The `VERB ... OBJECT` cues of a text whose object follows the verb

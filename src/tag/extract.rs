@@ -51,6 +51,10 @@ pub struct Extractor {
     pub(super) currency_words: HashSet<String>,
     pub(super) currency_signs: Vec<String>,
     pub(super) ultimatum_words: Vec<String>,
+    /// Lowercase assault cues that need a word of force in their sentence.
+    pub(super) figurative_assault_cues: HashSet<String>,
+    pub(super) force_words: HashSet<String>,
+    pub(super) cyber_words: HashSet<String>,
     pub(super) calendar_words: Vec<String>,
     /// Common given names, as capitalised ("George"): they open the names of
     /// people the dictionaries do not list.

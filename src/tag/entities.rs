@@ -134,15 +134,22 @@ impl Extractor {
         let mut found = Vec::new();
         let mut at = 0;
         while at < bytes.len() {
-            let start = at;
-            if !bytes[start].is_ascii_uppercase() || (start > 0 && is_name_byte(bytes[start - 1])) {
-                at += 1;
+            let Some(offset) = bytes[at..].iter().position(u8::is_ascii_uppercase) else {
+                break;
+            };
+            let start = at + offset;
+            // A name is capitalised, not shouted ("GEORGE", "US"), and starts a word.
+            if !bytes.get(start + 1).is_some_and(u8::is_ascii_lowercase)
+                || (start > 0 && is_name_byte(bytes[start - 1]))
+            {
+                at = start + 1;
                 continue;
             }
             let given_end = name_word_end(bytes, start);
             at = given_end.max(start + 1);
             let given = &text[start..given_end];
-            if !self.given_names.contains(given)
+            if !(3..=GIVEN_NAME_MAX_BYTES).contains(&given.len())
+                || !self.given_names.contains(given)
                 || (self.given_names_also_words.contains(given) && at_sentence_start(text, start))
             {
                 continue;
@@ -151,11 +158,14 @@ impl Extractor {
                 continue;
             };
             let end = name.end;
+            // Hits are in text order: only those starting a little before the
+            // name can reach into it (no dictionary name is that long).
             let taken = |from: usize, to: usize| {
+                let after = hits.partition_point(|h| h.start < to);
+                let near = hits.partition_point(|h| h.start + LONGEST_NAME_BYTES < from);
                 placed.iter().any(|p| p.start < to && from < p.end)
-                    || hits.iter().any(|h| {
-                        h.start < to
-                            && from < h.end
+                    || hits[near..after].iter().any(|h| {
+                        from < h.end
                             && self.cues[h.cue as usize]
                                 .iter()
                                 .any(|c| matches!(c, Cue::Entity { .. } | Cue::NotActor { .. } | Cue::Role { .. }))
@@ -495,9 +505,10 @@ impl Extractor {
                     }
                     // Another name wins; a cue word spelt like the surname ("may")
                     // does not: the capital letter marks the name.
-                    let names_overlap = hits.iter().any(|h| {
-                        h.start < after
-                            && at < h.end
+                    let reach = hits.partition_point(|h| h.start < after);
+                    let near = hits.partition_point(|h| h.start + LONGEST_NAME_BYTES < at);
+                    let names_overlap = hits[near..reach].iter().any(|h| {
+                        at < h.end
                             && self.cues[h.cue as usize]
                                 .iter()
                                 .any(|c| matches!(c, Cue::Entity { .. } | Cue::NotActor { .. }))
@@ -523,6 +534,12 @@ impl Extractor {
     }
 }
 
+/// Longer than any common given name (the Census list's longest is 11).
+const GIVEN_NAME_MAX_BYTES: usize = 16;
+
+/// Longer than any dictionary name that could overlap a person's name.
+const LONGEST_NAME_BYTES: usize = 96;
+
 /// What follows a given name in a person's name, and where the name ends.
 struct NameRest<'t> {
     /// Middle initials and surnames, as written ("W", "Whitehead").
@@ -540,13 +557,18 @@ fn is_name_byte(b: u8) -> bool {
 /// apostrophe inside a name ("O'Brien") but not a possessive ("Soros's").
 fn name_word_end(bytes: &[u8], start: usize) -> usize {
     let mut end = start;
+    let mut ascii = true;
     while end < bytes.len() {
         let b = bytes[end];
         let inner_apostrophe = b == b'\'' && bytes.get(end + 1).is_some_and(u8::is_ascii_uppercase);
         if !(is_name_byte(b) || inner_apostrophe) {
             break;
         }
+        ascii &= b < 0x80;
         end += 1;
+    }
+    if ascii {
+        return end;
     }
     // A non-ASCII byte run may end in punctuation ("Soros’s", "—"): keep
     // letters only, on a character boundary.

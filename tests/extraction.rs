@@ -1332,3 +1332,22 @@ fn figurative_force_and_cyber_attacks_are_no_assault() {
         &["A ransomware attack has knocked out the hospital's health records."],
     );
 }
+
+/// Who attacks, when a third party tells of it or the attackers are named
+/// by an agent noun: never the speaker, nor the accuser.
+#[test]
+fn attackers_named_by_a_third_party_or_an_agent_noun() {
+    let dyads = |title: &str, body: &str| extractor().tag(title, body, None).dyads;
+    let reported = dyads(
+        "Ukraine says Russian hackers hit its grid",
+        "Ukraine's cyber agency said on Tuesday that Russian military hackers attacked power substations in Ukraine.",
+    );
+    assert!(!reported.iter().any(|d| d.starts_with("/UKR/")), "{reported:?}");
+    let accused = dyads(
+        "Canada accuses Chinese hacking group of spying",
+        "Canada on Monday accused a Chinese state-backed hacking group of breaking into government networks, \
+         and summoned China's ambassador.",
+    );
+    assert!(accused.contains("/CAN/accuse/CHN"), "{accused:?}");
+    assert!(!accused.iter().any(|d| d.starts_with("/CAN/coerce/")), "{accused:?}");
+}

@@ -238,6 +238,15 @@ pub struct EventRules {
     /// Words right before an assault cue that make it a cyber attack.
     #[serde(default)]
     pub cyber_words: Vec<String>,
+    /// Event cues that name who acts, not an act of the sentence's subject
+    /// ("hackers"); cues that do so before one of `agent_heads` ("hacking
+    /// group").
+    #[serde(default)]
+    pub agent_nouns: Vec<String>,
+    #[serde(default)]
+    pub agent_modifiers: Vec<String>,
+    #[serde(default)]
+    pub agent_heads: Vec<String>,
 }
 
 /// A state written under an older code before a date (`DEU` → `FRG`).

@@ -13,7 +13,7 @@ use super::extract::{Extractor, Passage, SentenceAnalysis};
 use super::participants::{is_passive, CueSite, CLOSING_WORDS};
 use super::scan::Hit;
 use super::tags::{Entity, SentenceEvent};
-use super::text::{has_any_word, lowercase, previous_word, within_words, words_between};
+use super::text::{has_any_word, lowercase, next_word, previous_word, within_words, words_between};
 use super::HashSet;
 use crate::words::is_alphanumeric;
 
@@ -47,10 +47,10 @@ impl Extractor {
     /// sources and targets among the `placed` entities.
     pub(super) fn find_events(&self, passage: &Passage, placed: &[PlacedEntity], sentences: &mut [SentenceAnalysis]) {
         let (text, hits) = (passage.text, passage.hits.as_slice());
-        let reporting: Vec<usize> = hits
+        let reporting: Vec<Range<usize>> = hits
             .iter()
             .filter(|h| self.cue_kinds[h.cue as usize] & REPORTS != 0)
-            .map(|h| h.start)
+            .map(|h| h.start..h.end)
             .collect();
         let guards: Vec<(usize, GuardKind)> = hits
             .iter()
@@ -111,16 +111,30 @@ impl Extractor {
                     subject_is_target,
                     attribution: reporting
                         .iter()
-                        .copied()
+                        .map(|r| r.start)
                         .find(|r| *r > hit.end && *r < sentence_end)
                         .map(|r| (r, within_words(text, r, sentence_end, CLOSING_WORDS))),
+                    // Attacks are what third parties attribute ("Ukraine said
+                    // Russian hackers attacked …"); a speaker is more often the
+                    // one acting in its own statements of help or talks.
+                    reported_from: reporting
+                        .iter()
+                        .filter(|r| r.start >= sentence_start && r.end <= hit.start)
+                        .map(|r| r.end)
+                        .last()
+                        .filter(|_| matches!(event_type, "coerce" | "assault")),
                     protest: event_type == "protest",
                 };
-                let (sources, targets) = self.participants(text, placed, site);
-                let (sources, targets) = if is_passive(text, hit.start..hit.end) {
+                let (sources, targets) = if let Some(agent) = self.agent_noun(text, placed, hit, sentence_start) {
+                    // "the Russian military hacking group APT28", "hackers
+                    // known as Volt Typhoon": the cue names who acts, not
+                    // what the sentence's subject does.
+                    (agent.into_iter().collect(), Vec::new())
+                } else if is_passive(text, hit.start..hit.end) {
+                    let (sources, targets) = self.participants(text, placed, site);
                     self.passive_participants(text, placed, sentence_end, hit.end, targets, sources)
                 } else {
-                    (sources, targets)
+                    self.participants(text, placed, site)
                 };
                 let charged = accusation
                     .as_ref()
@@ -150,6 +164,43 @@ impl Extractor {
                 });
             }
         }
+    }
+
+    /// The party an agent noun names, when the cue is one ("hackers",
+    /// "attackers") or modifies one ("hacking group", "hacking campaign"):
+    /// `Some(None)` when it names no one. The party stands right before it
+    /// ("Chinese state-sponsored hackers", "APT28 email hacking campaign")
+    /// or right after ("hackers from the Russian military", "hackers known
+    /// as Volt Typhoon"). `None` when the cue is no agent noun.
+    fn agent_noun(
+        &self,
+        text: &str,
+        placed: &[PlacedEntity],
+        hit: &Hit,
+        sentence_start: usize,
+    ) -> Option<Option<Entity>> {
+        let word = lowercase(&text[hit.start..hit.end]);
+        let agent = self.agent_nouns.contains(word.as_ref())
+            || (self.agent_modifiers.contains(word.as_ref())
+                && self.agent_heads.contains(lowercase(next_word(text, hit.end)).as_ref()));
+        if !agent {
+            return None;
+        }
+        let sentence_end = text[hit.end..]
+            .find(['.', '!', '?', '\n'])
+            .map_or(text.len(), |i| hit.end + i);
+        let before = placed
+            .iter()
+            .rev()
+            .filter(|p| p.end <= hit.start && p.start >= sentence_start)
+            .find(|p| words_between(text, p.end, hit.start, 4) <= 3);
+        let after = || {
+            placed
+                .iter()
+                .filter(|p| p.start >= hit.end && p.start < sentence_end)
+                .find(|p| words_between(text, hit.end, p.start, 6) <= 5)
+        };
+        Some(before.or_else(after).map(|p| p.entity.clone()))
     }
 
     /// Whether an assault cue reads as force: not a cyber attack ("a

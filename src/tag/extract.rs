@@ -55,6 +55,9 @@ pub struct Extractor {
     pub(super) figurative_assault_cues: HashSet<String>,
     pub(super) force_words: HashSet<String>,
     pub(super) cyber_words: HashSet<String>,
+    pub(super) agent_nouns: HashSet<String>,
+    pub(super) agent_modifiers: HashSet<String>,
+    pub(super) agent_heads: HashSet<String>,
     pub(super) calendar_words: Vec<String>,
     /// Common given names, as capitalised ("George"): they open the names of
     /// people the dictionaries do not list.
@@ -215,10 +218,25 @@ impl Extractor {
 
     fn dyads(&self, event: &SentenceEvent) -> Vec<String> {
         let mut out = Vec::new();
+        // A state-sponsored group and its sponsor are one side: Lazarus
+        // acting on North Korea is no dyad.
+        let side = |entity: &Entity, code: &'_ str| -> String {
+            match entity.kind {
+                EntityKind::Group => self
+                    .group_sponsors
+                    .get(code)
+                    .cloned()
+                    .unwrap_or_else(|| code.to_string()),
+                _ => code.to_string(),
+            }
+        };
         for source in &event.sources {
             let Some(from) = source.dyad_code() else { continue };
             for target in &event.targets {
                 let Some(to) = target.dyad_code() else { continue };
+                if side(source, from) == side(target, to) {
+                    continue;
+                }
                 if from != to {
                     out.push(format!("/{from}/{}/{to}", event.event_type));
                 }

@@ -23,6 +23,9 @@ pub(super) struct CueSite {
     pub(super) subject_is_target: bool,
     /// The first reporting word after the cue, and whether it closes the sentence.
     pub(super) attribution: Option<(usize, bool)>,
+    /// Where the last reporting word before the cue ends: "Ukraine said
+    /// Russian hackers attacked …" reports an act whose subject follows it.
+    pub(super) reported_from: Option<usize>,
     /// A protest: a party named after "in" or "at" is where it happened
     /// (protesters "in Hong Kong" protest against someone else), unnamed
     /// protesters are the people of that place, and a protest that names no
@@ -45,6 +48,7 @@ impl Extractor {
             cue,
             subject_is_target,
             attribution,
+            reported_from,
             protest,
         } = site;
         // `placed` is in text order: the sentence's entities are a slice of it.
@@ -83,9 +87,16 @@ impl Extractor {
         // The subject is the first party before the cue that can act; failing
         // that, the first place named before it ("Beirut again rejected",
         // protesters "in Baghdad" are coded by where they are).
-        let first_source = in_sentence
-            .iter()
-            .position(|p| p.start < cue.start && p.can_act)
+        // In reported speech the act's subject comes after the reporting
+        // word; the speaker is the subject only when none does ("Ukraine said
+        // it had shot down …").
+        let first_source = reported_from
+            .and_then(|from| {
+                in_sentence
+                    .iter()
+                    .position(|p| p.start >= from && p.start < cue.start && p.can_act)
+            })
+            .or_else(|| in_sentence.iter().position(|p| p.start < cue.start && p.can_act))
             .or_else(|| in_sentence.iter().position(|p| p.start < cue.start));
         let sources = match first_source {
             Some(first) => coordinated(sentence.start, first, cue.start, false),

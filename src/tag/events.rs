@@ -119,9 +119,9 @@ impl Extractor {
                     // one acting in its own statements of help or talks.
                     reported_from: reporting
                         .iter()
-                        .filter(|r| r.start >= sentence_start && r.end <= hit.start)
+                        .rev()
+                        .find(|r| r.start >= sentence_start && r.end <= hit.start)
                         .map(|r| r.end)
-                        .last()
                         .filter(|_| matches!(event_type, "coerce" | "assault")),
                     protest: event_type == "protest",
                 };

@@ -243,6 +243,7 @@ impl Extractor {
             agent_heads: lower_set(&rules.events.agent_heads),
             calendar_words: rules.people.calendar_words.clone(),
             given_names: dictionaries.given_names.iter().cloned().collect(),
+            given_name_shapes: super::entities::GivenNameShapes::new(&dictionaries.given_names),
             not_name_words: rules.people.not_name_words.iter().cloned().collect(),
             given_names_also_words: rules.people.given_names_also_words.iter().cloned().collect(),
             group_names: AhoCorasickBuilder::new()

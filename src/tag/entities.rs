@@ -145,10 +145,15 @@ impl Extractor {
                 at = start + 1;
                 continue;
             }
+            if !self.given_name_shapes.may_start(&bytes[start..]) {
+                at = start + 1;
+                continue;
+            }
             let given_end = name_word_end(bytes, start);
             at = given_end.max(start + 1);
             let given = &text[start..given_end];
             if !(3..=GIVEN_NAME_MAX_BYTES).contains(&given.len())
+                || !self.given_name_shapes.may_hold(given)
                 || !self.given_names.contains(given)
                 || (self.given_names_also_words.contains(given) && at_sentence_start(text, start))
             {
@@ -531,6 +536,51 @@ impl Extractor {
                 }
             }
         }
+    }
+}
+
+/// The first two letters and the length of every given name: one table
+/// lookup that rules out most capitalised words before a hash lookup does.
+#[derive(Debug, Clone)]
+pub(super) struct GivenNameShapes {
+    /// Bit `len` of entry `[first - 'A'][second - 'a']`.
+    lengths: Vec<u32>,
+}
+
+impl GivenNameShapes {
+    pub(super) fn new<'a>(names: impl IntoIterator<Item = &'a String>) -> GivenNameShapes {
+        let mut shapes = GivenNameShapes {
+            lengths: vec![0; 26 * 26],
+        };
+        for name in names {
+            if let Some(slot) = shapes.slot(name) {
+                shapes.lengths[slot] |= 1 << name.len().min(31);
+            }
+        }
+        shapes
+    }
+
+    fn slot(&self, word: &str) -> Option<usize> {
+        let bytes = word.as_bytes();
+        let (first, second) = (*bytes.first()?, *bytes.get(1)?);
+        (first.is_ascii_uppercase() && second.is_ascii_lowercase())
+            .then(|| usize::from(first - b'A') * 26 + usize::from(second - b'a'))
+    }
+
+    /// False when no given name starts with these two letters.
+    pub(super) fn may_start(&self, bytes: &[u8]) -> bool {
+        match bytes {
+            [first @ b'A'..=b'Z', second @ b'a'..=b'z', ..] => {
+                self.lengths[usize::from(first - b'A') * 26 + usize::from(second - b'a')] != 0
+            }
+            _ => false,
+        }
+    }
+
+    /// False when no given name has this word's first two letters and length.
+    pub(super) fn may_hold(&self, word: &str) -> bool {
+        self.slot(word)
+            .is_some_and(|slot| self.lengths[slot] & (1 << word.len().min(31)) != 0)
     }
 }
 

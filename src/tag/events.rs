@@ -117,12 +117,18 @@ impl Extractor {
                     // Attacks are what third parties attribute ("Ukraine said
                     // Russian hackers attacked …"); a speaker is more often the
                     // one acting in its own statements of help or talks.
-                    reported_from: reporting
-                        .iter()
-                        .rev()
-                        .find(|r| r.start >= sentence_start && r.end <= hit.start)
-                        .map(|r| r.end)
-                        .filter(|_| matches!(event_type, "coerce" | "assault")),
+                    reported_from: if matches!(event_type, "coerce" | "assault") {
+                        // Reporting words are in text order.
+                        let before = reporting.partition_point(|r| r.start < hit.start);
+                        reporting[..before]
+                            .iter()
+                            .rev()
+                            .take_while(|r| r.start >= sentence_start)
+                            .find(|r| r.end <= hit.start)
+                            .map(|r| r.end)
+                    } else {
+                        None
+                    },
                     protest: event_type == "protest",
                 };
                 let (sources, targets) = if let Some(agent) = self.agent_noun(text, placed, hit, sentence_start) {

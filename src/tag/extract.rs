@@ -62,6 +62,7 @@ pub struct Extractor {
     /// Common given names, as capitalised ("George"): they open the names of
     /// people the dictionaries do not list.
     pub(super) given_names: HashSet<String>,
+    pub(super) given_name_shapes: super::entities::GivenNameShapes,
     pub(super) not_name_words: HashSet<String>,
     pub(super) given_names_also_words: HashSet<String>,
     /// Threat-group naming schemes ([`GroupNaming`](super::dictionary::GroupNaming)).

@@ -6,6 +6,7 @@
 //! ("Foreign Minister Wang Yi"), who are then found by surname alone.
 
 use std::cell::OnceCell;
+use std::ops::Range;
 
 use super::cues::{Cue, NameRole, NAMES, SECTOR};
 use super::extract::{Extractor, Passage};
@@ -152,8 +153,7 @@ impl Extractor {
             let given_end = name_word_end(bytes, start);
             at = given_end.max(start + 1);
             let given = &text[start..given_end];
-            if !(3..=GIVEN_NAME_MAX_BYTES).contains(&given.len())
-                || !self.given_name_shapes.may_hold(given)
+            if !self.given_name_shapes.may_hold(given)
                 || !self.given_names.contains(given)
                 || (self.given_names_also_words.contains(given) && at_sentence_start(text, start))
             {
@@ -163,20 +163,9 @@ impl Extractor {
                 continue;
             };
             let end = name.end;
-            // Hits are in text order: only those starting a little before the
-            // name can reach into it (no dictionary name is that long).
-            let taken = |from: usize, to: usize| {
-                let after = hits.partition_point(|h| h.start < to);
-                let near = hits.partition_point(|h| h.start + LONGEST_NAME_BYTES < from);
-                placed.iter().any(|p| p.start < to && from < p.end)
-                    || hits[near..after].iter().any(|h| {
-                        from < h.end
-                            && self.cues[h.cue as usize]
-                                .iter()
-                                .any(|c| matches!(c, Cue::Entity { .. } | Cue::NotActor { .. } | Cue::Role { .. }))
-                    })
-            };
-            if taken(start, end) {
+            let taken = placed.iter().any(|p| p.start < end && start < p.end)
+                || self.name_hit_within(hits, start..end, |c| matches!(c, Cue::Role { .. }));
+            if taken {
                 continue;
             }
             let mut slug = given.to_lowercase();
@@ -477,6 +466,20 @@ impl Extractor {
             })
     }
 
+    /// Whether a dictionary name (or a name that is no actor, or a cue that
+    /// `also` accepts) overlaps `range`. Hits are in text order, so only those
+    /// starting a little before it can reach into it.
+    fn name_hit_within(&self, hits: &[Hit], range: Range<usize>, also: impl Fn(&Cue) -> bool) -> bool {
+        let reach = hits.partition_point(|h| h.start < range.end);
+        let near = hits.partition_point(|h| h.start + LONGEST_NAME_BYTES < range.start);
+        hits[near..reach].iter().any(|h| {
+            range.start < h.end
+                && self.cues[h.cue as usize]
+                    .iter()
+                    .any(|c| matches!(c, Cue::Entity { .. } | Cue::NotActor { .. }) || also(c))
+        })
+    }
+
     /// Later short mentions of a person seen in full ("Cameron", "Mr Cameron").
     fn add_short_mentions(&self, text: &str, hits: &[Hit], placed: &mut Vec<PlacedEntity>) {
         let people: Vec<(usize, usize, Entity)> = placed
@@ -510,14 +513,7 @@ impl Extractor {
                     }
                     // Another name wins; a cue word spelt like the surname ("may")
                     // does not: the capital letter marks the name.
-                    let reach = hits.partition_point(|h| h.start < after);
-                    let near = hits.partition_point(|h| h.start + LONGEST_NAME_BYTES < at);
-                    let names_overlap = hits[near..reach].iter().any(|h| {
-                        at < h.end
-                            && self.cues[h.cue as usize]
-                                .iter()
-                                .any(|c| matches!(c, Cue::Entity { .. } | Cue::NotActor { .. }))
-                    });
+                    let names_overlap = self.name_hit_within(hits, at..after, |_| false);
                     if names_overlap || placed.iter().any(|p| p.start < after && at < p.end) {
                         continue;
                     }
@@ -553,39 +549,34 @@ impl GivenNameShapes {
             lengths: vec![0; 26 * 26],
         };
         for name in names {
-            if let Some(slot) = shapes.slot(name) {
-                shapes.lengths[slot] |= 1 << name.len().min(31);
+            if let Some(slot) = GivenNameShapes::slot(name.as_bytes()) {
+                shapes.lengths[slot] |= 1 << name.len().min(30);
             }
         }
         shapes
     }
 
-    fn slot(&self, word: &str) -> Option<usize> {
-        let bytes = word.as_bytes();
-        let (first, second) = (*bytes.first()?, *bytes.get(1)?);
-        (first.is_ascii_uppercase() && second.is_ascii_lowercase())
-            .then(|| usize::from(first - b'A') * 26 + usize::from(second - b'a'))
+    /// The entry of a word that opens with a capital and a small letter.
+    fn slot(bytes: &[u8]) -> Option<usize> {
+        match bytes {
+            [first @ b'A'..=b'Z', second @ b'a'..=b'z', ..] => {
+                Some(usize::from(first - b'A') * 26 + usize::from(second - b'a'))
+            }
+            _ => None,
+        }
     }
 
     /// False when no given name starts with these two letters.
     pub(super) fn may_start(&self, bytes: &[u8]) -> bool {
-        match bytes {
-            [first @ b'A'..=b'Z', second @ b'a'..=b'z', ..] => {
-                self.lengths[usize::from(first - b'A') * 26 + usize::from(second - b'a')] != 0
-            }
-            _ => false,
-        }
+        GivenNameShapes::slot(bytes).is_some_and(|slot| self.lengths[slot] != 0)
     }
 
-    /// False when no given name has this word's first two letters and length.
+    /// False when no given name has this word's first two letters and length
+    /// (a word of 31 bytes or more never matches: no given name is that long).
     pub(super) fn may_hold(&self, word: &str) -> bool {
-        self.slot(word)
-            .is_some_and(|slot| self.lengths[slot] & (1 << word.len().min(31)) != 0)
+        GivenNameShapes::slot(word.as_bytes()).is_some_and(|slot| self.lengths[slot] & (1 << word.len().min(31)) != 0)
     }
 }
-
-/// Longer than any common given name (the Census list's longest is 11).
-const GIVEN_NAME_MAX_BYTES: usize = 16;
 
 /// Longer than any dictionary name that could overlap a person's name.
 const LONGEST_NAME_BYTES: usize = 96;

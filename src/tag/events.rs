@@ -85,8 +85,10 @@ impl Extractor {
                     continue;
                 }
                 let sentence_start = passage.bounds.get(sentence).map_or(0, |r| r.start);
+                let cue_word = lowercase(&text[hit.start..hit.end]);
                 let mut event_type = EVENT_TYPES[*event_type as usize];
-                if event_type == "assault" && !self.said_with_force(text, hit, sentence_start..sentence_end) {
+                if event_type == "assault" && !self.said_with_force(text, hit, &cue_word, sentence_start..sentence_end)
+                {
                     continue;
                 }
                 let mut mode = mode.clone();
@@ -102,9 +104,7 @@ impl Extractor {
                     }
                     _ => {}
                 }
-                let subject_is_target = self
-                    .subject_is_target
-                    .contains(lowercase(&text[hit.start..hit.end]).as_ref());
+                let subject_is_target = self.subject_is_target.contains(cue_word.as_ref());
                 let site = CueSite {
                     sentence: sentence_start..sentence_end,
                     cue: hit.start..hit.end,
@@ -131,17 +131,18 @@ impl Extractor {
                     },
                     protest: event_type == "protest",
                 };
-                let (sources, targets) = if let Some(agent) = self.agent_noun(text, placed, hit, sentence_start) {
-                    // "the Russian military hacking group APT28", "hackers
-                    // known as Volt Typhoon": the cue names who acts, not
-                    // what the sentence's subject does.
-                    (agent.into_iter().collect(), Vec::new())
-                } else if is_passive(text, hit.start..hit.end) {
-                    let (sources, targets) = self.participants(text, placed, site);
-                    self.passive_participants(text, placed, sentence_end, hit.end, targets, sources)
-                } else {
-                    self.participants(text, placed, site)
-                };
+                let (sources, targets) =
+                    if let Some(agent) = self.agent_noun(text, placed, hit, &cue_word, sentence_start..sentence_end) {
+                        // "the Russian military hacking group APT28", "hackers
+                        // known as Volt Typhoon": the cue names who acts, not
+                        // what the sentence's subject does.
+                        (agent.into_iter().collect(), Vec::new())
+                    } else if is_passive(text, hit.start..hit.end) {
+                        let (sources, targets) = self.participants(text, placed, site);
+                        self.passive_participants(text, placed, sentence_end, hit.end, targets, sources)
+                    } else {
+                        self.participants(text, placed, site)
+                    };
                 let charged = accusation
                     .as_ref()
                     .filter(|a| a.sentence == sentence && event_type != "accuse")
@@ -183,27 +184,25 @@ impl Extractor {
         text: &str,
         placed: &[PlacedEntity],
         hit: &Hit,
-        sentence_start: usize,
+        cue_word: &str,
+        sentence: Range<usize>,
     ) -> Option<Option<Entity>> {
-        let word = lowercase(&text[hit.start..hit.end]);
-        let agent = self.agent_nouns.contains(word.as_ref())
-            || (self.agent_modifiers.contains(word.as_ref())
+        let agent = self.agent_nouns.contains(cue_word)
+            || (self.agent_modifiers.contains(cue_word)
                 && self.agent_heads.contains(lowercase(next_word(text, hit.end)).as_ref()));
         if !agent {
             return None;
         }
-        let sentence_end = text[hit.end..]
-            .find(['.', '!', '?', '\n'])
-            .map_or(text.len(), |i| hit.end + i);
-        let before = placed
+        // `placed` is in text order: the sentence's entities before and after the cue.
+        let cue_at = placed.partition_point(|p| p.start < hit.end);
+        let before = placed[placed.partition_point(|p| p.start < sentence.start)..cue_at]
             .iter()
             .rev()
-            .filter(|p| p.end <= hit.start && p.start >= sentence_start)
+            .filter(|p| p.end <= hit.start)
             .find(|p| words_between(text, p.end, hit.start, 4) <= 3);
         let after = || {
-            placed
+            placed[cue_at..placed.partition_point(|p| p.start < sentence.end)]
                 .iter()
-                .filter(|p| p.start >= hit.end && p.start < sentence_end)
                 .find(|p| words_between(text, hit.end, p.start, 6) <= 5)
         };
         Some(before.or_else(after).map(|p| p.entity.clone()))
@@ -213,17 +212,14 @@ impl Extractor {
     /// ransomware attack" is coercion, whose own cue is read too), and a cue
     /// as often figurative ("battle", "struck") needs a word of force in its
     /// sentence.
-    fn said_with_force(&self, text: &str, hit: &Hit, sentence: Range<usize>) -> bool {
+    fn said_with_force(&self, text: &str, hit: &Hit, cue_word: &str, sentence: Range<usize>) -> bool {
         if self
             .cyber_words
             .contains(lowercase(previous_word(text, hit.start)).as_ref())
         {
             return false;
         }
-        if !self
-            .figurative_assault_cues
-            .contains(lowercase(&text[hit.start..hit.end]).as_ref())
-        {
+        if !self.figurative_assault_cues.contains(cue_word) {
             return true;
         }
         text[sentence]

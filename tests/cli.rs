@@ -1055,6 +1055,30 @@ fn text_that_is_not_query_language_is_searched_as_its_words() {
 }
 
 #[test]
+fn brackets_around_plain_words_rank_as_the_plain_words() {
+    let index = shared_index();
+    let scores = |v: &Value| -> Vec<(String, String)> {
+        v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| (h["id"].as_str().unwrap().to_string(), h["score"].to_string()))
+            .collect()
+    };
+    for any in [false, true] {
+        let flags: &[&str] = if any { &["--any"] } else { &[] };
+        let bracketed = index.search("China (hackers) attacked", flags);
+        let plain = index.search("China hackers attacked", flags);
+        assert!(total(&plain) > 0, "{plain}");
+        assert_eq!(scores(&bracketed), scores(&plain), "--any {any}");
+    }
+    // With an operator, brackets still group: (a OR b) AND c is not a AND b AND c.
+    let grouped = index.search("(hackers OR sanctions) china", &[]);
+    let all_words = index.search("hackers sanctions china", &[]);
+    assert!(total(&grouped) > total(&all_words), "{grouped} {all_words}");
+}
+
+#[test]
 fn several_arguments_are_one_query_and_a_quoted_one_a_phrase() {
     let index = shared_index();
     let split = run(index.cmd().args(["search", "electoral commission", "china", "--json"]));

@@ -267,6 +267,7 @@ fn bad_queries_are_one_line_errors() {
     for query in [
         "(china",
         "china)",
+        ")china(",
         "[2020 TO",
         "title:\"open phrase",
         "date:2024",

@@ -174,16 +174,16 @@ fn cranfield_beats_lucene_bm25() {
     assert!(scores.ndcg_at_10 >= 0.3410, "nDCG@10 {:.4}", scores.ndcg_at_10);
 }
 
-/// CISI is the one collection where newsdex stays below Lucene (0.3637):
-/// the floor keeps what BM25F and proximity gained over newsdex before them
-/// (0.3095).
+/// CISI's questions often hold brackets ("MEDLARS (Medical Literature
+/// Analysis and Retrieval System)"); read as the query language they lost
+/// BM25F and proximity, and newsdex stayed below Lucene (0.3562).
 #[test]
 #[ignore = "uses ../shared/ir; run in release with --ignored"]
-fn cisi_keeps_what_bm25f_gained() {
+fn cisi_beats_lucene_bm25() {
     let Some(scores) = scored("cisi", (0.3637, 0.4246)) else {
         return;
     };
-    assert!(scores.ndcg_at_10 >= 0.35, "nDCG@10 {:.4}", scores.ndcg_at_10);
+    assert!(scores.ndcg_at_10 >= 0.3637, "nDCG@10 {:.4}", scores.ndcg_at_10);
 }
 
 /// The news relevance set (`bench/news-relevance/`): 46 queries of the

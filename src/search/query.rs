@@ -34,6 +34,15 @@ impl Searcher {
         if is_plain_words(text) {
             return Ok((self.bag_of_words(text, any)?, None));
         }
+        // Balanced brackets around words, with no operator, prefix or field
+        // to group, change nothing the query matches ("MEDLARS (Medical
+        // Literature Analysis)", pasted prose): such text is still plain
+        // words, and is ranked as plain words are, not by the query
+        // language's scoring. Unbalanced ones get the note below.
+        let ungrouped = text.replace(['(', ')'], " ");
+        if brackets_balance(text) && is_plain_words(&ungrouped) {
+            return Ok((self.bag_of_words(&ungrouped, any)?, None));
+        }
         let mut parser = QueryParser::for_index(&self.index, vec![self.schema.title, self.schema.body]);
         parser.set_field_boost(self.schema.title, TITLE_BOOST);
         if !any {
@@ -304,6 +313,20 @@ fn is_plain_words(text: &str) -> bool {
     let shouting = !text.chars().any(char::is_lowercase);
     let operators = !shouting && text.split_whitespace().any(|w| matches!(w, "AND" | "OR" | "NOT"));
     !(syntax || prefixed || operators)
+}
+
+/// Whether every `(` is closed by a later `)`.
+fn brackets_balance(text: &str) -> bool {
+    let mut depth: usize = 0;
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth == 0 => return false,
+            ')' => depth -= 1,
+            _ => {}
+        }
+    }
+    depth == 0
 }
 
 /// The error for a query with nothing to search.

@@ -15,9 +15,10 @@ use newsdex::search::{Period, SortOrder};
     about = "Search your own news collections: index corpora, then query them by words, actors, events and dates."
 )]
 pub struct Cli {
-    /// Index folder [default: ~/.local/share/newsdex/index]
+    /// Index folder [default: ~/.local/share/newsdex/index]. search, timeline and stats take
+    /// several (repeat the flag), or a file listing shard folders, and read them as one index
     #[arg(long, global = true, env = "NEWSDEX_INDEX", value_name = "DIR")]
-    pub index: Option<PathBuf>,
+    pub index: Vec<PathBuf>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -107,6 +108,10 @@ pub struct TagArgs {
     /// No rejection messages, no summary
     #[arg(long, short)]
     pub quiet: bool,
+    /// Write each article's title and body too, so that `newsdex index --tagged` can index the
+    /// output without tagging it again
+    #[arg(long)]
+    pub with_text: bool,
 }
 
 #[derive(Debug, Args)]
@@ -154,6 +159,10 @@ pub struct IndexArgs {
     /// Build a complete new index from PATHs beside the current one and swap it in when done
     #[arg(long)]
     pub rebuild: bool,
+    /// Keep the facets the records carry instead of tagging them: the JSON Lines that
+    /// `newsdex tag --with-text` writes (a cluster's tagging, then its index shards)
+    #[arg(long)]
+    pub tagged: bool,
 }
 
 #[derive(Debug, Args)]

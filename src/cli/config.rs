@@ -46,6 +46,7 @@ pub fn index(index_dir: PathBuf, args: &IndexArgs) -> Result<IndexConfig> {
     for spec in &args.fields {
         fields.apply_override(spec)?;
     }
+    fields.tagged = args.tagged;
     Ok(IndexConfig {
         index_dir,
         inputs: ingest::collect_files(&args.paths),

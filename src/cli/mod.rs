@@ -35,18 +35,32 @@ pub enum Outcome {
 }
 
 pub fn run(cli: Cli) -> Result<Outcome> {
-    let index = cli.index.clone().unwrap_or_else(store::default_index_dir);
+    let indexes = if cli.index.is_empty() {
+        vec![store::default_index_dir()]
+    } else {
+        cli.index.clone()
+    };
+    // Writers, the watch state and the server hold one index folder.
+    let one = |command: &str| -> Result<PathBuf> {
+        match indexes.as_slice() {
+            [index] if !index.is_file() => Ok(index.clone()),
+            _ => bail!(
+                "`newsdex {command}` works on one index folder; only search, timeline and stats read several (shards) together"
+            ),
+        }
+    };
     match cli.command {
-        Command::Index(args) => run_index(index, args),
-        Command::Search(args) => run_search(index, *args),
-        Command::Stats(args) => run_stats(index, args),
-        Command::Delete(args) => run_delete(index, args),
-        Command::Retag(args) => run_retag(index, args),
+        Command::Index(args) => run_index(one("index")?, args),
+        Command::Search(args) => run_search(&indexes, *args),
+        Command::Stats(args) => run_stats(&indexes, args),
+        Command::Delete(args) => run_delete(one("delete")?, args),
+        Command::Retag(args) => run_retag(one("retag")?, args),
         Command::Eval(args) => run_eval(args),
         Command::Tag(args) => run_tag(args),
-        Command::Timeline(args) => run_timeline(index, *args),
-        Command::Watch(args) => run_watch(index, args),
+        Command::Timeline(args) => run_timeline(&indexes, *args),
+        Command::Watch(args) => run_watch(one("watch")?, args),
         Command::Serve(args) => {
+            let index = one("serve")?;
             if !(args.timeout > 0.0 && args.timeout <= 3600.0) {
                 bail!(
                     "--timeout is a number of seconds between 0 and 3600, not {}",
@@ -159,13 +173,13 @@ fn run_retag(index: PathBuf, args: RetagArgs) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-fn run_search(index: PathBuf, args: SearchArgs) -> Result<Outcome> {
+fn run_search(index: &[PathBuf], args: SearchArgs) -> Result<Outcome> {
     let dictionaries = config::dictionary_source(&args.dictionaries)?;
     let request = config::search(&args, dictionaries.clone())?;
     if let Some(path) = &args.export {
-        return run_export(&index, &request, path, &args);
+        return run_export(index, &request, path, &args);
     }
-    let mut searcher = Searcher::open(&index)?;
+    let mut searcher = Searcher::open_many(index, None)?;
     if request.explain {
         // Facets are explained by tagging each hit again, as `index` did.
         searcher = searcher.with_tagger(Extractor::new(&Dictionaries::load(&dictionaries)?)?);
@@ -207,7 +221,7 @@ fn run_search(index: PathBuf, args: SearchArgs) -> Result<Outcome> {
 
 /// Writes every hit to `path`: into a temporary file beside it, renamed
 /// into place when complete, so that a failed export leaves no half file.
-fn run_export(index: &Path, request: &SearchRequest, path: &Path, args: &SearchArgs) -> Result<Outcome> {
+fn run_export(index: &[PathBuf], request: &SearchRequest, path: &Path, args: &SearchArgs) -> Result<Outcome> {
     let format = match args.format.or_else(|| ExportFormat::from_path(path)) {
         Some(format) => format,
         None => bail!(
@@ -215,7 +229,7 @@ fn run_export(index: &Path, request: &SearchRequest, path: &Path, args: &SearchA
             path.display()
         ),
     };
-    let searcher = Searcher::open(index)?;
+    let searcher = Searcher::open_many(index, None)?;
     let stamp = ExportStamp::new(request, std::env::args().collect(), index)?;
     let to_stdout = path.as_os_str() == "-";
     let (report, partial) = if to_stdout {
@@ -278,9 +292,9 @@ fn stamp_path(path: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-fn run_timeline(index: PathBuf, args: TimelineArgs) -> Result<Outcome> {
+fn run_timeline(index: &[PathBuf], args: TimelineArgs) -> Result<Outcome> {
     let request = config::timeline(&args, config::dictionary_source(&args.dictionaries)?)?;
-    let searcher = Searcher::open(&index)?;
+    let searcher = Searcher::open_many(index, None)?;
     let timeline = searcher.timeline(&request).map_err(store::damaged)?;
     for series in &timeline.series {
         if let Some(note) = &series.query_note {
@@ -367,8 +381,8 @@ fn run_watch(index: PathBuf, args: WatchArgs) -> Result<Outcome> {
     })
 }
 
-fn run_stats(index: PathBuf, args: StatsArgs) -> Result<Outcome> {
-    let mut stats = ops::stats(&index, args.top)?;
+fn run_stats(index: &[PathBuf], args: StatsArgs) -> Result<Outcome> {
+    let mut stats = ops::stats(index, args.top)?;
     stats.label_with(&Labels::load(&config::dictionary_source(&args.dictionaries)?)?);
     if args.output.json {
         with_stdout(|out| render::json(out, &stats))?;
@@ -387,6 +401,7 @@ fn run_tag(args: TagArgs) -> Result<Outcome> {
     let report = ops::tag(
         input,
         &fields,
+        args.with_text,
         &extractor,
         &labels,
         &mut |article| {

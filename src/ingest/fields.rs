@@ -52,6 +52,11 @@ pub struct FieldMap {
     pub date: Vec<String>,
     pub source: Vec<String>,
     pub url: Vec<String>,
+    /// Records carry their facets (`actors`, `events`, `mentions`, `dyads`,
+    /// `evidence`), as `newsdex tag --with-text` writes them: keep those
+    /// instead of tagging (`index --tagged`).
+    #[serde(default)]
+    pub tagged: bool,
 }
 
 #[derive(Deserialize)]

@@ -3,6 +3,7 @@
 //! [`map_record`] turns an object into an article through the field aliases
 //! of [`FieldMap`], with the key lookup it needs.
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::io::{self, BufRead, Read};
 use std::path::Path;
@@ -10,7 +11,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use super::clean::{clean_line, clean_text, content_id};
-use super::{dates, Article, ArticleField, FieldMap, Location, Record, Rejection};
+use super::{dates, Article, ArticleField, FieldMap, GivenTags, Location, Record, Rejection};
 
 pub(super) fn read_json_lines(
     path: &Path,
@@ -297,6 +298,29 @@ fn map_record(mut object: Map<String, Value>, fields: &FieldMap, location: Locat
         .map(|id| clean_line(&id))
         .filter(|id| !id.is_empty())
         .unwrap_or_else(|| content_id(&title, &body));
+    let given = if fields.tagged {
+        match given_tags(&object, &body) {
+            Ok((tags, dropped)) => {
+                warnings.extend(dropped);
+                Some(Box::new(tags))
+            }
+            Err(reason) => return reject(location, reason),
+        }
+    } else {
+        None
+    };
+    // What `tag` wrote as where it read the article, if that is given.
+    let location = match (fields.tagged, object.get("location")) {
+        (true, Some(Value::Object(read_at))) => match read_at.get("file").and_then(Value::as_str) {
+            Some(file) => Location {
+                file: file.to_string(),
+                line: read_at.get("line").and_then(Value::as_u64),
+                record: read_at.get("record").and_then(Value::as_u64),
+            },
+            None => location,
+        },
+        _ => location,
+    };
     Record::Article(Box::new(Article {
         id,
         title,
@@ -306,7 +330,60 @@ fn map_record(mut object: Map<String, Value>, fields: &FieldMap, location: Locat
         url: url.map(|s| clean_line(&s)).filter(|s| !s.is_empty()),
         location,
         warnings,
+        given,
     }))
+}
+
+/// The facets a tagged record carries: four lists of facet paths and the
+/// dyads' evidence as byte ranges of `body`. A missing or malformed list
+/// rejects the record; evidence that does not fit the body is dropped with
+/// a warning (the second value).
+fn given_tags(object: &Map<String, Value>, body: &str) -> Result<(GivenTags, Vec<String>), String> {
+    let paths = |key: &str| -> Result<BTreeSet<String>, String> {
+        let not_paths = || {
+            format!("`{key}` is not a list of facet paths (\"/country/GBR\"); --tagged reads what `newsdex tag --with-text` writes")
+        };
+        match object.get(key) {
+            None | Some(Value::Null) => Err(format!(
+                "no `{key}` list; --tagged reads what `newsdex tag --with-text` writes (or index without --tagged to tag the articles)"
+            )),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|item| match item.as_str() {
+                    Some(path) if path.starts_with('/') && path.len() > 1 => Ok(path.to_string()),
+                    _ => Err(not_paths()),
+                })
+                .collect(),
+            Some(_) => Err(not_paths()),
+        }
+    };
+    let mut tags = GivenTags {
+        actors: paths("actors")?,
+        mentions: paths("mentions")?,
+        events: paths("events")?,
+        dyads: paths("dyads")?,
+        evidence: Vec::new(),
+    };
+    let mut dropped = Vec::new();
+    if let Some(Value::Array(items)) = object.get("evidence") {
+        for (i, item) in items.iter().enumerate() {
+            let dyad = item.get("dyad").and_then(Value::as_str);
+            let start = item.get("start").and_then(Value::as_u64).map(|n| n as usize);
+            let end = item.get("end").and_then(Value::as_u64).map(|n| n as usize);
+            match (dyad, start, end) {
+                (Some(dyad), Some(start), Some(end))
+                    if tags.dyads.contains(dyad) && start <= end && body.get(start..end).is_some() =>
+                {
+                    tags.evidence.push((dyad.to_string(), start, end))
+                }
+                _ => dropped.push(format!(
+                    "evidence {} is not a dyad of the article with a byte range of its body; dropped",
+                    i + 1
+                )),
+            }
+        }
+    }
+    Ok((tags, dropped))
 }
 
 /// Takes the first alias key present with a non-null value out of the

@@ -9,6 +9,7 @@
 //! read the formats, `clean.rs` cleans text and makes ids, `dates.rs` parses
 //! dates and `fields.rs` says which JSON keys hold which field.
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
@@ -41,6 +42,20 @@ pub struct Article {
     pub location: Location,
     /// Things worth telling the user that did not stop the article being indexed.
     pub warnings: Vec<String>,
+    /// Facets given with the article (`index --tagged`, reading what `newsdex
+    /// tag --with-text` wrote), kept instead of tagging it again.
+    pub given: Option<Box<GivenTags>>,
+}
+
+/// The facets a tagged record carries, as `newsdex tag` wrote them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GivenTags {
+    pub actors: BTreeSet<String>,
+    pub mentions: BTreeSet<String>,
+    pub events: BTreeSet<String>,
+    pub dyads: BTreeSet<String>,
+    /// Each dyad's sentence: (dyad, start, end), a byte range of the body.
+    pub evidence: Vec<(String, usize, usize)>,
 }
 
 /// Where a record came from: a file, and the line or array element inside it.
@@ -210,6 +225,13 @@ fn read_from(path: &Path, mut reader: Box<dyn BufRead + Send + '_>, fields: &Fie
     match detect_format(path, head) {
         Format::JsonLines => json::read_json_lines(path, reader, fields, &mut counted),
         Format::Json => json::read_json_document(path, reader, fields, &mut counted),
+        Format::Text if fields.tagged => {
+            return reject_file(
+                sink,
+                "plain text carries no facets; --tagged reads the JSON Lines that `newsdex tag --with-text` writes"
+                    .into(),
+            );
+        }
         Format::Text => text::read_text(path, reader, &mut counted),
     }
     // Found by fuzzing: `[]` or blank lines alone were read silently, as if

@@ -71,6 +71,7 @@ fn text_article(title: String, body: &str, date: Option<DateTime<Utc>>, location
         url: None,
         location,
         warnings,
+        given: None,
     }))
 }
 

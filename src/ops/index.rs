@@ -13,9 +13,9 @@ use serde::Serialize;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use super::{Notice, Observer};
-use crate::ingest::{self, Article, FieldMap, Inputs, Location, Record};
+use crate::ingest::{self, Article, FieldMap, GivenTags, Inputs, Location, Record};
 use crate::store::{self, CorpusFile, IndexManifest, NewsSchema};
-use crate::tag::{Dictionaries, DictionarySource, Extractor};
+use crate::tag::{Dictionaries, DictionarySource, Evidence, Extractor, Tags};
 use crate::Error;
 
 /// Everything an indexing run needs, resolved from the command line.
@@ -286,15 +286,16 @@ impl Context<'_> {
             Some(&old) if old == hash => Outcome::Unchanged,
             Some(_) => Outcome::Updated,
         };
-        let document = || {
-            store::encode(
+        let document = || match &article.given {
+            Some(given) => store::encode(self.schema, article, hash, &given_tags(given)),
+            None => store::encode(
                 self.schema,
                 article,
                 hash,
                 &self
                     .extractor
                     .tag(&article.title, &article.body, article.date.map(|d| d.timestamp())),
-            )
+            ),
         };
         // Tagging, the costly part, happens outside the lock.
         let mut prepared = (outcome != Outcome::Unchanged).then(document);
@@ -388,4 +389,23 @@ struct SeenRecord {
 /// indexing millions of articles.
 fn id_key(id: &str) -> u128 {
     xxhash_rust::xxh3::xxh3_128(id.as_bytes())
+}
+
+/// The facets a tagged record carried, as the tags the store writes.
+fn given_tags(given: &GivenTags) -> Tags {
+    Tags {
+        actors: given.actors.clone(),
+        mentions: given.mentions.clone(),
+        events: given.events.clone(),
+        dyads: given.dyads.clone(),
+        evidence: given
+            .evidence
+            .iter()
+            .map(|(dyad, start, end)| Evidence {
+                dyad: dyad.clone(),
+                start: *start,
+                end: *end,
+            })
+            .collect(),
+    }
 }

@@ -1,7 +1,7 @@
 //! `newsdex stats`, index statistics: size, date range, segments, what built it, and the most
 //! frequent actors and events.
 
-use std::path::Path;
+use std::path::PathBuf;
 
 use serde::Serialize;
 use tantivy::query::AllQuery;
@@ -33,12 +33,14 @@ impl IndexStats {
     }
 }
 
-pub fn collect(dir: &Path, top: usize) -> Result<IndexStats, Error> {
-    collect_stats(dir, top).map_err(store::damaged)
+/// What the index folders `dirs` hold (several: shards read as one index).
+pub fn collect(dirs: &[PathBuf], top: usize) -> Result<IndexStats, Error> {
+    collect_stats(dirs, top).map_err(store::damaged)
 }
 
-fn collect_stats(dir: &Path, top: usize) -> Result<IndexStats, Error> {
-    let searcher = Searcher::open(dir)?;
+fn collect_stats(dirs: &[PathBuf], top: usize) -> Result<IndexStats, Error> {
+    let searcher = Searcher::open_many(dirs, None)?;
+    let folders = store::index_folders(dirs)?;
     let reader = searcher.searcher();
     let mut first: Option<tantivy::DateTime> = None;
     let mut last: Option<tantivy::DateTime> = None;
@@ -59,13 +61,20 @@ fn collect_stats(dir: &Path, top: usize) -> Result<IndexStats, Error> {
         ),
     )?;
     Ok(IndexStats {
-        index: dir.display().to_string(),
+        index: folders
+            .iter()
+            .map(|d| d.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
         articles: reader.num_docs(),
         first_date: first.map(|d| format_date(d.into_timestamp_secs())),
         last_date: last.map(|d| format_date(d.into_timestamp_secs())),
-        size_bytes: store::size_on_disk(dir),
+        size_bytes: folders.iter().map(|d| store::size_on_disk(d)).sum(),
         segments: reader.segment_readers().len(),
-        manifest: IndexManifest::read(dir)?,
+        manifest: match folders.as_slice() {
+            [dir] => IndexManifest::read(dir)?,
+            _ => None,
+        },
         // One list each: the fields are counted whole.
         top_actors: top_actors.remove(0),
         top_events: top_events.remove(0),

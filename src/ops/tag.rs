@@ -36,6 +36,9 @@ pub struct TaggedArticle {
     pub date: Option<String>,
     pub source: Option<String>,
     pub url: Option<String>,
+    /// The body text, with `--with-text` (what `index --tagged` reads).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
     pub actors: Vec<String>,
     pub events: Vec<String>,
     pub mentions: Vec<String>,
@@ -62,6 +65,7 @@ pub struct TagReport {
 pub fn tag(
     input: TagInput,
     fields: &FieldMap,
+    with_text: bool,
     extractor: &Extractor,
     labels: &Labels,
     emit: &mut dyn FnMut(&TaggedArticle) -> io::Result<()>,
@@ -70,6 +74,7 @@ pub fn tag(
     let mut run = Run {
         extractor,
         labels,
+        with_text,
         batch: Vec::with_capacity(BATCH),
         report: TagReport::default(),
         failed: None,
@@ -97,6 +102,7 @@ pub fn tag(
 struct Run<'a> {
     extractor: &'a Extractor,
     labels: &'a Labels,
+    with_text: bool,
     batch: Vec<Article>,
     report: TagReport,
     /// The first error writing out; reading goes on, tagging stops.
@@ -126,10 +132,10 @@ impl Run<'_> {
         if self.failed.is_some() || batch.is_empty() {
             return;
         }
-        let (extractor, labels) = (self.extractor, self.labels);
+        let (extractor, labels, with_text) = (self.extractor, self.labels, self.with_text);
         let tagged: Vec<TaggedArticle> = batch
             .into_par_iter()
-            .map(|article| tagged(extractor, labels, article))
+            .map(|article| tagged(extractor, labels, article, with_text))
             .collect();
         for article in &tagged {
             if let Err(err) = (self.emit)(article) {
@@ -141,7 +147,7 @@ impl Run<'_> {
     }
 }
 
-fn tagged(extractor: &Extractor, labels: &Labels, article: Article) -> TaggedArticle {
+fn tagged(extractor: &Extractor, labels: &Labels, article: Article, with_text: bool) -> TaggedArticle {
     let tags = extractor.tag(&article.title, &article.body, article.date.map(|d| d.timestamp()));
     let evidence = EvidenceSentence::from_body(&article.body, &tags.evidence);
     let list = |set: &std::collections::BTreeSet<String>| set.iter().cloned().collect::<Vec<_>>();
@@ -158,6 +164,7 @@ fn tagged(extractor: &Extractor, labels: &Labels, article: Article) -> TaggedArt
         date: article.date.map(|d| format_date(d.timestamp())),
         source: article.source,
         url: article.url,
+        body: with_text.then_some(article.body),
         actors,
         events,
         mentions,

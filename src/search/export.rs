@@ -174,7 +174,19 @@ pub struct ExportStamp {
 }
 
 impl ExportStamp {
-    pub fn new(request: &SearchRequest, command: Vec<String>, index: &std::path::Path) -> Result<ExportStamp, Error> {
+    /// The stamp of an export from the index folders `index` (its manifest:
+    /// the only folder's, or none for shards read together).
+    pub fn new(
+        request: &SearchRequest,
+        command: Vec<String>,
+        index: &[std::path::PathBuf],
+    ) -> Result<ExportStamp, Error> {
+        let shown = |dir: &std::path::PathBuf| {
+            std::path::absolute(dir)
+                .unwrap_or_else(|_| dir.clone())
+                .display()
+                .to_string()
+        };
         Ok(ExportStamp {
             newsdex_version: env!("CARGO_PKG_VERSION").to_string(),
             exported_at: chrono::Utc::now().to_rfc3339(),
@@ -186,11 +198,11 @@ impl ExportStamp {
                 SortOrder::Relevance => "relevance",
                 SortOrder::Date => "date",
             },
-            index: std::path::absolute(index)
-                .unwrap_or_else(|_| index.to_path_buf())
-                .display()
-                .to_string(),
-            index_manifest: crate::store::IndexManifest::read(index)?,
+            index: index.iter().map(shown).collect::<Vec<_>>().join(", "),
+            index_manifest: match index {
+                [dir] if dir.is_dir() => crate::store::IndexManifest::read(dir)?,
+                _ => None,
+            },
         })
     }
 }

@@ -62,7 +62,9 @@ pub use watch::{article_key, WatchHits};
 /// An opened index ready for queries.
 pub struct Searcher {
     index: Index,
-    dir: PathBuf,
+    /// The index folder (none for shards read together: their story table
+    /// is computed, never written into one of them).
+    dir: Option<PathBuf>,
     /// The stories of the segments last searched, once asked for.
     stories: Mutex<Option<Arc<StoryTable>>>,
     schema: NewsSchema,
@@ -102,7 +104,32 @@ impl Searcher {
         let (index, schema, reader) = store::open_for_reading_cached(dir, cached_blocks)?;
         Ok(Searcher {
             index,
-            dir: dir.to_path_buf(),
+            dir: Some(dir.to_path_buf()),
+            stories: Mutex::new(None),
+            schema,
+            reader,
+            facet_tables: Mutex::new(TablesState::None),
+            tagger: None,
+        })
+    }
+
+    /// Opens the index folders `paths` (or shard lists naming them) as one
+    /// index: one folder is [`Searcher::open`]; several are searched
+    /// together, with the statistics of one index of all their articles.
+    pub fn open_many(paths: &[PathBuf], cached_blocks: Option<usize>) -> Result<Searcher, Error> {
+        let folders = store::index_folders(paths)?;
+        if let [dir] = folders.as_slice() {
+            return Searcher::open_cached(dir, cached_blocks);
+        }
+        let (index, schema) = store::open_shards(&folders)?;
+        let mut builder = index.reader_builder().reload_policy(tantivy::ReloadPolicy::Manual);
+        if let Some(blocks) = cached_blocks {
+            builder = builder.doc_store_cache_num_blocks(blocks);
+        }
+        let reader = builder.try_into()?;
+        Ok(Searcher {
+            index,
+            dir: None,
             stories: Mutex::new(None),
             schema,
             reader,
@@ -133,7 +160,10 @@ impl Searcher {
         if let Some(table) = cached.as_ref().filter(|t| t.fits(searcher)) {
             return Ok(table.clone());
         }
-        let table = Arc::new(StoryTable::for_searcher(&self.dir, searcher)?);
+        let table = Arc::new(match &self.dir {
+            Some(dir) => StoryTable::for_searcher(dir, searcher)?,
+            None => StoryTable::compute(searcher)?,
+        });
         *cached = Some(table.clone());
         Ok(table)
     }

@@ -92,6 +92,7 @@ pub(crate) fn decode(schema: &NewsSchema, doc: &TantivyDocument) -> (Article, Ve
             record: None,
         },
         warnings: Vec::new(),
+        given: None,
     };
     (article, evidence)
 }

@@ -223,8 +223,10 @@ fn bad_and_hostile_requests_get_a_4xx_and_the_server_goes_on() {
 fn too_many_requests_at_once_get_503_and_the_rest_are_answered() {
     let tmp = TempDir::new().unwrap();
     let index = tmp.path().join("index");
-    // Enough articles that an export outgrows the socket's buffers.
-    common::generate_corpus(&tmp.path().join("corpus"), "load", 2, 2_000);
+    // Enough articles that an export outgrows the socket's buffers, which
+    // loopback grows to several megabytes (4,000 articles, 5 MB, were not
+    // always enough).
+    common::generate_corpus(&tmp.path().join("corpus"), "load", 2, 8_000);
     ok(newsdex(&index)
         .args(["index", "--quiet"])
         .arg(tmp.path().join("corpus")));
@@ -306,4 +308,45 @@ fn the_page_is_served_with_its_policy_and_listening_beyond_loopback_needs_a_flag
     assert!(r.stderr.contains("--public"), "{}", r.stderr);
     let r = common::run(newsdex(&tmp.path().join("none")).args(["serve", "--addr", "127.0.0.1:0"]));
     common::assert_one_line_error(&r, "no index");
+}
+
+#[test]
+fn shards_are_served_as_one_index() {
+    let tmp = TempDir::new().unwrap();
+    let one = index_of_corpus(&tmp);
+    let (a, b) = (tmp.path().join("shard-a"), tmp.path().join("shard-b"));
+    ok(newsdex(&a)
+        .args(["index", "--quiet"])
+        .arg(corpus_dir().join("json"))
+        .arg(corpus_dir().join("text")));
+    ok(newsdex(&b)
+        .args(["index", "--quiet"])
+        .arg(corpus_dir().join("jsonl"))
+        .arg(corpus_dir().join("dated"))
+        .arg(corpus_dir().join("gz"))
+        .arg(corpus_dir().join("seed")));
+    let server = Server::start(&a, &["--index", a.to_str().unwrap(), "--index", b.to_str().unwrap()]);
+    let (status, body) = server.get("/api/search?q=china&any=true&limit=100&facets=true");
+    assert_eq!(status, 200, "{body}");
+    let served: Value = serde_json::from_str(&body).unwrap();
+    let r = ok(newsdex(&one).args(["search", "china", "--any", "--limit", "100", "--facets", "--json"]));
+    let cli: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(cli["total"].as_u64().unwrap() > 1, "{cli}");
+    assert_eq!(served["total"], cli["total"]);
+    assert_eq!(served["facets"], cli["facets"]);
+    let scores = |v: &Value| -> Vec<String> {
+        let mut s: Vec<String> = v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| format!("{} {}", h["score"], h["id"]))
+            .collect();
+        s.sort();
+        s
+    };
+    assert_eq!(scores(&served), scores(&cli));
+    let (status, body) = server.get("/api/stats");
+    assert_eq!(status, 200, "{body}");
+    let stats: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(stats["articles"], 26, "{stats}");
 }

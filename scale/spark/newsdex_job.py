@@ -76,6 +76,21 @@ ARTICLE = T.StructType(
 REJECTED = T.StructType([T.StructField("file", T.StringType()), T.StructField("message", T.StringType())])
 
 
+def task_cores():
+    """The cores Spark gave this task (spark.task.cpus): newsdex uses no more."""
+    from pyspark import TaskContext
+
+    context = TaskContext.get()
+    try:
+        return max(1, int(context.cpus())) if context else 1
+    except Exception:
+        return 1
+
+
+def newsdex_env():
+    return {"NO_COLOR": "1", "PATH": os.environ.get("PATH", ""), "RAYON_NUM_THREADS": str(task_cores())}
+
+
 def newsdex_path(name):
     """The shipped binary (`name`, its file name) on an executor, executable."""
     path = SparkFiles.get(name)
@@ -92,7 +107,7 @@ def month_of(date):
     return date[:7] if date else "undated"
 
 
-def tag_file(binary, item):
+def tag_file(binary, item, seconds=None):
     """Tags one input file with the shipped `binary`: yields ("article",
     dict) and ("rejected", dict)."""
     origin, content = item
@@ -101,12 +116,15 @@ def tag_file(binary, item):
         path = os.path.join(work, local)
         with open(path, "wb") as f:
             f.write(content)
+        started = time.time()
         run = subprocess.run(
             [newsdex_path(binary), "tag", "--with-text", path],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            env={"NO_COLOR": "1", "PATH": os.environ.get("PATH", "")},
+            env=newsdex_env(),
         )
+        if seconds is not None:
+            seconds.add(time.time() - started)
         if run.returncode not in (0, 1):
             raise RuntimeError(f"newsdex tag failed on {origin}: {run.stderr.decode(errors='replace')[-2000:]}")
         for line in run.stdout.decode().splitlines():
@@ -142,7 +160,7 @@ def article_row(a):
     )
 
 
-def build_shard(binary, shards_dir, name):
+def build_shard(binary, shards_dir, name, seconds=None):
     """Builds one shard from a partition of tagged articles (as JSON)."""
 
     def build(index, rows):
@@ -161,12 +179,16 @@ def build_shard(binary, shards_dir, name):
             if os.path.isdir(final):
                 # An earlier attempt of this task finished: keep its shard.
                 return iter([(index, count, final)])
+            started = time.time()
             run = subprocess.run(
-                [newsdex_path(binary), "--index", attempt, "index", "--tagged", "--quiet", "--threads", "1", tagged],
+                [newsdex_path(binary), "--index", attempt, "index", "--tagged", "--quiet"]
+                + ["--threads", str(task_cores()), tagged],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
-                env={"NO_COLOR": "1", "PATH": os.environ.get("PATH", "")},
+                env=newsdex_env(),
             )
+            if seconds is not None:
+                seconds.add(time.time() - started)
             if run.returncode != 0:
                 shutil.rmtree(attempt, ignore_errors=True)
                 raise RuntimeError(f"newsdex index --tagged failed for shard {index}: {run.stderr.decode()[-2000:]}")
@@ -241,7 +263,9 @@ def main(argv=None):
     file_count = files.count()
     files = files.repartition(max(1, min(file_count, 4 * sc.defaultParallelism)))
     binary = os.path.basename(args.newsdex)
-    tagged = files.flatMap(lambda item: tag_file(binary, item)).cache()
+    # Seconds spent inside newsdex, summed over tasks (retried ones too).
+    tag_seconds, index_seconds = sc.accumulator(0.0), sc.accumulator(0.0)
+    tagged = files.flatMap(lambda item: tag_file(binary, item, tag_seconds)).cache()
     articles = spark.createDataFrame(tagged.filter(lambda r: r[0] == "article").map(lambda r: article_row(r[1])), ARTICLE)
     rejected = spark.createDataFrame(
         tagged.filter(lambda r: r[0] == "rejected").map(lambda r: (r[1]["file"], r[1]["message"])), REJECTED
@@ -256,7 +280,7 @@ def main(argv=None):
     # One shard per partition group; an id always lands in the same group, so
     # a retried task rebuilds the same shard.
     grouped = as_lines.partitionBy(shard_count, lambda key: hash_key(key)).values()
-    built = grouped.mapPartitionsWithIndex(lambda i, rows: build_shard(binary, args.shards, args.name)(i, rows)).collect()
+    built = grouped.mapPartitionsWithIndex(lambda i, rows: build_shard(binary, args.shards, args.name, index_seconds)(i, rows)).collect()
     listed = write_shard_list(args.shards)
     for leftover in os.listdir(args.shards):
         if leftover.startswith(f".{args.name}-"):
@@ -269,6 +293,9 @@ def main(argv=None):
         "shards_listed": len(listed),
         "seconds_tagging_and_parquet": round(tagged_at - started, 2),
         "seconds_shards": round(time.time() - tagged_at, 2),
+        "task_seconds_in_newsdex_tag": round(tag_seconds.value, 2),
+        "task_seconds_in_newsdex_index": round(index_seconds.value, 2),
+        "executor_cores": sc.defaultParallelism,
     }
     print(json.dumps(report), flush=True)
     spark.stop()

@@ -45,7 +45,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         match indexes.as_slice() {
             [index] if !index.is_file() => Ok(index.clone()),
             _ => bail!(
-                "`newsdex {command}` works on one index folder; only search, timeline and stats read several (shards) together"
+                "`newsdex {command}` works on one index folder; only search, timeline, stats and serve read several (shards) together"
             ),
         }
     };
@@ -60,18 +60,20 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Timeline(args) => run_timeline(&indexes, *args),
         Command::Watch(args) => run_watch(one("watch")?, args),
         Command::Serve(args) => {
-            let index = one("serve")?;
+            let index = indexes.clone();
             if !(args.timeout > 0.0 && args.timeout <= 3600.0) {
                 bail!(
                     "--timeout is a number of seconds between 0 and 3600, not {}",
                     args.timeout
                 );
             }
-            if !store::exists(&index) {
-                bail!(
-                    "no index at {}; build one with `newsdex index PATH...` first",
-                    index.display()
-                );
+            for folder in store::index_folders(&index)? {
+                if !store::exists(&folder) {
+                    bail!(
+                        "no index at {}; build one with `newsdex index PATH...` first",
+                        folder.display()
+                    );
+                }
             }
             crate::serve::run(crate::serve::ServeConfig {
                 index,

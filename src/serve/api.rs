@@ -185,7 +185,7 @@ async fn stats(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) ->
             .ok_or_else(|| bad_request(format!("`top` is a number up to 1000, not `{top}`")))?,
     };
     blocking(&state, move |state| {
-        let mut stats = ops::stats(std::slice::from_ref(&state.index), top).map_err(from_library)?;
+        let mut stats = ops::stats(&state.index, top).map_err(from_library)?;
         stats.label_with(&state.labels);
         Ok(Json(stats).into_response())
     })
@@ -228,7 +228,7 @@ async fn export(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -
     let stamp = ExportStamp::new(
         &request,
         vec!["newsdex serve".into(), format!("/api/export?{query}")],
-        std::slice::from_ref(&state.index),
+        &state.index,
     )
     .map_err(from_library)?;
     let (sender, receiver) = tokio::sync::mpsc::channel::<io::Result<Bytes>>(8);

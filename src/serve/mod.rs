@@ -28,7 +28,8 @@ use newsdex::tag::{DictionarySource, Labels};
 
 /// What `newsdex serve` runs with, resolved from its flags.
 pub struct ServeConfig {
-    pub index: PathBuf,
+    /// The index folder, or several (shards) read as one index.
+    pub index: Vec<PathBuf>,
     pub addr: SocketAddr,
     /// Listening beyond loopback was asked for explicitly.
     pub public: bool,
@@ -49,7 +50,7 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; st
 
 /// Shared by every request.
 pub(crate) struct AppState {
-    index: PathBuf,
+    index: Vec<PathBuf>,
     opened: RwLock<Arc<Opened>>,
     resolver: Mutex<NameResolver>,
     labels: Labels,
@@ -62,7 +63,7 @@ pub(crate) struct AppState {
 /// A searcher and the version of `meta.json` it was opened on.
 struct Opened {
     searcher: Searcher,
-    version: Option<MetaVersion>,
+    version: Vec<Option<MetaVersion>>,
 }
 
 /// What tells one commit from the next: `meta.json`'s identity, size and
@@ -72,6 +73,15 @@ struct MetaVersion {
     inode: u64,
     len: u64,
     modified: Option<SystemTime>,
+}
+
+/// The version of every folder's `meta.json`: a commit to any shard reopens.
+fn meta_versions(folders: &[PathBuf]) -> Vec<Option<MetaVersion>> {
+    newsdex::store::index_folders(folders)
+        .unwrap_or_else(|_| folders.to_vec())
+        .iter()
+        .map(|folder| meta_version(folder))
+        .collect()
 }
 
 fn meta_version(index: &Path) -> Option<MetaVersion> {
@@ -91,7 +101,7 @@ impl AppState {
     /// The searcher for the index as last committed, reopened if a writer
     /// committed since.
     fn searcher(&self) -> Result<Arc<Opened>, newsdex::Error> {
-        let version = meta_version(&self.index);
+        let version = meta_versions(&self.index);
         {
             let opened = self.opened.read().unwrap_or_else(|e| e.into_inner());
             if opened.version == version {
@@ -101,7 +111,7 @@ impl AppState {
         let mut opened = self.opened.write().unwrap_or_else(|e| e.into_inner());
         if opened.version != version {
             *opened = Arc::new(Opened {
-                searcher: Searcher::open_cached(&self.index, Some(self.cached_blocks))?,
+                searcher: Searcher::open_many(&self.index, Some(self.cached_blocks))?,
                 version,
             });
         }
@@ -116,12 +126,12 @@ pub fn run(config: ServeConfig) -> Result<()> {
             config.addr
         );
     }
-    let searcher = Searcher::open_cached(&config.index, Some(config.cached_blocks))?;
+    let searcher = Searcher::open_many(&config.index, Some(config.cached_blocks))?;
     let labels = Labels::load(&config.dictionaries)?;
     let state = Arc::new(AppState {
         opened: RwLock::new(Arc::new(Opened {
             searcher,
-            version: meta_version(&config.index),
+            version: meta_versions(&config.index),
         })),
         index: config.index.clone(),
         resolver: Mutex::new(NameResolver::new(config.dictionaries.clone())),
@@ -144,12 +154,12 @@ pub fn run(config: ServeConfig) -> Result<()> {
         if !local.ip().is_loopback() {
             eprintln!(
                 "warning: serving {} to the network without authentication",
-                config.index.display()
+                shown(&config.index)
             );
         }
         eprintln!(
             "newsdex serve: listening on http://{local} (index {})",
-            config.index.display()
+            shown(&config.index)
         );
         let app = api::router(state)
             .layer(tower_http::limit::RequestBodyLimitLayer::new(16 * 1024))
@@ -194,4 +204,12 @@ async fn shutdown_signal() {
         () = interrupt => {},
         () = terminate => {},
     }
+}
+
+fn shown(folders: &[PathBuf]) -> String {
+    folders
+        .iter()
+        .map(|f| f.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -90,7 +90,9 @@ pub fn open_shards(dirs: &[PathBuf]) -> Result<(Index, NewsSchema), Error> {
         files: Arc::new(files),
         meta: Arc::new(serde_json::to_vec(&meta).expect("JSON values serialise")),
     };
-    let index = Index::open(directory).map_err(|e| classify_open_error(&dirs[0], e))?;
+    let mut index = Index::open(directory).map_err(|e| classify_open_error(&dirs[0], e))?;
+    // Several shards are several segments at least: search them on every core.
+    index.set_default_multithread_executor()?;
     let schema = NewsSchema::from_schema(&index.schema())?;
     register_analyzers(&index);
     Ok((index, schema))

@@ -15,18 +15,15 @@ import statistics
 import subprocess
 import time
 
+import bench
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def queries():
-    out = []
-    with open(os.path.join(ROOT, "bench", "queries.txt")) as f:
-        for line in f:
-            if line.startswith("#") or not line.strip():
-                continue
-            cells = line.rstrip("\n").split("\t")
-            out.append((cells[1], cells[2].split() if len(cells) > 2 and cells[2] else []))
-    return out
+    """The bench queries as (query, flags)."""
+    rows = bench.load_queries(os.path.join(ROOT, "bench", "queries.txt"), smoke=False)
+    return [(row["q"], row["flags"].split()) for row in rows]
 
 
 def percentile(values, p):

@@ -130,14 +130,11 @@ def ranked(v, limit=100):
 
 def bench_queries():
     """bench/queries.txt as (query, flags); the neutral syntax is newsdex's own."""
-    queries = []
-    with open(os.path.join(ROOT, "bench", "queries.txt")) as f:
-        for line in f:
-            if line.startswith("#") or not line.strip():
-                continue
-            cells = line.rstrip("\n").split("\t")
-            queries.append((cells[1], cells[2].split() if len(cells) > 2 and cells[2] else []))
-    return queries
+    sys.path.insert(0, os.path.join(ROOT, "bench"))
+    import bench
+
+    rows = bench.load_queries(os.path.join(ROOT, "bench", "queries.txt"), smoke=False)
+    return [(row["q"], row["flags"].split()) for row in rows]
 
 
 def compare_search(binary, one, shard_list):

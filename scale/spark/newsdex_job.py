@@ -240,7 +240,12 @@ def main(argv=None):
     # Executors run in folders of their own: hand them absolute paths.
     args.shards = os.path.abspath(args.shards)
 
-    builder = SparkSession.builder.appName(f"newsdex {args.name}").config("spark.ui.showConsoleProgress", "false")
+    builder = (
+        SparkSession.builder.appName(f"newsdex {args.name}")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.files.openCostInBytes", str(128 << 20))
+        .config("spark.files.maxPartitionBytes", str(128 << 20))
+    )
     if args.master:
         builder = builder.master(args.master)
     spark = builder.getOrCreate()
@@ -258,10 +263,11 @@ def main(argv=None):
     # Folders are read recursively, as `newsdex index` reads them, and
     # documentation files (README.md) skipped as it skips them.
     sc._jsc.hadoopConfiguration().set("mapreduce.input.fileinputformat.input.dir.recursive", "true")
+    # A file a task: opening a file is made to cost as much as a partition
+    # holds (`spark.files.openCostInBytes`, set below), so binaryFiles does
+    # not pack small files together; neither counting nor a shuffle of the
+    # files' bytes is needed to spread them.
     files = sc.binaryFiles(paths).filter(lambda item: not is_documentation(item[0]))
-    # binaryFiles packs small files into few partitions: spread them, a file a task.
-    file_count = files.count()
-    files = files.repartition(max(1, min(file_count, 4 * sc.defaultParallelism)))
     binary = os.path.basename(args.newsdex)
     # Seconds spent inside newsdex, summed over tasks (retried ones too).
     tag_seconds, index_seconds = sc.accumulator(0.0), sc.accumulator(0.0)

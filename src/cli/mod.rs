@@ -60,15 +60,15 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Timeline(args) => run_timeline(&indexes, *args),
         Command::Watch(args) => run_watch(one("watch")?, args),
         Command::Serve(args) => {
-            let index = indexes.clone();
+            let index = store::index_folders(&indexes)?;
             if !(args.timeout > 0.0 && args.timeout <= 3600.0) {
                 bail!(
                     "--timeout is a number of seconds between 0 and 3600, not {}",
                     args.timeout
                 );
             }
-            for folder in store::index_folders(&index)? {
-                if !store::exists(&folder) {
+            for folder in &index {
+                if !store::exists(folder) {
                     bail!(
                         "no index at {}; build one with `newsdex index PATH...` first",
                         folder.display()

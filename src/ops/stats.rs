@@ -39,8 +39,8 @@ pub fn collect(dirs: &[PathBuf], top: usize) -> Result<IndexStats, Error> {
 }
 
 fn collect_stats(dirs: &[PathBuf], top: usize) -> Result<IndexStats, Error> {
-    let searcher = Searcher::open_many(dirs, None)?;
     let folders = store::index_folders(dirs)?;
+    let searcher = Searcher::open_many(&folders, None)?;
     let reader = searcher.searcher();
     let mut first: Option<tantivy::DateTime> = None;
     let mut last: Option<tantivy::DateTime> = None;
@@ -61,11 +61,7 @@ fn collect_stats(dirs: &[PathBuf], top: usize) -> Result<IndexStats, Error> {
         ),
     )?;
     Ok(IndexStats {
-        index: folders
-            .iter()
-            .map(|d| d.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", "),
+        index: store::describe_folders(&folders),
         articles: reader.num_docs(),
         first_date: first.map(|d| format_date(d.into_timestamp_secs())),
         last_date: last.map(|d| format_date(d.into_timestamp_secs())),

@@ -102,15 +102,19 @@ impl Searcher {
     /// document-store blocks per segment (a server's setting).
     pub fn open_cached(dir: &Path, cached_blocks: Option<usize>) -> Result<Searcher, Error> {
         let (index, schema, reader) = store::open_for_reading_cached(dir, cached_blocks)?;
-        Ok(Searcher {
+        Ok(Searcher::with_reader(index, Some(dir.to_path_buf()), schema, reader))
+    }
+
+    fn with_reader(index: Index, dir: Option<PathBuf>, schema: NewsSchema, reader: tantivy::IndexReader) -> Searcher {
+        Searcher {
             index,
-            dir: Some(dir.to_path_buf()),
+            dir,
             stories: Mutex::new(None),
             schema,
             reader,
             facet_tables: Mutex::new(TablesState::None),
             tagger: None,
-        })
+        }
     }
 
     /// Opens the index folders `paths` (or shard lists naming them) as one
@@ -126,16 +130,7 @@ impl Searcher {
         if let Some(blocks) = cached_blocks {
             builder = builder.doc_store_cache_num_blocks(blocks);
         }
-        let reader = builder.try_into()?;
-        Ok(Searcher {
-            index,
-            dir: None,
-            stories: Mutex::new(None),
-            schema,
-            reader,
-            facet_tables: Mutex::new(TablesState::None),
-            tagger: None,
-        })
+        Ok(Searcher::with_reader(index, None, schema, builder.try_into()?))
     }
 
     /// Explains hits' facets by re-tagging their stored text with `tagger`.

@@ -39,9 +39,11 @@ impl Searcher {
         // Literature Analysis)", pasted prose): such text is still plain
         // words, and is ranked as plain words are, not by the query
         // language's scoring. Unbalanced ones get the note below.
-        let ungrouped = text.replace(['(', ')'], " ");
-        if brackets_balance(text) && is_plain_words(&ungrouped) {
-            return Ok((self.bag_of_words(&ungrouped, any)?, None));
+        if brackets_balance(text) {
+            let ungrouped = text.replace(['(', ')'], " ");
+            if is_plain_words(&ungrouped) {
+                return Ok((self.bag_of_words(&ungrouped, any)?, None));
+            }
         }
         let mut parser = QueryParser::for_index(&self.index, vec![self.schema.title, self.schema.body]);
         parser.set_field_boost(self.schema.title, TITLE_BOOST);

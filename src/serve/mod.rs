@@ -28,7 +28,8 @@ use newsdex::tag::{DictionarySource, Labels};
 
 /// What `newsdex serve` runs with, resolved from its flags.
 pub struct ServeConfig {
-    /// The index folder, or several (shards) read as one index.
+    /// The index folder, or several (shards) read as one index; shard lists
+    /// already read.
     pub index: Vec<PathBuf>,
     pub addr: SocketAddr,
     /// Listening beyond loopback was asked for explicitly.
@@ -77,11 +78,7 @@ struct MetaVersion {
 
 /// The version of every folder's `meta.json`: a commit to any shard reopens.
 fn meta_versions(folders: &[PathBuf]) -> Vec<Option<MetaVersion>> {
-    newsdex::store::index_folders(folders)
-        .unwrap_or_else(|_| folders.to_vec())
-        .iter()
-        .map(|folder| meta_version(folder))
-        .collect()
+    folders.iter().map(|folder| meta_version(folder)).collect()
 }
 
 fn meta_version(index: &Path) -> Option<MetaVersion> {
@@ -154,12 +151,12 @@ pub fn run(config: ServeConfig) -> Result<()> {
         if !local.ip().is_loopback() {
             eprintln!(
                 "warning: serving {} to the network without authentication",
-                shown(&config.index)
+                newsdex::store::describe_folders(&config.index)
             );
         }
         eprintln!(
             "newsdex serve: listening on http://{local} (index {})",
-            shown(&config.index)
+            newsdex::store::describe_folders(&config.index)
         );
         let app = api::router(state)
             .layer(tower_http::limit::RequestBodyLimitLayer::new(16 * 1024))
@@ -204,12 +201,4 @@ async fn shutdown_signal() {
         () = interrupt => {},
         () = terminate => {},
     }
-}
-
-fn shown(folders: &[PathBuf]) -> String {
-    folders
-        .iter()
-        .map(|f| f.display().to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
 }

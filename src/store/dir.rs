@@ -92,27 +92,31 @@ fn check_files(dir: &Path, index: &Index) -> Result<(), Error> {
     let metas = index
         .searchable_segment_metas()
         .map_err(|e| classify_open_error(dir, e))?;
-    use tantivy::index::SegmentComponent as C;
-    for meta in metas {
-        let deletes = meta.has_deletes().then_some(C::Delete);
-        for component in [
-            C::Postings,
-            C::Positions,
-            C::FastFields,
-            C::FieldNorms,
-            C::Terms,
-            C::Store,
-        ]
-        .into_iter()
-        .chain(deletes)
-        {
-            let file = meta.relative_path(component);
+    for meta in &metas {
+        for file in segment_files(meta) {
             if !dir.join(&file).is_file() {
                 return Err(Error::CorruptIndex(format!("{} is missing", file.display())));
             }
         }
     }
     Ok(())
+}
+
+/// The files a committed segment is read from, relative to its folder.
+pub(crate) fn segment_files(meta: &tantivy::index::SegmentMeta) -> impl Iterator<Item = PathBuf> + '_ {
+    use tantivy::index::SegmentComponent as C;
+    let deletes = meta.has_deletes().then_some(C::Delete);
+    [
+        C::Postings,
+        C::Positions,
+        C::FastFields,
+        C::FieldNorms,
+        C::Terms,
+        C::Store,
+    ]
+    .into_iter()
+    .chain(deletes)
+    .map(|component| meta.relative_path(component))
 }
 
 /// Opens the index for reading, with a reader on its latest commit. If a

@@ -34,7 +34,7 @@ pub use lock::{begin_write, leftovers, lock_path, FileLock, WriteSession};
 pub(crate) use lock::{resolve, sibling};
 pub use manifest::{CorpusFile, IndexManifest, MANIFEST_FILE};
 pub use schema::{field_names, register_analyzers, NewsSchema, KEYWORD_ANALYZER, SCHEMA_VERSION, TEXT_ANALYZER};
-pub use shards::{index_folders, open_shards};
+pub use shards::{describe_folders, index_folders, open_shards};
 pub use stories::{outlets, StoryTable};
 pub(crate) use swap::build_beside;
 pub use swap::{building_dir, check_replaceable};

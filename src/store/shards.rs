@@ -17,6 +17,7 @@ use tantivy::directory::{
 };
 use tantivy::Index;
 
+use super::dir::segment_files;
 use super::errors::classify_open_error;
 use super::{register_analyzers, NewsSchema};
 use crate::Error;
@@ -42,27 +43,18 @@ pub fn open_shards(dirs: &[PathBuf]) -> Result<(Index, NewsSchema), Error> {
     for (number, dir) in dirs.iter().enumerate() {
         // Version, schema and every segment file present, one shard at a time.
         let (index, _) = super::open(dir)?;
-        let metas = index
-            .searchable_segment_metas()
-            .map_err(|e| classify_open_error(dir, e))?;
-        let segments: std::collections::HashSet<String> = metas.iter().map(|m| m.id().uuid_string()).collect();
-        let entries = std::fs::read_dir(dir).map_err(|e| Error::CorruptIndex(format!("{}: {e}", dir.display())))?;
-        for entry in entries.filter_map(Result::ok) {
-            let name = PathBuf::from(entry.file_name());
-            let segment = name.to_str().and_then(|n| n.split('.').next()).unwrap_or_default();
-            if !segments.contains(segment) {
-                continue;
-            }
-            if let Some(other) = files.insert(name.clone(), number) {
+        let metas = index.load_metas().map_err(|e| classify_open_error(dir, e))?;
+        for file in metas.segments.iter().flat_map(segment_files) {
+            if let Some(other) = files.insert(file.clone(), number) {
                 return Err(Error::BadArgument(format!(
                     "{} and {} hold the same segment ({}): give each shard once",
                     dirs[other].display(),
                     dir.display(),
-                    name.display()
+                    file.display()
                 )));
             }
         }
-        let meta = read_meta(dir)?;
+        let meta = serde_json::to_value(&metas).map_err(|e| Error::CorruptIndex(format!("{}: {e}", dir.display())))?;
         union = Some(match union {
             None => meta,
             Some(mut so_far) => {
@@ -98,6 +90,15 @@ pub fn open_shards(dirs: &[PathBuf]) -> Result<(Index, NewsSchema), Error> {
     Ok((index, schema))
 }
 
+/// The folders' names, as shown to the user.
+pub fn describe_folders(folders: &[PathBuf]) -> String {
+    folders
+        .iter()
+        .map(|folder| folder.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The index folders `paths` name: a folder is one index; a file is a shard
 /// list, one folder a line (relative to the list's own folder; blank lines
 /// and `#` comments skipped).
@@ -131,12 +132,6 @@ pub fn index_folders(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
         }
     }
     Ok(folders)
-}
-
-fn read_meta(dir: &Path) -> Result<Value, Error> {
-    let path = dir.join(META_FILE);
-    let bytes = std::fs::read(&path).map_err(|e| Error::CorruptIndex(format!("{}: {e}", path.display())))?;
-    serde_json::from_slice(&bytes).map_err(|e| Error::CorruptIndex(format!("{}: {e}", path.display())))
 }
 
 fn read_only() -> io::Error {

@@ -12,7 +12,7 @@ use tantivy::query::{
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{Score, Term};
 
-use super::ranking::{Bm25Params, Bm25fTermQuery, FieldTerm, ForwardExplain};
+use super::ranking::{Bm25Params, Bm25fTermQuery, FieldTerm, ForwardExplain, WordsWithProximity};
 use super::{Filters, Searcher};
 use crate::Error;
 
@@ -88,7 +88,7 @@ impl Searcher {
             return Err(no_words(text));
         }
         let occur = if any { Occur::Should } else { Occur::Must };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = words
+        let clauses: Vec<(Occur, Box<dyn Query>)> = words
             .iter()
             .map(|(_, word)| {
                 let in_either = Bm25fTermQuery::new(
@@ -109,8 +109,15 @@ impl Searcher {
                 (occur, Box::new(in_either) as Box<dyn Query>)
             })
             .collect();
-        clauses.extend(self.proximity(&words));
-        Ok(Box::new(BooleanQuery::new(clauses)))
+        let words_query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+        let proximity: Vec<Box<dyn Query>> = self.proximity(&words).into_iter().map(|(_, query)| query).collect();
+        if proximity.is_empty() {
+            return Ok(words_query);
+        }
+        Ok(Box::new(WordsWithProximity {
+            words: words_query,
+            proximity,
+        }))
     }
 
     /// Optional clauses that score neighbouring query words found close

@@ -11,7 +11,7 @@ use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{Bm25StatisticsProvider, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
+use tantivy::{DocId, DocSet, Score, SeekDangerResult, SegmentReader, Term, TERMINATED};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Bm25Params {
@@ -351,6 +351,80 @@ mod tests {
         let expected = idf * 2.2 * f / (1.2 + f);
         assert!((hits[0].0 - expected).abs() < 1e-4, "{} vs {expected}", hits[0].0);
     }
+
+    #[test]
+    fn proximity_on_the_words_documents_scores_as_one_boolean_query() {
+        use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery};
+        // The pair "white house" occurs in many documents the words do not
+        // all match, before, between and after the ones they do.
+        let mut docs: Vec<(String, String)> = Vec::new();
+        for i in 0..300 {
+            let body = match i % 7 {
+                0 => "the white house press secretary spoke",
+                1 => "white house staff said little",
+                2 => "a press secretary of the white and blue house",
+                3 => "the press secretary left the white house",
+                4 => "house prices rose; white paint sold out",
+                _ => "nothing to see",
+            };
+            docs.push((format!("title {}", i % 5), body.to_string()));
+        }
+        let pairs: Vec<(&str, &str)> = docs.iter().map(|(t, b)| (t.as_str(), b.as_str())).collect();
+        let (index, title, body) = index(&pairs);
+        let searcher = index.reader().unwrap().searcher();
+        let words = ["white", "house", "press"];
+        for occur in [Occur::Must, Occur::Should] {
+            let word_clauses = || -> Vec<(Occur, Box<dyn Query>)> {
+                words
+                    .iter()
+                    .map(|w| (occur, Box::new(query(title, body, w)) as Box<dyn Query>))
+                    .collect()
+            };
+            let phrases: Vec<Box<dyn Query>> = [("white", "house"), ("house", "press")]
+                .iter()
+                .map(|(a, b)| {
+                    let mut phrase =
+                        PhraseQuery::new(vec![Term::from_field_text(body, a), Term::from_field_text(body, b)]);
+                    phrase.set_slop(2);
+                    Box::new(BoostQuery::new(Box::new(phrase), 0.2)) as Box<dyn Query>
+                })
+                .collect();
+            let mut together = word_clauses();
+            together.extend(phrases.iter().map(|p| (Occur::Should, p.box_clone())));
+            let expected = searcher
+                .search(
+                    &BooleanQuery::new(together),
+                    &TopDocs::with_limit(1000).order_by_score(),
+                )
+                .unwrap();
+            let fast = WordsWithProximity {
+                words: Box::new(BooleanQuery::new(word_clauses())),
+                proximity: phrases,
+            };
+            let got = searcher
+                .search(&fast, &TopDocs::with_limit(1000).order_by_score())
+                .unwrap();
+            assert_eq!(got.len(), expected.len(), "{occur:?}");
+            let mut expected: Vec<(u32, f32)> = expected.iter().map(|(s, d)| (d.doc_id, *s)).collect();
+            let mut got: Vec<(u32, f32)> = got.iter().map(|(s, d)| (d.doc_id, *s)).collect();
+            expected.sort_by_key(|(d, _)| *d);
+            got.sort_by_key(|(d, _)| *d);
+            for ((d1, s1), (d2, s2)) in got.iter().zip(&expected) {
+                assert_eq!(d1, d2);
+                assert!((s1 - s2).abs() < 1e-5, "{occur:?} doc {d1}: {s1} vs {s2}");
+            }
+            let (_, top) = fast_top(&searcher, &fast);
+            let explained = fast.explain(&searcher, top).unwrap();
+            assert!((explained.value() - got.iter().find(|(d, _)| *d == top.doc_id).unwrap().1).abs() < 1e-5);
+        }
+    }
+
+    fn fast_top(searcher: &tantivy::Searcher, query: &WordsWithProximity) -> (Score, tantivy::DocAddress) {
+        searcher
+            .search(query, &TopDocs::with_limit(1).order_by_score())
+            .unwrap()
+            .remove(0)
+    }
 }
 
 /// A query whose explanation never seeks backwards, under a name of our
@@ -398,5 +472,158 @@ impl Weight for ForwardWeight {
         let mut named = Explanation::new_with_string(self.name.clone(), inner.value());
         named.add_detail(inner);
         Ok(named)
+    }
+}
+
+/// A query's words, with its proximity clauses scored only on the
+/// documents the words match. It ranks as one boolean query of both would,
+/// but tantivy scores optional clauses by seeking their union, which walks
+/// every document each phrase matches ahead of the words: for common pairs
+/// ("white house") that was most of a served search's time.
+#[derive(Debug)]
+pub struct WordsWithProximity {
+    pub words: Box<dyn Query>,
+    pub proximity: Vec<Box<dyn Query>>,
+}
+
+impl Clone for WordsWithProximity {
+    fn clone(&self) -> WordsWithProximity {
+        WordsWithProximity {
+            words: self.words.box_clone(),
+            proximity: self.proximity.iter().map(|query| query.box_clone()).collect(),
+        }
+    }
+}
+
+impl Query for WordsWithProximity {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let words = self.words.weight(enable_scoring)?;
+        if !enable_scoring.is_scoring_enabled() {
+            // Proximity never decides what matches.
+            return Ok(words);
+        }
+        let proximity = self
+            .proximity
+            .iter()
+            .map(|query| query.weight(enable_scoring))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        Ok(Box::new(WordsWithProximityWeight { words, proximity }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.words.query_terms(visitor);
+        for query in &self.proximity {
+            query.query_terms(visitor);
+        }
+    }
+}
+
+struct WordsWithProximityWeight {
+    words: Box<dyn Weight>,
+    proximity: Vec<Box<dyn Weight>>,
+}
+
+impl Weight for WordsWithProximityWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let words = self.words.scorer(reader, boost)?;
+        let proximity = self
+            .proximity
+            .iter()
+            .map(|weight| {
+                let scorer = weight.scorer(reader, boost)?;
+                Ok(ProximityClause {
+                    next_possible: scorer.doc(),
+                    scorer,
+                })
+            })
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        Ok(Box::new(WordsWithProximityScorer {
+            words,
+            proximity,
+            scored: None,
+        }))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let words = self.words.explain(reader, doc)?;
+        let mut scorer = self.scorer(reader, 1.0)?;
+        if scorer.seek(doc) != doc {
+            return Err(tantivy::TantivyError::InvalidArgument(format!(
+                "document {doc} does not match"
+            )));
+        }
+        let mut explanation = Explanation::new("the words, plus the proximity of neighbouring words", scorer.score());
+        explanation.add_detail(words);
+        for weight in &self.proximity {
+            if let Ok(detail) = weight.explain(reader, doc) {
+                explanation.add_detail(detail);
+            }
+        }
+        Ok(explanation)
+    }
+}
+
+/// A proximity clause's scorer and the first document it can still match.
+/// It is only ever asked about documents the words match, in increasing
+/// order, through `seek_danger`, which checks one document without walking
+/// to the next match.
+struct ProximityClause {
+    scorer: Box<dyn Scorer>,
+    next_possible: DocId,
+}
+
+struct WordsWithProximityScorer {
+    words: Box<dyn Scorer>,
+    proximity: Vec<ProximityClause>,
+    /// The last document scored and its score: a clause is asked about a
+    /// document once, so a second `score` must not ask again.
+    scored: Option<(DocId, Score)>,
+}
+
+impl DocSet for WordsWithProximityScorer {
+    fn advance(&mut self) -> DocId {
+        self.words.advance()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.words.seek(target)
+    }
+
+    fn doc(&self) -> DocId {
+        self.words.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.words.size_hint()
+    }
+
+    fn cost(&self) -> u64 {
+        self.words.cost()
+    }
+}
+
+impl Scorer for WordsWithProximityScorer {
+    fn score(&mut self) -> Score {
+        let doc = self.words.doc();
+        if let Some((scored, score)) = self.scored {
+            if scored == doc {
+                return score;
+            }
+        }
+        let mut score = self.words.score();
+        for clause in &mut self.proximity {
+            if clause.next_possible > doc {
+                continue;
+            }
+            match clause.scorer.seek_danger(doc) {
+                SeekDangerResult::Found => {
+                    score += clause.scorer.score();
+                    clause.next_possible = doc + 1;
+                }
+                SeekDangerResult::SeekLowerBound(bound) => clause.next_possible = bound.max(doc + 1),
+            }
+        }
+        self.scored = Some((doc, score));
+        score
     }
 }

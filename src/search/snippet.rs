@@ -21,7 +21,7 @@ use tantivy::tokenizer::{
 use tantivy::{Score, Term};
 
 use super::Snippet;
-use crate::store::{MAX_WORD_BYTES, STOP_WORDS};
+use crate::store::{is_stop_word, MAX_WORD_BYTES};
 use crate::words::words;
 use crate::Error;
 
@@ -112,14 +112,14 @@ impl Highlighter {
                 lower.copy_from_slice(raw.as_bytes());
                 lower.make_ascii_lowercase();
                 let lower = std::str::from_utf8(lower).expect("ASCII");
-                if STOP_WORDS.contains(&lower) {
+                if is_stop_word(lower) {
                     continue;
                 }
                 self.weight(lower)
             } else {
                 let mut folded = String::new();
                 self.fold.token_stream(raw).process(&mut |t| folded.push_str(&t.text));
-                if STOP_WORDS.contains(&folded.as_str()) {
+                if is_stop_word(&folded) {
                     continue;
                 }
                 self.weight(&folded)

@@ -68,12 +68,27 @@ impl SegmentCollector for SourceSegment {
         let Some(column) = self.column else {
             return Vec::new();
         };
-        let mut out = Vec::new();
-        let mut name = String::new();
-        for (ord, &count) in self.counts.iter().enumerate() {
-            if count > 0 && column.ord_to_str(ord as u64, &mut name).unwrap_or(false) {
-                out.push((name.clone(), count));
+        // One pass over the dictionary in ord order: looking each ord up on
+        // its own opens (and decompresses) its dictionary block once per
+        // source, which was a quarter of a served search's CPU.
+        let (ords, counts): (Vec<u64>, Vec<u32>) = self
+            .counts
+            .iter()
+            .enumerate()
+            .filter(|(_, &count)| count > 0)
+            .map(|(ord, &count)| (ord as u64, count))
+            .unzip();
+        let mut out = Vec::with_capacity(ords.len());
+        let mut counts = counts.into_iter();
+        let named = column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+            if let Some(count) = counts.next() {
+                out.push((String::from_utf8_lossy(bytes).into_owned(), count));
             }
+        });
+        if !matches!(named, Ok(true)) {
+            // A dictionary that cannot name every ord counts nothing rather
+            // than pairing names with the wrong counts.
+            return Vec::new();
         }
         out
     }

@@ -90,18 +90,22 @@ fn from_library(err: Error) -> ApiError {
     }
 }
 
-/// Runs `work` on the blocking pool holding one of the fixed permits, and
-/// gives up waiting for it at the time limit.
+/// Runs `work` on the blocking pool holding one of the fixed permits and,
+/// when its turn comes; gives up waiting at the time limit.
 async fn blocking<T: Send + 'static>(
     state: &Arc<AppState>,
     work: impl FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     let permit = state.permits.clone().try_acquire_owned().map_err(|_| busy(state))?;
     let shared = state.clone();
-    let task = tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        work(&shared)
-    });
+    let task = async move {
+        let turn = shared.turns.clone().acquire_owned().await;
+        tokio::task::spawn_blocking(move || {
+            let _held = (permit, turn);
+            work(&shared)
+        })
+        .await
+    };
     match tokio::time::timeout(state.timeout, task).await {
         Ok(Ok(answer)) => answer,
         Ok(Err(_)) => Err(ApiError(

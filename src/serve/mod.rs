@@ -56,6 +56,13 @@ pub(crate) struct AppState {
     resolver: Mutex<NameResolver>,
     labels: Labels,
     permits: Arc<Semaphore>,
+    /// Two per core: admitted requests take turns in arrival order (tokio's
+    /// semaphore is fair) instead of all sharing the cores, which stretched
+    /// every request by the number in flight. One per core left cores idle
+    /// between a request's end and the next one's start: on 2 cores and 8
+    /// clients, 1, 1.5, 2 and 4 per core gave 581, 654, 695 and 719
+    /// requests/s at p99 22.8, 21.6, 21.7 and 31.8 ms.
+    turns: Arc<Semaphore>,
     max_requests: usize,
     timeout: Duration,
     cached_blocks: usize,
@@ -134,6 +141,9 @@ pub fn run(config: ServeConfig) -> Result<()> {
         resolver: Mutex::new(NameResolver::new(config.dictionaries.clone())),
         labels,
         permits: Arc::new(Semaphore::new(config.max_requests)),
+        turns: Arc::new(Semaphore::new(
+            2 * std::thread::available_parallelism().map_or(1, |n| n.get()),
+        )),
         max_requests: config.max_requests,
         timeout: config.timeout,
         cached_blocks: config.cached_blocks,

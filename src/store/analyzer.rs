@@ -23,6 +23,35 @@ pub(crate) const STOP_WORDS: &[&str] = &[
     "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "will", "with",
 ];
 
+/// Whether a lower-cased word is in [`STOP_WORDS`]: the snippet
+/// highlighter asks for every word of every hit's body, so the words are
+/// compared as integers (none is over 8 bytes) rather than as strings.
+pub(crate) fn is_stop_word(word: &str) -> bool {
+    word.len() <= 8 && STOP_WORD_KEYS.contains(&stop_word_key(word.as_bytes()))
+}
+
+/// A word of at most 8 bytes packed into an integer, little-endian.
+const fn stop_word_key(word: &[u8]) -> u64 {
+    let mut key = 0u64;
+    let mut i = 0;
+    while i < word.len() {
+        key |= (word[i] as u64) << (8 * i);
+        i += 1;
+    }
+    key
+}
+
+const STOP_WORD_KEYS: [u64; STOP_WORDS.len()] = {
+    let mut keys = [0u64; STOP_WORDS.len()];
+    let mut i = 0;
+    while i < STOP_WORDS.len() {
+        assert!(STOP_WORDS[i].len() <= 8);
+        keys[i] = stop_word_key(STOP_WORDS[i].as_bytes());
+        i += 1;
+    }
+    keys
+};
+
 /// Words this long (in bytes) or longer are not indexed.
 pub(crate) const MAX_WORD_BYTES: usize = 40;
 
@@ -61,6 +90,11 @@ pub struct NewsTokenizer {
     /// cache line each, from `short_words_start`; empty until first used.
     short_words: Vec<u64>,
     short_words_start: usize,
+    /// Short words still to stem directly before the table is made: a query
+    /// or a snippet has a handful of words, and zeroing 4 MB for each (the
+    /// allocator reuses freed memory, so the zeroes are written) cost more
+    /// than the rest of a served search's tokenizing.
+    words_before_table: u32,
     /// Lower-cased longer words → what is indexed for them (`None`: a stop word).
     long_words: FxHashMap<Box<str>, Option<Box<str>>>,
     filters: TextAnalyzer,
@@ -71,10 +105,14 @@ pub struct NewsTokenizer {
 /// byte]`, where the key is the lower-cased word packed little-endian into
 /// a u128 (0: an empty slot; no word holds a zero byte) and the length
 /// [`STOP`] marks a stop word. Plain integers, so a new table is zeroed
-/// memory the system hands out lazily.
+/// memory in one allocation.
 const SLOT_WORDS: usize = 4;
 
 const STOP: u8 = u8::MAX;
+
+/// How many short words a tokenizer stems without the table: more than a
+/// query or a snippet holds, a small part of one segment's text.
+const WORDS_BEFORE_TABLE: u32 = 4096;
 
 impl Default for NewsTokenizer {
     fn default() -> NewsTokenizer {
@@ -82,6 +120,7 @@ impl Default for NewsTokenizer {
             token: Token::default(),
             short_words: Vec::new(),
             short_words_start: 0,
+            words_before_table: WORDS_BEFORE_TABLE,
             long_words: FxHashMap::default(),
             filters: word_filters(),
         }
@@ -137,6 +176,10 @@ impl NewsTokenizer {
             key | u128::from(byte.to_ascii_lowercase()) << (8 * i)
         });
         const SET_WORDS: usize = 2 * SLOT_WORDS;
+        if self.short_words.is_empty() && self.words_before_table > 0 {
+            self.words_before_table -= 1;
+            return run_filters(&mut self.filters, &word.to_ascii_lowercase(), out);
+        }
         if self.short_words.is_empty() {
             // One set more, to start the sets on a cache line.
             self.short_words = vec![0; (SHORT_WORD_SETS + 1) * SET_WORDS];
@@ -264,6 +307,25 @@ pub fn tantivy_chain() -> tantivy::tokenizer::TextAnalyzerBuilder<impl Tokenizer
 mod tests {
     use super::*;
     use crate::words::{is_alphanumeric, words};
+
+    #[test]
+    fn stop_words_are_found_by_their_keys() {
+        assert!(STOP_WORDS.iter().all(|w| is_stop_word(w)));
+        for word in ["", "ands", "thee", "there's", "within", "china"] {
+            assert!(!is_stop_word(word), "{word}");
+        }
+    }
+
+    #[test]
+    fn a_short_text_is_indexed_alike_before_and_after_the_table() {
+        let text = "The Electoral Commission said hackers were attacking it; attacks continued.";
+        let mut fresh = news_analyzer();
+        let before = tokens(&mut fresh, text);
+        let mut warmed = news_analyzer();
+        let filler = "running words ".repeat(WORDS_BEFORE_TABLE as usize);
+        tokens(&mut warmed, &filler);
+        assert_eq!(tokens(&mut warmed, text), before);
+    }
 
     #[test]
     fn the_shortcut_agrees_with_char_is_alphanumeric() {

@@ -22,8 +22,8 @@ mod writer;
 use std::io;
 use std::path::Path;
 
+pub(crate) use analyzer::{is_stop_word, MAX_WORD_BYTES};
 pub use analyzer::{news_analyzer, tantivy_chain};
-pub(crate) use analyzer::{MAX_WORD_BYTES, STOP_WORDS};
 pub use dir::{
     default_index_dir, exists, open, open_for_reading, open_for_reading_cached, open_or_create, size_on_disk,
 };

@@ -1351,3 +1351,18 @@ fn attackers_named_by_a_third_party_or_an_agent_noun() {
     assert!(accused.contains("/CAN/accuse/CHN"), "{accused:?}");
     assert!(!accused.iter().any(|d| d.starts_with("/CAN/coerce/")), "{accused:?}");
 }
+
+/// A court or judge of appeal is an institution: "appeals" there asks for
+/// nothing, while an appeal for help still is a request.
+#[test]
+fn courts_of_appeals_are_no_request() {
+    assert_no_event(
+        "request",
+        &[
+            "The case will be reviewed by the Ninth U.S. Circuit Court of Appeals.",
+            "An appeals court upheld the ruling on Tuesday.",
+            "Two appeals judges dissented from the decision.",
+        ],
+    );
+    assert_top("request", &["The government appealed for international aid after the floods."]);
+}

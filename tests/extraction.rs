@@ -1364,5 +1364,40 @@ fn courts_of_appeals_are_no_request() {
             "Two appeals judges dissented from the decision.",
         ],
     );
-    assert_top("request", &["The government appealed for international aid after the floods."]);
+    assert_top(
+        "request",
+        &["The government appealed for international aid after the floods."],
+    );
+}
+
+/// A dictionary person whose surname is a common one is read from that
+/// surname alone only where the article names them in full: "maker Abbott"
+/// is a company, "Bolton" anyone called Bolton (or the town).
+#[test]
+fn a_common_surname_alone_is_a_dictionary_person_only_once_named_in_full() {
+    assert_eq!(
+        people(
+            "A test from healthcare technology maker Abbott gives results on the spot.",
+            "tony-abbott"
+        ),
+        0
+    );
+    assert_eq!(people("Bolton said the county would appeal.", "john-bolton"), 0);
+    assert_eq!(
+        people(
+            "Former Prime Minister Tony Abbott spoke in Sydney. Abbott said the deal was poor.",
+            "tony-abbott"
+        ),
+        2
+    );
+    // The full name may come after the surname.
+    assert_eq!(
+        people(
+            "Bolton visits Ohio. National Security Adviser John Bolton toured a factory.",
+            "john-bolton"
+        ),
+        2
+    );
+    // A rare surname still names its person alone.
+    assert_eq!(people("Putin said the talks would go on.", "vladimir-putin"), 1);
 }

@@ -125,14 +125,23 @@ impl Extractor {
         let mut unique: Vec<(&str, &PersonTerm)> =
             surnames.into_iter().filter_map(|(s, p)| p.map(|p| (s, p))).collect();
         unique.sort_by_key(|(s, _)| *s);
+        let mut full_names: HashMap<u32, Vec<Box<str>>> = HashMap::default();
         for (surname, person) in unique {
             let entity = builder.entity(person_entity(person));
+            let role = if dictionaries.common_surnames.contains(&surname.to_lowercase()) {
+                // Every spelling of the full name ("J.D. Vance", "JD Vance").
+                let spellings = dictionaries.people.iter().filter(|p| p.slug == person.slug);
+                full_names.insert(entity, spellings.map(|p| p.term.as_str().into()).collect());
+                NameRole::CommonSurname
+            } else {
+                NameRole::Name
+            };
             builder.add(
                 surname,
                 Cue::Entity {
                     entity,
                     exact: surname.to_string(),
-                    role: NameRole::Name,
+                    role,
                 },
             );
         }
@@ -257,6 +266,7 @@ impl Extractor {
             group_prefix_count: group_prefixes.len(),
             group_families,
             surname_countries,
+            full_names,
             historical: rules
                 .historical
                 .iter()

@@ -70,6 +70,9 @@ pub(super) enum NameRole {
     Name,
     Capital,
     Place,
+    /// A dictionary person's common surname alone: their name only where
+    /// the article also names them in full.
+    CommonSurname,
 }
 
 /// Collects automaton patterns, merging identical terms (case-insensitively)

@@ -31,6 +31,7 @@ const EMBEDDED: &[(&str, &str)] = embed![
     "actors/places.tsv",
     "actors/labels.tsv",
     "actors/given_names.txt",
+    "actors/common_surnames.txt",
     "events/events.tsv",
     "events/guards.tsv",
 ];
@@ -371,10 +372,16 @@ pub struct Dictionaries {
     pub rules: ContextRules,
     /// Common given names (US Census): never a person's name on their own.
     pub given_names: std::collections::HashSet<String>,
+    /// Common surnames (US Census), lower-cased: alone, they stand for a
+    /// dictionary person only where the article names that person in full.
+    pub common_surnames: std::collections::HashSet<String>,
 }
 
 /// Common given names, relative to the dictionaries' folder.
 const GIVEN_NAMES: &str = "actors/given_names.txt";
+
+/// Common surnames, relative to the dictionaries' folder.
+const COMMON_SURNAMES: &str = "actors/common_surnames.txt";
 
 /// The PLOVER v0.8 event types, in the codebook's order.
 pub const EVENT_TYPES: [&str; 16] = [
@@ -495,17 +502,24 @@ impl Dictionaries {
                 pattern: c[1].to_lowercase(),
             })
         })?;
-        // Folders made before the list existed tag as they did.
-        let given_names = match source {
-            DictionarySource::Dir(dir) if !dir.join(GIVEN_NAMES).is_file() => Default::default(),
-            _ => source
-                .read(GIVEN_NAMES)?
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .map(str::to_string)
-                .collect(),
+        // Folders made before a list existed tag as they did.
+        let name_list = |path: &str| -> Result<Vec<String>, Error> {
+            Ok(match source {
+                DictionarySource::Dir(dir) if !dir.join(path).is_file() => Vec::new(),
+                _ => source
+                    .read(path)?
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                    .map(str::to_string)
+                    .collect(),
+            })
         };
+        let given_names = name_list(GIVEN_NAMES)?.into_iter().collect();
+        let common_surnames = name_list(COMMON_SURNAMES)?
+            .into_iter()
+            .map(|name| name.to_lowercase())
+            .collect();
         Ok(Dictionaries {
             countries,
             igos,
@@ -517,6 +531,7 @@ impl Dictionaries {
             guards,
             rules,
             given_names,
+            common_surnames,
         })
     }
 

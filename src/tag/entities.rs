@@ -301,6 +301,7 @@ impl Extractor {
         consumed: &mut [bool],
     ) -> Option<NameReading> {
         let (text, hit) = (passage.text, &passage.hits[i]);
+        let entity_number = entity;
         let mut entity = self.entities[entity as usize].clone();
         let next = next_word(text, hit.end);
         let bird_name = self.bird_names.iter().any(|b| exact.eq_ignore_ascii_case(b));
@@ -309,6 +310,16 @@ impl Extractor {
         }
         if self.state_names.contains(exact) && self.in_us_state_context(passage) {
             return None;
+        }
+        if role == NameRole::CommonSurname {
+            let named_in_full = self.full_names.get(&entity_number).is_some_and(|spellings| {
+                spellings
+                    .iter()
+                    .any(|full| passage.article.iter().any(|text| text.contains(&**full)))
+            });
+            if !named_in_full {
+                return None;
+            }
         }
         self.apply_era(&mut entity, passage.era);
         // Named but never a party: "ethnic Albanians" in Serbia, the

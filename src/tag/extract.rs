@@ -62,6 +62,9 @@ pub struct Extractor {
     /// Common given names, as capitalised ("George"): they open the names of
     /// people the dictionaries do not list.
     pub(super) given_names: HashSet<String>,
+    /// The full dictionary names of people whose surname alone is common
+    /// (by entity number): the article must hold it for the surname to count.
+    pub(super) full_names: HashMap<u32, Vec<Box<str>>>,
     pub(super) given_name_shapes: super::entities::GivenNameShapes,
     pub(super) not_name_words: HashSet<String>,
     pub(super) given_names_also_words: HashSet<String>,
@@ -81,6 +84,9 @@ pub struct Extractor {
 /// One text under analysis: what the steps of [`Extractor::analyse`] share.
 pub(super) struct Passage<'t> {
     pub(super) text: &'t str,
+    /// The texts of the whole article this passage belongs to (title and
+    /// body), for what only the article as a whole can tell.
+    pub(super) article: &'t [&'t str],
     /// The article's date, which picks historical state codes.
     pub(super) era: Option<i64>,
     pub(super) hits: Vec<Hit>,
@@ -138,11 +144,12 @@ impl Extractor {
         // Entities repeat through an article: facet paths are written once each.
         let mut mentioned: HashSet<Entity> = HashSet::default();
         let mut reported: Vec<Reported> = Vec::new();
+        let article = [title, body];
         for (text, in_body) in [(title, false), (body, true)] {
             if text.is_empty() {
                 continue;
             }
-            for (index, sentence) in self.analyse(text, date).sentences.into_iter().enumerate() {
+            for (index, sentence) in self.analyse(text, &article, date).sentences.into_iter().enumerate() {
                 mentioned.extend(sentence.entities);
                 let place = Place::of(in_body, index);
                 reported.extend(sentence.events.into_iter().map(|event| Reported {
@@ -257,7 +264,7 @@ impl Extractor {
     /// Events of one sentence, in text order: the sentence-level view that
     /// `newsdex eval` scores.
     pub fn sentence_events(&self, sentence: &str) -> Vec<SentenceEvent> {
-        self.analyse(sentence, None)
+        self.analyse(sentence, &[sentence], None)
             .sentences
             .into_iter()
             .flat_map(|s| s.events)
@@ -266,7 +273,7 @@ impl Extractor {
 
     /// Every entity recognised in a text, in order.
     pub fn entities(&self, text: &str, date: Option<i64>) -> Vec<Entity> {
-        self.analyse(text, date)
+        self.analyse(text, &[text], date)
             .sentences
             .into_iter()
             .flat_map(|s| s.entities)
@@ -275,9 +282,10 @@ impl Extractor {
 
     /// Finds the entities of a text, then its events with their parties,
     /// and files both by sentence.
-    fn analyse(&self, text: &str, era: Option<i64>) -> Analysis {
+    fn analyse(&self, text: &str, article: &[&str], era: Option<i64>) -> Analysis {
         let passage = Passage {
             text,
+            article,
             era,
             hits: self.hits(text),
             bounds: self.sentence_bounds(text),

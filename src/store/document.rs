@@ -107,14 +107,14 @@ pub(crate) fn ids_and_hashes(index: &tantivy::Index) -> Result<HashMap<String, u
             continue;
         };
         let hashes = fast.u64(field_names::CONTENT_HASH)?;
-        let mut id = String::new();
+        // Looking each id up by its ord decompressed a dictionary block per
+        // article: a quarter of the time of adding a few articles to a large
+        // index.
+        let id_by_ord = values_by_ord(&ids).map_err(|e| Error::CorruptIndex(format!("cannot read ids: {e}")))?;
         for doc in segment.doc_ids_alive() {
-            let Some(ord) = ids.term_ords(doc).next() else {
+            let Some(id) = ids.term_ords(doc).next().and_then(|ord| id_by_ord.get(ord as usize)) else {
                 continue;
             };
-            id.clear();
-            ids.ord_to_str(ord, &mut id)
-                .map_err(|e| Error::CorruptIndex(format!("cannot read ids: {e}")))?;
             out.insert(id.clone(), hashes.first(doc).unwrap_or(0));
         }
     }
@@ -136,4 +136,15 @@ pub(crate) fn content_hash(article: &Article) -> u64 {
     }
     hasher.update(&article.date.map_or(i64::MIN, |d| d.timestamp()).to_le_bytes());
     hasher.digest()
+}
+
+/// Every value of a string column, by ord, in one pass over its dictionary
+/// (a lookup per ord decompresses a dictionary block each time).
+pub(crate) fn values_by_ord(column: &tantivy::columnar::StrColumn) -> std::io::Result<Vec<String>> {
+    let mut values = Vec::with_capacity(column.dictionary().num_terms());
+    let mut stream = column.dictionary().stream()?;
+    while stream.advance() {
+        values.push(String::from_utf8_lossy(stream.key()).into_owned());
+    }
+    Ok(values)
 }

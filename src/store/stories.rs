@@ -93,14 +93,7 @@ impl StoryTable {
             // One pass over the id dictionary: a lookup per document cost a
             // second on 56,597 articles.
             let id_by_ord: Vec<String> = match &ids {
-                Some(column) => {
-                    let mut out = Vec::with_capacity(column.dictionary().num_terms());
-                    let mut stream = column.dictionary().stream().map_err(corrupt)?;
-                    while stream.advance() {
-                        out.push(String::from_utf8_lossy(stream.key()).into_owned());
-                    }
-                    out
-                }
+                Some(column) => super::document::values_by_ord(column).map_err(corrupt)?,
                 None => Vec::new(),
             };
             for doc in segment.doc_ids_alive() {

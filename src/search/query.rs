@@ -110,7 +110,7 @@ impl Searcher {
             })
             .collect();
         let words_query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
-        let proximity: Vec<Box<dyn Query>> = self.proximity(&words).into_iter().map(|(_, query)| query).collect();
+        let proximity = self.proximity(&words);
         if proximity.is_empty() {
             return Ok(words_query);
         }
@@ -126,7 +126,7 @@ impl Searcher {
     /// commission" as a name ranks above "commission" in the title and
     /// "electoral" three paragraphs down. The words themselves still decide
     /// which articles match.
-    fn proximity(&self, words: &[(usize, String)]) -> Vec<(Occur, Box<dyn Query>)> {
+    fn proximity(&self, words: &[(usize, String)]) -> Vec<Box<dyn Query>> {
         let mut pairs: Vec<(usize, &str, &str)> = words
             .windows(2)
             .filter(|pair| pair[0].1 != pair[1].1)
@@ -140,7 +140,7 @@ impl Searcher {
             .collect();
         pairs.sort_unstable();
         pairs.dedup();
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut clauses: Vec<Box<dyn Query>> = Vec::new();
         for (distance, first, second) in pairs.into_iter().take(MAX_PROXIMITY_PAIRS) {
             for (field, field_name) in [(self.schema.body, "body"), (self.schema.title, "title")] {
                 let mut phrase = PhraseQuery::new_with_offset(vec![
@@ -148,16 +148,13 @@ impl Searcher {
                     (distance, Term::from_field_text(field, second)),
                 ]);
                 phrase.set_slop(PROXIMITY_SLOP);
-                clauses.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(
-                        Box::new(ForwardExplain {
-                            query: phrase,
-                            name: format!("proximity `{first} {second}` in the {field_name}"),
-                        }),
-                        PROXIMITY_WEIGHT,
-                    )),
-                ));
+                clauses.push(Box::new(BoostQuery::new(
+                    Box::new(ForwardExplain {
+                        query: phrase,
+                        name: format!("proximity `{first} {second}` in the {field_name}"),
+                    }),
+                    PROXIMITY_WEIGHT,
+                )));
             }
         }
         clauses

@@ -413,17 +413,13 @@ mod tests {
                 assert_eq!(d1, d2);
                 assert!((s1 - s2).abs() < 1e-5, "{occur:?} doc {d1}: {s1} vs {s2}");
             }
-            let (_, top) = fast_top(&searcher, &fast);
+            let (_, top) = searcher
+                .search(&fast, &TopDocs::with_limit(1).order_by_score())
+                .unwrap()
+                .remove(0);
             let explained = fast.explain(&searcher, top).unwrap();
             assert!((explained.value() - got.iter().find(|(d, _)| *d == top.doc_id).unwrap().1).abs() < 1e-5);
         }
-    }
-
-    fn fast_top(searcher: &tantivy::Searcher, query: &WordsWithProximity) -> (Score, tantivy::DocAddress) {
-        searcher
-            .search(query, &TopDocs::with_limit(1).order_by_score())
-            .unwrap()
-            .remove(0)
     }
 }
 

@@ -90,8 +90,8 @@ fn from_library(err: Error) -> ApiError {
     }
 }
 
-/// Runs `work` on the blocking pool holding one of the fixed permits and,
-/// when its turn comes; gives up waiting at the time limit.
+/// Runs `work` on the blocking pool once it holds one of the fixed permits
+/// and its turn has come; gives up at the time limit, waiting included.
 async fn blocking<T: Send + 'static>(
     state: &Arc<AppState>,
     work: impl FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,

@@ -58,10 +58,9 @@ pub(crate) struct AppState {
     permits: Arc<Semaphore>,
     /// Two per core: admitted requests take turns in arrival order (tokio's
     /// semaphore is fair) instead of all sharing the cores, which stretched
-    /// every request by the number in flight. One per core left cores idle
-    /// between a request's end and the next one's start: on 2 cores and 8
-    /// clients, 1, 1.5, 2 and 4 per core gave 581, 654, 695 and 719
-    /// requests/s at p99 22.8, 21.6, 21.7 and 31.8 ms.
+    /// every request by the number in flight; one per core left cores idle
+    /// between one request's end and the next one's start (BENCHMARKS.md,
+    /// session 15).
     turns: Arc<Semaphore>,
     max_requests: usize,
     timeout: Duration,

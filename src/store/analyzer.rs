@@ -170,22 +170,22 @@ impl NewsTokenizer {
     /// The indexed form of a word of at most 16 bytes, from the short-word
     /// table, filling it on a miss.
     fn short_word(&mut self, word: &str, out: &mut String) -> bool {
-        // Packed in registers: a key written to memory byte by byte and
-        // read back whole stalls the load.
-        let key = word.bytes().enumerate().fold(0u128, |key, (i, byte)| {
-            key | u128::from(byte.to_ascii_lowercase()) << (8 * i)
-        });
         const SET_WORDS: usize = 2 * SLOT_WORDS;
-        if self.short_words.is_empty() && self.words_before_table > 0 {
-            self.words_before_table -= 1;
-            return run_filters(&mut self.filters, &word.to_ascii_lowercase(), out);
-        }
         if self.short_words.is_empty() {
+            if self.words_before_table > 0 {
+                self.words_before_table -= 1;
+                return run_filters(&mut self.filters, &word.to_ascii_lowercase(), out);
+            }
             // One set more, to start the sets on a cache line.
             self.short_words = vec![0; (SHORT_WORD_SETS + 1) * SET_WORDS];
             let misaligned = self.short_words.as_ptr() as usize % 64 / 8;
             self.short_words_start = (SET_WORDS - misaligned) % SET_WORDS;
         }
+        // Packed in registers: a key written to memory byte by byte and
+        // read back whole stalls the load.
+        let key = word.bytes().enumerate().fold(0u128, |key, (i, byte)| {
+            key | u128::from(byte.to_ascii_lowercase()) << (8 * i)
+        });
         let hash = ((key as u64) ^ ((key >> 64) as u64).rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         let set = (hash >> (64 - SHORT_WORD_SETS.trailing_zeros())) as usize;
         let start = self.short_words_start + set * SET_WORDS;

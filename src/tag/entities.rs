@@ -301,7 +301,9 @@ impl Extractor {
         consumed: &mut [bool],
     ) -> Option<NameReading> {
         let (text, hit) = (passage.text, &passage.hits[i]);
-        let entity_number = entity;
+        if role == NameRole::CommonSurname && !self.named_in_full(passage, entity) {
+            return None;
+        }
         let mut entity = self.entities[entity as usize].clone();
         let next = next_word(text, hit.end);
         let bird_name = self.bird_names.iter().any(|b| exact.eq_ignore_ascii_case(b));
@@ -310,16 +312,6 @@ impl Extractor {
         }
         if self.state_names.contains(exact) && self.in_us_state_context(passage) {
             return None;
-        }
-        if role == NameRole::CommonSurname {
-            let named_in_full = self.full_names.get(&entity_number).is_some_and(|spellings| {
-                spellings
-                    .iter()
-                    .any(|full| passage.article.iter().any(|text| text.contains(&**full)))
-            });
-            if !named_in_full {
-                return None;
-            }
         }
         self.apply_era(&mut entity, passage.era);
         // Named but never a party: "ethnic Albanians" in Serbia, the
@@ -345,6 +337,16 @@ impl Extractor {
             entity,
             can_act,
         }))
+    }
+
+    /// Whether the article holds a dictionary person's full name, in any of
+    /// their spellings: only then does their common surname alone stand for them.
+    fn named_in_full(&self, passage: &Passage, entity: u32) -> bool {
+        self.full_names.get(&entity).is_some_and(|spellings| {
+            spellings
+                .iter()
+                .any(|full| passage.article.iter().any(|text| text.contains(&**full)))
+        })
     }
 
     /// Whether the text names something of a US state (a city, a party, a

@@ -126,9 +126,10 @@ pub fn articles(
         let (tagged, expected) = (tagged_sides(&tags), gold_sides(article, dictionaries));
         if trace {
             eprintln!(
-                "article {} ({}): events {:?} gold {:?}; dyads {:?} gold {:?}; people {:?} gold {:?}; countries {:?} gold {:?}",
+                "article {} ({}, {:?}): events {:?} gold {:?}; dyads {:?} gold {:?}; people {:?} gold {:?}; countries {:?} gold {:?}",
                 article.n,
                 article.split,
+                super::genre::genre(&found.body),
                 tagged.events,
                 expected.events,
                 tagged.dyads,

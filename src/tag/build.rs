@@ -172,7 +172,7 @@ impl Extractor {
             let object = pattern
                 .object
                 .as_ref()
-                .map(|o| o.split_whitespace().map(str::to_string).collect());
+                .map(|o| o.split_whitespace().map(str::to_lowercase).collect());
             builder.add(
                 &pattern.head,
                 Cue::Event {

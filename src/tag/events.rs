@@ -3,7 +3,6 @@
 //! bare words inside it; a negation just before a cue cancels it; an event
 //! only intended or threatened is coded as the agreement or threat it is.
 
-use std::borrow::Cow;
 use std::ops::Range;
 
 use super::cues::{Cue, EVENT, GUARDS, OBJECT_EVENT, REPORTS};
@@ -236,13 +235,18 @@ impl Extractor {
             heads: HashSet::default(),
             cues: HashSet::default(),
         };
+        let mut window = Vec::with_capacity(OBJECT_GAP + 4);
         for (h, hit) in passage.hits.iter().enumerate() {
             if self.cue_kinds[hit.cue as usize] & OBJECT_EVENT == 0 {
                 continue;
             }
             let cues = &self.cues[hit.cue as usize];
-            // The words after the head, normalised once for all its objects.
-            let window = following_words(&text[hit.end..passage.sentence_end_of(hit.start)], OBJECT_GAP + 4);
+            // The words after the head, read once for all its objects.
+            following_words(
+                &text[hit.end..passage.sentence_end_of(hit.start)],
+                OBJECT_GAP + 4,
+                &mut window,
+            );
             for (c, cue) in cues.iter().enumerate() {
                 if let Cue::Event {
                     object: Some(object), ..
@@ -350,38 +354,82 @@ const STRONG_CUE: u8 = 3;
 /// How many words may stand between the two parts of a `VERB ... OBJECT` cue.
 const OBJECT_GAP: usize = 6;
 
-/// Up to `limit` words at the start of `rest`: byte range and normalised text.
-fn following_words<'a>(rest: &'a str, limit: usize) -> Vec<(Range<usize>, Cow<'a, str>)> {
-    let mut words = Vec::with_capacity(limit);
+/// Up to `limit` words at the start of `rest` into `words`: byte range and
+/// the word without the punctuation around it. Every cue with an object
+/// passes here, so whitespace is found byte by byte and nothing is
+/// allocated; [`same_word`] compares the words with the objects.
+fn following_words<'a>(rest: &'a str, limit: usize, words: &mut Vec<(Range<usize>, &'a str)>) {
+    words.clear();
+    let bytes = rest.as_bytes();
     let mut start = None;
-    let push = |s: usize, e: usize, words: &mut Vec<(Range<usize>, Cow<'a, str>)>| {
-        let word = rest[s..e].trim_matches(|c: char| !is_alphanumeric(c) && c != '-');
-        words.push((s..e, lowercase(word)));
-    };
-    for (i, c) in rest.char_indices() {
-        if c.is_whitespace() {
+    let mut at = 0;
+    while at < bytes.len() {
+        let (is_space, width) = match bytes[at] {
+            b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => (true, 1),
+            byte if byte.is_ascii() => (false, 1),
+            _ => {
+                let c = rest[at..].chars().next().expect("`at` is a character boundary");
+                (c.is_whitespace(), c.len_utf8())
+            }
+        };
+        if is_space {
             if let Some(s) = start.take() {
-                push(s, i, &mut words);
+                words.push((s..at, trim_word(&rest[s..at])));
                 if words.len() == limit {
-                    return words;
+                    return;
                 }
             }
         } else if start.is_none() {
-            start = Some(i);
+            start = Some(at);
         }
+        at += width;
     }
     if let Some(s) = start {
-        push(s, rest.len(), &mut words);
+        words.push((s..rest.len(), trim_word(&rest[s..])));
     }
-    words
+}
+
+fn trim_word(word: &str) -> &str {
+    word.trim_matches(|c: char| !is_alphanumeric(c) && c != '-')
+}
+
+/// Whether a word of the text, lowercased, is `lowercase_word` (a
+/// dictionary word, lowercased when the extractor was built).
+fn same_word(word: &str, lowercase_word: &str) -> bool {
+    if word.is_ascii() {
+        word.eq_ignore_ascii_case(lowercase_word)
+    } else {
+        lowercase(word) == lowercase_word
+    }
 }
 
 /// Where the object words of a `VERB ... OBJECT` cue sit among the words
 /// after the verb, if they start within [`OBJECT_GAP`] words.
-fn find_object(words: &[(Range<usize>, Cow<'_, str>)], object: &[String]) -> Option<Range<usize>> {
+fn find_object(words: &[(Range<usize>, &str)], object: &[String]) -> Option<Range<usize>> {
     let usable = &words[..words.len().min(OBJECT_GAP + object.len())];
     let at = usable
         .windows(object.len())
-        .position(|window| window.iter().zip(object).all(|((_, a), b)| a == b))?;
+        .position(|window| window.iter().zip(object).all(|((_, a), b)| same_word(a, b)))?;
     Some(usable[at].0.start..usable[at + object.len() - 1].0.end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn object_words_are_read_whatever_their_case_punctuation_and_spaces() {
+        let rest = " on a \u{201c}Peace Deal,\u{201d} said\u{a0}the Ünion";
+        let mut words = Vec::new();
+        following_words(rest, 10, &mut words);
+        let read: Vec<&str> = words.iter().map(|(_, word)| *word).collect();
+        assert_eq!(read, ["on", "a", "Peace", "Deal", "said", "the", "Ünion"]);
+        let object = ["peace".to_string(), "deal".to_string()];
+        let span = find_object(&words, &object).expect("the object follows");
+        assert_eq!(&rest[span], "\u{201c}Peace Deal,\u{201d}");
+        assert!(find_object(&words, &["ünion".to_string()]).is_some());
+        assert!(find_object(&words, &["deal".to_string(), "peace".to_string()]).is_none());
+        following_words(rest, 2, &mut words);
+        assert_eq!(words.len(), 2);
+    }
 }

@@ -19,7 +19,7 @@ use super::cues::Cue;
 use super::genre::genre;
 use super::salience::{salience, Place, Reported};
 use super::scan::{Hit, PatternStarts};
-use super::tags::{Entity, EntityKind, Evidence, FacetOrigin, SentenceEvent, Tags};
+use super::tags::{facet_path, Entity, EntityKind, Evidence, FacetOrigin, SentenceEvent, Tags};
 use super::{HashMap, HashSet};
 
 /// The compiled extractor: build once, share between threads.
@@ -168,16 +168,23 @@ impl Extractor {
             .map(|r| (r.event.event_type, r.event.mode.as_deref()))
             .collect();
         for (kind, mode) in worded {
-            tags.mentions.insert(format!("/event/{kind}"));
+            tags.mentions.insert(facet_path(&["event", kind]));
             if let Some(mode) = mode {
-                tags.mentions.insert(format!("/event/{kind}/{mode}"));
+                tags.mentions.insert(facet_path(&["event", kind, mode]));
             }
         }
         // The facets hold what the article reports: its salient events, their
         // parties and their dyads.
         let salient = salience(&reported, genre(body));
         let mut acting: HashSet<Entity> = HashSet::default();
+        let traced = trace.is_some();
         for r in salient.events(&reported) {
+            let kind = r.event.event_type;
+            let facets = [
+                Some(facet_path(&[kind])),
+                r.event.mode.as_deref().map(|mode| facet_path(&[kind, mode])),
+            ];
+            // Where each facet comes from, for `--explain`: built only when asked.
             let mut origin = |facet: String| {
                 if let Some(origins) = trace.as_deref_mut() {
                     origins.push(FacetOrigin {
@@ -190,23 +197,27 @@ impl Extractor {
                     });
                 }
             };
-            origin(format!("/{}", r.event.event_type));
-            tags.events.insert(format!("/{}", r.event.event_type));
-            if let Some(mode) = &r.event.mode {
-                origin(format!("/{}/{mode}", r.event.event_type));
-                tags.events.insert(format!("/{}/{mode}", r.event.event_type));
+            for facet in facets.into_iter().flatten() {
+                if traced {
+                    origin(facet.clone());
+                }
+                tags.events.insert(facet);
             }
             // An event names its actors through its source; a target
             // without a source is only a place the sentence talks about.
             if r.event.sources.is_empty() {
                 continue;
             }
-            for party in r.event.sources.iter().chain(&r.event.targets) {
-                party.facets().into_iter().for_each(&mut origin);
+            if traced {
+                for party in r.event.sources.iter().chain(&r.event.targets) {
+                    party.facets().into_iter().for_each(&mut origin);
+                }
             }
             acting.extend(r.event.sources.iter().chain(&r.event.targets).cloned());
             for dyad in self.dyads(&r.event) {
-                origin(dyad.clone());
+                if traced {
+                    origin(dyad.clone());
+                }
                 if r.place != Place::Title {
                     tags.evidence.push(Evidence {
                         dyad: dyad.clone(),
@@ -246,13 +257,13 @@ impl Extractor {
                     continue;
                 }
                 if from != to {
-                    out.push(format!("/{from}/{}/{to}", event.event_type));
+                    out.push(facet_path(&[from, event.event_type, to]));
                 }
                 // A state-sponsored group acted on stands for its sponsor too.
                 if target.kind == EntityKind::Group {
                     if let Some(sponsor) = self.group_sponsors.get(&*target.code) {
                         if sponsor != from {
-                            out.push(format!("/{from}/{}/{sponsor}", event.event_type));
+                            out.push(facet_path(&[from, event.event_type, sponsor]));
                         }
                     }
                 }

@@ -35,11 +35,35 @@ pub(super) fn words_between(text: &str, from: usize, to: usize, cap: usize) -> u
     if to <= from {
         return 0;
     }
-    text[from..to]
-        .split_whitespace()
-        .filter(|w| w.chars().any(is_alphanumeric))
-        .take(cap)
-        .count()
+    let part = &text[from..to];
+    // Rules ask this of a few words at a time, very often: ASCII is counted
+    // byte by byte, anything else by characters.
+    let (mut count, mut in_word, mut worded) = (0, false, false);
+    for &byte in part.as_bytes() {
+        match byte {
+            b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => {
+                if in_word && worded {
+                    count += 1;
+                    if count == cap {
+                        return count;
+                    }
+                }
+                (in_word, worded) = (false, false);
+            }
+            byte if byte.is_ascii() => {
+                in_word = true;
+                worded |= byte.is_ascii_alphanumeric();
+            }
+            _ => {
+                return part
+                    .split_whitespace()
+                    .filter(|w| w.chars().any(is_alphanumeric))
+                    .take(cap)
+                    .count();
+            }
+        }
+    }
+    (count + usize::from(in_word && worded)).min(cap)
 }
 
 /// Whether at most `limit` words stand between two offsets.
@@ -78,4 +102,39 @@ pub(super) fn case_matches(matched: &str, exact: &str) -> bool {
         || (matched.chars().any(char::is_alphabetic)
             && !matched.chars().any(char::is_lowercase)
             && exact.chars().count() > 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_between_counts_words_with_a_letter_or_digit() {
+        let by_characters = |text: &str, cap: usize| {
+            text.split_whitespace()
+                .filter(|w| w.chars().any(is_alphanumeric))
+                .take(cap)
+                .count()
+        };
+        for text in [
+            "",
+            "  ",
+            "a",
+            "the new   trade deal",
+            " -- and, then \u{2014} ",
+            "x\u{b}y\u{c}z\r\n",
+            "the \u{201c}peace\u{201d} deal\u{a0}signed",
+            "café au lait",
+            "1987 -- 12 ",
+        ] {
+            for cap in 0..6 {
+                assert_eq!(
+                    words_between(text, 0, text.len(), cap),
+                    by_characters(text, cap),
+                    "{text:?} up to {cap}"
+                );
+            }
+        }
+        assert_eq!(words_between("one two", 5, 2, 3), 0);
+    }
 }

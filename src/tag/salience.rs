@@ -3,7 +3,8 @@
 //! on it; background, passing mentions and quotes of what might happen sit
 //! further down, once each. An event type is salient when it is in the title,
 //! in the lead with a named party, or the main event of several body
-//! sentences with a named party; at most the strongest [`MAX_SALIENT`] of them.
+//! sentences with a named party (of one, for a reaction: [`TOLD_ONCE`]); at
+//! most the strongest [`MAX_SALIENT`] of them.
 //! What is only intended or possible counts in the title alone, a cue
 //! generated from the verb lists (not hand-curated) counts only where the
 //! sentence names both who acted and on whom, and a column or a market
@@ -30,6 +31,11 @@ const LEAD_SENTENCES: usize = 2;
 /// Body sentences (with a named party) an event type must be told in to
 /// count without the title or the lead.
 const RECURRING: usize = 2;
+/// Event types a single body sentence reports when they are its main event,
+/// from a curated cue, with a named party: news gives each reaction its own
+/// paragraph, once ("Iran condemned the strikes"), where other events told
+/// once in the body are mostly background.
+const TOLD_ONCE: &[&str] = &["accuse"];
 /// The most event types an article reports.
 const MAX_SALIENT: usize = 3;
 
@@ -105,8 +111,8 @@ fn main_types(reported: &[Reported]) -> HashMap<usize, &'static str> {
 }
 
 /// The event types an article reports, strongest first in weight: the title
-/// counts three times, the lead twice, the body once; only a sentence's main
-/// event counts, only events with a named party count outside the title, and
+/// counts three times, the lead twice, the body once (a type must recur in
+/// the body, unless it is [`TOLD_ONCE`]); only a sentence's main event counts, only events with a named party count outside the title, and
 /// what is only intended or possible ("will withdraw") counts in the title
 /// alone; a cue generated from the verb lists needs a named source and
 /// target. A column or a market report ([`Genre`]) reports only what its title
@@ -150,6 +156,9 @@ pub(super) fn salience(reported: &[Reported], genre: Genre) -> Salience {
             }
             Place::Body if named => {
                 body_sentences.entry(kind).or_default().insert(r.sentence);
+                if r.event.strong && main_event && TOLD_ONCE.contains(&kind) {
+                    prominent.insert(kind);
+                }
             }
             _ => {}
         }
@@ -270,6 +279,28 @@ mod tests {
         dyad.event.strong = false;
         dyad.event.targets = dyad.event.sources.clone();
         assert_eq!(salience(&[dyad], Genre::Report).types, BTreeSet::from(["cooperate"]));
+    }
+
+    #[test]
+    fn a_reaction_told_once_in_the_body_is_reported() {
+        // "Iran condemned the strikes": one body sentence, its main event.
+        let reaction = at(Place::Body, 6, "accuse", true);
+        assert_eq!(salience(&[reaction], Genre::Report).types, BTreeSet::from(["accuse"]));
+        // Other events told once in the body are background.
+        assert!(salience(&[at(Place::Body, 6, "support", true)], Genre::Report)
+            .types
+            .is_empty());
+        // A cue generated from the verb lists, an unnamed speaker or a
+        // column's author does not make a reaction.
+        let mut generated = at(Place::Body, 6, "accuse", true);
+        generated.event.strong = false;
+        assert!(salience(&[generated], Genre::Report).types.is_empty());
+        assert!(salience(&[at(Place::Body, 6, "accuse", false)], Genre::Report)
+            .types
+            .is_empty());
+        assert!(salience(&[at(Place::Body, 6, "accuse", true)], Genre::Opinion)
+            .types
+            .is_empty());
     }
 
     #[test]

@@ -1370,6 +1370,24 @@ fn courts_of_appeals_are_no_request() {
     );
 }
 
+/// Asking a question is not a request: "asked whether", "when asked
+/// about". Asking someone to act still is.
+#[test]
+fn a_question_asked_is_no_request() {
+    assert_no_event(
+        "request",
+        &[
+            "Baker, when asked if the policy had changed, declined to comment.",
+            "The minister was asked whether Japan would cut its tariffs.",
+            "Asked about the talks, the spokesman said nothing.",
+        ],
+    );
+    assert_top(
+        "request",
+        &["Japan asked the United States for help with the rescue."],
+    );
+}
+
 /// A dictionary person whose surname is a common one is read from that
 /// surname alone only where the article names them in full: "maker Abbott"
 /// is a company, "Bolton" anyone called Bolton (or the town).

@@ -1370,6 +1370,50 @@ fn courts_of_appeals_are_no_request() {
     );
 }
 
+/// A plain "attack" in a sentence about hacking is a cyber attack (COERCE),
+/// wherever the hacking words stand; an attack with no hacking word in its
+/// sentence is still force.
+#[test]
+fn an_attack_in_a_sentence_about_hacking_is_no_assault() {
+    let hacking = [
+        "Ukraine's cyber agency said hackers from the Russian unit known as Sandworm tried to disable \
+         substations in an attack that failed.",
+        "The attack encrypted the hospital's records with ransomware.",
+    ];
+    assert_no_event("assault", &hacking);
+    assert_top("coerce", &hacking);
+    assert_top(
+        "assault",
+        &["Russian forces launched an attack on the town of Avdiivka overnight."],
+    );
+}
+
+/// Hackers a sentence names by an agent noun act on the next other party
+/// after them, else on the state that reports the attack; a name right after
+/// "hacking group" is the group, not the speaker before it.
+#[test]
+fn hackers_act_on_the_party_that_reports_them() {
+    let dyads = |body: &str| extractor().tag("", body, None).dyads;
+    let reported = dyads(
+        "Ukraine's cyber agency said hackers from the Russian military intelligence unit known as \
+         Sandworm tried to disable substations.",
+    );
+    assert!(reported.contains("/RUS/coerce/UKR"), "{reported:?}");
+    assert!(!reported.iter().any(|d| d.starts_with("/UKR/coerce")), "{reported:?}");
+    let named = dyads(
+        "Intelligence agencies in the United States and Canada say the hacking group APT29 is \
+         attacking research institutions.",
+    );
+    // The agencies accuse; they do not hack.
+    assert!(
+        !named
+            .iter()
+            .any(|d| d.starts_with("/CAN/coerce") || d.starts_with("/USA/coerce")),
+        "{named:?}"
+    );
+    assert!(named.iter().any(|d| d.starts_with("/G0016/coerce/")), "{named:?}");
+}
+
 /// Asking a question is not a request: "asked whether", "when asked
 /// about". Asking someone to act still is.
 #[test]
@@ -1382,10 +1426,7 @@ fn a_question_asked_is_no_request() {
             "Asked about the talks, the spokesman said nothing.",
         ],
     );
-    assert_top(
-        "request",
-        &["Japan asked the United States for help with the rescue."],
-    );
+    assert_top("request", &["Japan asked the United States for help with the rescue."]);
 }
 
 /// A dictionary person whose surname is a common one is read from that

@@ -247,6 +247,8 @@ impl Extractor {
             figurative_assault_cues: lower_set(&rules.events.figurative_assault_cues),
             force_words: lower_set(&rules.events.force_words),
             cyber_words: lower_set(&rules.events.cyber_words),
+            hacking_words: lower_set(&rules.events.hacking_words),
+            plain_attack_cues: lower_set(&rules.events.plain_attack_cues),
             agent_nouns: lower_set(&rules.events.agent_nouns),
             agent_modifiers: lower_set(&rules.events.agent_modifiers),
             agent_heads: lower_set(&rules.events.agent_heads),

@@ -239,6 +239,12 @@ pub struct EventRules {
     /// Words right before an assault cue that make it a cyber attack.
     #[serde(default)]
     pub cyber_words: Vec<String>,
+    /// Words that make a sentence about hacking, where one of
+    /// `plain_attack_cues` is a cyber attack.
+    #[serde(default)]
+    pub hacking_words: Vec<String>,
+    #[serde(default)]
+    pub plain_attack_cues: Vec<String>,
     /// Event cues that name who acts, not an act of the sentence's subject
     /// ("hackers"); cues that do so before one of `agent_heads` ("hacking
     /// group").

@@ -135,7 +135,11 @@ impl Extractor {
                         // "the Russian military hacking group APT28", "hackers
                         // known as Volt Typhoon": the cue names who acts, not
                         // what the sentence's subject does.
-                        (agent.into_iter().collect(), Vec::new())
+                        let targets = agent
+                            .as_ref()
+                            .map(|agent| self.acted_on_by_agent(placed, agent, hit, sentence_start..sentence_end))
+                            .unwrap_or_default();
+                        (agent.into_iter().collect(), targets)
                     } else if is_passive(text, hit.start..hit.end) {
                         let (sources, targets) = self.participants(text, placed, site);
                         self.passive_participants(text, placed, sentence_end, hit.end, targets, sources)
@@ -186,10 +190,9 @@ impl Extractor {
         cue_word: &str,
         sentence: Range<usize>,
     ) -> Option<Option<Entity>> {
-        let agent = self.agent_nouns.contains(cue_word)
-            || (self.agent_modifiers.contains(cue_word)
-                && self.agent_heads.contains(lowercase(next_word(text, hit.end)).as_ref()));
-        if !agent {
+        let modifier = self.agent_modifiers.contains(cue_word)
+            && self.agent_heads.contains(lowercase(next_word(text, hit.end)).as_ref());
+        if !modifier && !self.agent_nouns.contains(cue_word) {
             return None;
         }
         // `placed` is in text order: the sentence's entities before and after the cue.
@@ -204,17 +207,53 @@ impl Extractor {
                 .iter()
                 .find(|p| words_between(text, hit.end, p.start, 6) <= 5)
         };
-        Some(before.or_else(after).map(|p| p.entity.clone()))
+        // A name right after "hacking group" is the group's own, whoever
+        // speaks of it before ("Canada say the hacking group APT29 …").
+        let named_after = || after().filter(|p| modifier && words_between(text, hit.end, p.start, 3) <= 1);
+        Some(named_after().or(before).or_else(after).map(|p| p.entity.clone()))
+    }
+
+    /// Whom an agent noun's act is done to: the first other party after the
+    /// cue ("hackers linked to Beijing breached networks in Taiwan"), else
+    /// the one that speaks of it before ("Ukraine's cyber agency said
+    /// hackers from the Russian military …": a state reporting an attack is
+    /// most often its victim). A party on the agent's side (its sponsor) is
+    /// neither.
+    fn acted_on_by_agent(
+        &self,
+        placed: &[PlacedEntity],
+        agent: &Entity,
+        hit: &Hit,
+        sentence: Range<usize>,
+    ) -> Vec<Entity> {
+        let agent_side = self.side_of(agent);
+        let other = |p: &&PlacedEntity| self.side_of(&p.entity).is_some_and(|side| Some(side) != agent_side);
+        let in_sentence = &placed
+            [placed.partition_point(|p| p.start < sentence.start)..placed.partition_point(|p| p.start < sentence.end)];
+        in_sentence
+            .iter()
+            .filter(|p| p.start >= hit.end)
+            .find(other)
+            .or_else(|| in_sentence.iter().rev().filter(|p| p.end <= hit.start).find(other))
+            .map(|p| vec![p.entity.clone()])
+            .unwrap_or_default()
     }
 
     /// Whether an assault cue reads as force: not a cyber attack ("a
-    /// ransomware attack" is coercion, whose own cue is read too), and a cue
-    /// as often figurative ("battle", "struck") needs a word of force in its
-    /// sentence.
+    /// ransomware attack", or a plain "attack" in a sentence about hacking,
+    /// is coercion, whose own cue is read too), and a cue as often
+    /// figurative ("battle", "struck") needs a word of force in its sentence.
     fn said_with_force(&self, text: &str, hit: &Hit, cue_word: &str, sentence: Range<usize>) -> bool {
         if self
             .cyber_words
             .contains(lowercase(previous_word(text, hit.start)).as_ref())
+        {
+            return false;
+        }
+        if self.plain_attack_cues.contains(cue_word)
+            && text[sentence.clone()]
+                .split(|c: char| !c.is_alphanumeric() && c != '-')
+                .any(|word| self.hacking_words.contains(lowercase(word).as_ref()))
         {
             return false;
         }

@@ -55,6 +55,8 @@ pub struct Extractor {
     pub(super) figurative_assault_cues: HashSet<String>,
     pub(super) force_words: HashSet<String>,
     pub(super) cyber_words: HashSet<String>,
+    pub(super) hacking_words: HashSet<String>,
+    pub(super) plain_attack_cues: HashSet<String>,
     pub(super) agent_nouns: HashSet<String>,
     pub(super) agent_modifiers: HashSet<String>,
     pub(super) agent_heads: HashSet<String>,
@@ -235,25 +237,24 @@ impl Extractor {
         tags
     }
 
+    /// The side an entity takes in a dyad: its dyad code, or a
+    /// state-sponsored group's sponsor (Lazarus acting on North Korea is no
+    /// dyad).
+    pub(super) fn side_of<'e>(&'e self, entity: &'e Entity) -> Option<&'e str> {
+        let code = entity.dyad_code()?;
+        Some(match entity.kind {
+            EntityKind::Group => self.group_sponsors.get(code).map_or(code, String::as_str),
+            _ => code,
+        })
+    }
+
     fn dyads(&self, event: &SentenceEvent) -> Vec<String> {
         let mut out = Vec::new();
-        // A state-sponsored group and its sponsor are one side: Lazarus
-        // acting on North Korea is no dyad.
-        let side = |entity: &Entity, code: &'_ str| -> String {
-            match entity.kind {
-                EntityKind::Group => self
-                    .group_sponsors
-                    .get(code)
-                    .cloned()
-                    .unwrap_or_else(|| code.to_string()),
-                _ => code.to_string(),
-            }
-        };
         for source in &event.sources {
             let Some(from) = source.dyad_code() else { continue };
             for target in &event.targets {
                 let Some(to) = target.dyad_code() else { continue };
-                if side(source, from) == side(target, to) {
+                if self.side_of(source) == self.side_of(target) {
                     continue;
                 }
                 if from != to {

@@ -219,6 +219,7 @@ impl Extractor {
     /// hackers from the Russian military …": a state reporting an attack is
     /// most often its victim). A party on the agent's side (its sponsor) is
     /// neither.
+    #[inline(never)]
     fn acted_on_by_agent(
         &self,
         placed: &[PlacedEntity],

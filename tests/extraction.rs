@@ -1414,6 +1414,35 @@ fn hackers_act_on_the_party_that_reports_them() {
     assert!(named.iter().any(|d| d.starts_with("/G0016/coerce/")), "{named:?}");
 }
 
+/// The one who holds an office named before them acts with it: "Australian
+/// Trade Minister Steve Ciobo criticised China" is Australia's government
+/// and Steve Ciobo; an organisation's officer acts for no country.
+#[test]
+fn an_office_and_its_holder_act_together() {
+    let minister = extractor().tag(
+        "",
+        "Australian Trade Minister Steve Ciobo criticised China on Monday.",
+        None,
+    );
+    assert!(minister.actors.contains("/person/steve-ciobo"), "{:?}", minister.actors);
+    assert!(minister.dyads.contains("/AUS/accuse/CHN"), "{:?}", minister.dyads);
+    let officer = extractor().tag(
+        "",
+        "UN Secretary-General Antonio Guterres condemned the shelling of Mariupol by Russia.",
+        None,
+    );
+    assert!(
+        officer.actors.contains("/person/antonio-guterres"),
+        "{:?}",
+        officer.actors
+    );
+    assert!(
+        officer.dyads.iter().all(|d| d.starts_with("/un/")),
+        "the officer acts for the organisation: {:?}",
+        officer.dyads
+    );
+}
+
 /// Asking a question is not a request: "asked whether", "when asked
 /// about". Asking someone to act still is.
 #[test]

@@ -76,7 +76,27 @@ impl Extractor {
                 if next.start >= limit || next.start < from || (acting && !next.can_act) {
                     break;
                 }
-                if !is_coordination(&text[last_end.min(next.start)..next.start]) {
+                let gap = &text[last_end.min(next.start)..next.start];
+                // "Australian Trade Minister Steve Ciobo", "UN Secretary-General
+                // Antonio Guterres": the office and the one who holds it are
+                // one party.
+                // The holder acts for the office: for its country, or for no
+                // country at all when the office is an organisation's,
+                // whatever country the name has elsewhere.
+                let office = out
+                    .last()
+                    .filter(|e| e.sector.is_some() || e.kind == EntityKind::Igo)
+                    .filter(|_| next.entity.kind == EntityKind::Person && names_an_office(gap))
+                    .map(|e| (e.kind == EntityKind::Country).then(|| e.code.clone()));
+                if let Some(country) = office {
+                    out.push(Entity {
+                        country,
+                        ..next.entity.clone()
+                    });
+                    last_end = next.end;
+                    continue;
+                }
+                if !is_coordination(gap) {
                     break;
                 }
                 out.push(next.entity.clone());
@@ -228,6 +248,27 @@ fn is_coordination(gap: &str) -> bool {
         conjunction |= and_or;
     }
     conjunction || gap.contains(',')
+}
+
+/// Whether the words between a country's or organisation's role and a
+/// person are only the rest of the title ("Trade Minister", "Minister of
+/// Foreign Affairs"): a few words, no clause or list between.
+fn names_an_office(gap: &str) -> bool {
+    const BREAKS: [&str; 16] = [
+        "and", "or", "said", "says", "told", "to", "in", "on", "at", "by", "with", "after", "before", "that", "who",
+        "which",
+    ];
+    if gap.contains([',', ';', ':', '(', ')', '"', '\u{201c}', '\u{201d}']) {
+        return false;
+    }
+    let mut words = 0;
+    for word in gap.split_whitespace() {
+        words += 1;
+        if words > 5 || BREAKS.iter().any(|b| word.eq_ignore_ascii_case(b)) {
+            return false;
+        }
+    }
+    true
 }
 
 /// Words that make a following participle passive ("was attacked", "have

@@ -12,7 +12,7 @@ use super::extract::{Extractor, Passage, SentenceAnalysis};
 use super::participants::{is_passive, CueSite, CLOSING_WORDS};
 use super::scan::Hit;
 use super::tags::{Entity, SentenceEvent};
-use super::text::{has_any_word, lowercase, next_word, previous_word, within_words, words_between};
+use super::text::{has_any_word, is_ascii_space, lowercase, next_word, previous_word, within_words, words_between};
 use super::HashSet;
 use crate::words::is_alphanumeric;
 
@@ -405,7 +405,7 @@ fn following_words<'a>(rest: &'a str, limit: usize, words: &mut Vec<(Range<usize
     let mut at = 0;
     while at < bytes.len() {
         let (is_space, width) = match bytes[at] {
-            b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => (true, 1),
+            byte if is_ascii_space(byte) => (true, 1),
             byte if byte.is_ascii() => (false, 1),
             _ => {
                 let c = rest[at..].chars().next().expect("`at` is a character boundary");

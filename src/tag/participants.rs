@@ -78,15 +78,16 @@ impl Extractor {
                 }
                 let gap = &text[last_end.min(next.start)..next.start];
                 // "Australian Trade Minister Steve Ciobo", "UN Secretary-General
-                // Antonio Guterres": the office and the one who holds it are
-                // one party.
-                // The holder acts for the office: for its country, or for no
-                // country at all when the office is an organisation's,
-                // whatever country the name has elsewhere.
+                // Antonio Guterres": the office and its holder are one party,
+                // and the holder acts for the office's country (for none when
+                // the office is an organisation's), whatever country the name
+                // has elsewhere.
                 let office = out
                     .last()
-                    .filter(|e| e.sector.is_some() || e.kind == EntityKind::Igo)
-                    .filter(|_| next.entity.kind == EntityKind::Person && names_an_office(gap))
+                    .filter(|e| {
+                        next.entity.kind == EntityKind::Person && (e.sector.is_some() || e.kind == EntityKind::Igo)
+                    })
+                    .filter(|_| names_an_office(gap))
                     .map(|e| (e.kind == EntityKind::Country).then(|| e.code.clone()));
                 if let Some(country) = office {
                     out.push(Entity {

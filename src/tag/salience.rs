@@ -112,11 +112,12 @@ fn main_types(reported: &[Reported]) -> HashMap<usize, &'static str> {
 
 /// The event types an article reports, strongest first in weight: the title
 /// counts three times, the lead twice, the body once (a type must recur in
-/// the body, unless it is [`TOLD_ONCE`]); only a sentence's main event counts, only events with a named party count outside the title, and
-/// what is only intended or possible ("will withdraw") counts in the title
-/// alone; a cue generated from the verb lists needs a named source and
-/// target. A column or a market report ([`Genre`]) reports only what its title
-/// says a named party did.
+/// the body, unless it is [`TOLD_ONCE`]); only a sentence's main event
+/// counts, only events with a named party count outside the title, and what
+/// is only intended or possible ("will withdraw") counts in the title alone;
+/// a cue generated from the verb lists needs a named source and target. A
+/// column or a market report ([`Genre`]) reports only what its title says a
+/// named party did.
 pub(super) fn salience(reported: &[Reported], genre: Genre) -> Salience {
     let main = main_types(reported);
     let mut counted = Vec::with_capacity(reported.len());

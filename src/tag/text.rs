@@ -41,7 +41,7 @@ pub(super) fn words_between(text: &str, from: usize, to: usize, cap: usize) -> u
     let (mut count, mut in_word, mut worded) = (0, false, false);
     for &byte in part.as_bytes() {
         match byte {
-            b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => {
+            byte if is_ascii_space(byte) => {
                 if in_word && worded {
                     count += 1;
                     if count == cap {
@@ -64,6 +64,13 @@ pub(super) fn words_between(text: &str, from: usize, to: usize, cap: usize) -> u
         }
     }
     (count + usize::from(in_word && worded)).min(cap)
+}
+
+/// Whether an ASCII byte is whitespace as `char::is_whitespace` reads it
+/// (which, unlike `u8::is_ascii_whitespace`, counts the vertical tab).
+#[inline]
+pub(super) fn is_ascii_space(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
 }
 
 /// Whether at most `limit` words stand between two offsets.

@@ -1489,3 +1489,43 @@ fn a_common_surname_alone_is_a_dictionary_person_only_once_named_in_full() {
     // A rare surname still names its person alone.
     assert_eq!(people("Putin said the talks would go on.", "vladimir-putin"), 1);
 }
+
+/// A bare CAMEO verb form is no cue: most are nouns or adjectives as often
+/// as verbs ("campaign coffers", "the bill", "united behind"). The verbs
+/// still cue events through their verb + object patterns.
+#[test]
+fn a_bare_cameo_verb_is_no_cue() {
+    for (event_type, sentence) in [
+        ("request", "Campaign coffers in Ohio filled up quickly last quarter."),
+        ("agree", "The new rule means higher prices for shoppers."),
+        ("consult", "The party remained united behind its leader."),
+        ("coerce", "The bill cleared the Senate on Tuesday."),
+        ("cooperate", "Economists expect better figures next year."),
+    ] {
+        assert_no_event(event_type, &[sentence]);
+    }
+    assert_top("agree", &["The ministry approved the contract with the French firm."]);
+}
+
+/// Every single-word event cue is hand-curated: the generator emits only
+/// verb + object patterns besides the curated overlay.
+#[test]
+fn every_single_word_event_cue_is_curated() {
+    let rows = |path: &str| -> BTreeSet<String> {
+        std::fs::read_to_string(path)
+            .expect("the event dictionaries are in the repository")
+            .lines()
+            .filter(|line| !line.starts_with('#') && !line.starts_with("type\t"))
+            .filter_map(|line| line.split('\t').nth(3).map(str::to_string))
+            .collect()
+    };
+    let curated = rows("index-schema/tools/curated/events_curated.tsv");
+    let generated_words: Vec<String> = rows("index-schema/events/events.tsv")
+        .into_iter()
+        .filter(|pattern| !pattern.contains(' ') && !curated.contains(pattern))
+        .collect();
+    assert!(
+        generated_words.is_empty(),
+        "generated one-word cues: {generated_words:?}"
+    );
+}

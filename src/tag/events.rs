@@ -387,8 +387,8 @@ fn unrealised(event_type: &'static str, mode: Option<String>, threatened: bool) 
     ("threaten", threat_mode.map(str::to_string))
 }
 
-/// Cue weight of the hand-curated cues; generated ones (from the CAMEO verb
-/// lists) weigh 1 or 2.
+/// Cue weight of the near-certain hand-curated cues; weak curated words and
+/// the generated verb + object patterns weigh 1 or 2.
 const STRONG_CUE: u8 = 3;
 
 /// How many words may stand between the two parts of a `VERB ... OBJECT` cue.

@@ -5,8 +5,9 @@
 //! in the lead with a named party, or the main event of several body
 //! sentences with a named party (of one, for a reaction: [`TOLD_ONCE`]); at
 //! most the strongest [`MAX_SALIENT`] of them.
-//! What is only intended or possible counts in the title alone, a cue
-//! generated from the verb lists (not hand-curated) counts only where the
+//! What is only intended or possible counts in the title alone, a weak cue
+//! (a generated verb + object pattern, or a curated word that is as often
+//! something else, such as "talks" or "trade") counts only where the
 //! sentence names both who acted and on whom, and a column or a market
 //! report ([`Genre`]) reports only what its title says a named party did.
 
@@ -115,7 +116,7 @@ fn main_types(reported: &[Reported]) -> HashMap<usize, &'static str> {
 /// the body, unless it is [`TOLD_ONCE`]); only a sentence's main event
 /// counts, only events with a named party count outside the title, and what
 /// is only intended or possible ("will withdraw") counts in the title alone;
-/// a cue generated from the verb lists needs a named source and target. A
+/// a weak cue needs a named source and target. A
 /// column or a market report ([`Genre`]) reports only what its title says a
 /// named party did.
 pub(super) fn salience(reported: &[Reported], genre: Genre) -> Salience {
@@ -131,10 +132,10 @@ pub(super) fn salience(reported: &[Reported], genre: Genre) -> Salience {
         // does not make one reported.
         let named = r.event.sources.iter().any(|e| !e.is_private_person());
         let main_event = r.event.coordinated || main.get(&r.sentence) == Some(&kind);
-        // A cue generated from the verb lists ("found", "control",
-        // "according") is too common a word to report an event unless the
-        // sentence names who acted and on whom, or two who acted together
-        // ("Kenya and Ethiopia held exercises").
+        // A weak cue ("announced ... plan", "meeting", "trade") is too
+        // common to report an event unless the sentence names who acted and
+        // on whom, or two who acted together ("Kenya and Ethiopia held
+        // exercises").
         let both_sides = named && r.event.sources.len() + r.event.targets.len() >= 2;
         let counts = (r.place != Place::Body || main_event)
             && (r.place == Place::Title || !r.event.unrealised)
@@ -272,7 +273,7 @@ mod tests {
     }
 
     #[test]
-    fn a_generated_cue_needs_both_parties_named() {
+    fn a_weak_cue_needs_both_parties_named() {
         let mut weak = at(Place::Lead, 1, "cooperate", true);
         weak.event.strong = false;
         assert!(salience(&[weak], Genre::Report).types.is_empty());
@@ -291,7 +292,7 @@ mod tests {
         assert!(salience(&[at(Place::Body, 6, "support", true)], Genre::Report)
             .types
             .is_empty());
-        // A cue generated from the verb lists, an unnamed speaker or a
+        // A weak cue, an unnamed speaker or a
         // column's author does not make a reaction.
         let mut generated = at(Place::Body, 6, "accuse", true);
         generated.event.strong = false;

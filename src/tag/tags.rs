@@ -65,7 +65,8 @@ pub struct SentenceEvent {
     /// The cue follows "and": a verb coordinated with the sentence's first
     /// ("summoned the ambassador and sanctioned two people").
     pub coordinated: bool,
-    /// A hand-curated cue, not one generated from the verb lists.
+    /// A strong cue: hand-curated and near-certain (weight 3), not a weak
+    /// curated word or a generated verb + object pattern.
     pub strong: bool,
     /// The cue's byte range in the text (title or body) it was read from.
     pub cue: std::ops::Range<usize>,

@@ -1529,3 +1529,22 @@ fn every_single_word_event_cue_is_curated() {
         "generated one-word cues: {generated_words:?}"
     );
 }
+
+/// A capitalised month with a date around it is no protest march and no
+/// modal "may"; the verb and the modal are still read.
+#[test]
+fn a_month_is_no_march_and_no_modal() {
+    assert_no_event(
+        "protest",
+        &[
+            "Factory output rose in March, the ministry said.",
+            "The plant has been closed since March 5 after the fire.",
+        ],
+    );
+    assert_top(
+        "protest",
+        &["Thousands of students marched to the parliament in Minsk."],
+    );
+    assert_top("assault", &["On May 5, Russian troops attacked the city of Kharkiv."]);
+    assert_top("threaten", &["Russian troops may attack the city of Kharkiv."]);
+}

@@ -253,6 +253,8 @@ impl Extractor {
             agent_modifiers: lower_set(&rules.events.agent_modifiers),
             agent_heads: lower_set(&rules.events.agent_heads),
             calendar_words: rules.people.calendar_words.clone(),
+            months: rules.events.months.clone(),
+            date_words: lower_set(&rules.events.date_words),
             given_names: dictionaries.given_names.iter().cloned().collect(),
             given_name_shapes: super::entities::GivenNameShapes::new(&dictionaries.given_names),
             not_name_words: rules.people.not_name_words.iter().cloned().collect(),

@@ -254,6 +254,13 @@ pub struct EventRules {
     pub agent_modifiers: Vec<String>,
     #[serde(default)]
     pub agent_heads: Vec<String>,
+    /// Month names, and the words before one that make it a date ("in
+    /// March", "since May"), so that it is no event cue or guard. Left out:
+    /// no such test.
+    #[serde(default)]
+    pub months: Vec<String>,
+    #[serde(default)]
+    pub date_words: Vec<String>,
 }
 
 /// A state written under an older code before a date (`DEU` → `FRG`).

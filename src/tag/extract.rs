@@ -61,6 +61,10 @@ pub struct Extractor {
     pub(super) agent_modifiers: HashSet<String>,
     pub(super) agent_heads: HashSet<String>,
     pub(super) calendar_words: Vec<String>,
+    /// Month names as written, and the words before one that make it a
+    /// date ("in March").
+    pub(super) months: Vec<String>,
+    pub(super) date_words: HashSet<String>,
     /// Common given names, as capitalised ("George"): they open the names of
     /// people the dictionaries do not list.
     pub(super) given_names: HashSet<String>,

@@ -4,9 +4,9 @@
 
 use aho_corasick::{Anchored, Input};
 
-use super::cues::{Cue, ONLY_NOT_ACTOR};
+use super::cues::{Cue, EVENT, GUARDS, NAMES, ONLY_NOT_ACTOR, SECTOR};
 use super::extract::Extractor;
-use super::text::case_matches;
+use super::text::{case_matches, lowercase, next_word, previous_word};
 use crate::words::is_alphanumeric;
 
 /// A dictionary hit that survived boundary and case checks.
@@ -93,18 +93,48 @@ impl Extractor {
     }
 
     /// Drops hits of phrases that block an actor reading whose case does
-    /// not fit.
+    /// not fit, and event cues and guards that are month names.
     fn keep_cased(&self, text: &str, mut hits: Vec<Hit>) -> Vec<Hit> {
         // A phrase that blocks an actor reading blocks only when its case
         // fits; one spelt like it with other cues is kept for those.
         hits.retain(|h| {
-            self.cue_kinds[h.cue as usize] & ONLY_NOT_ACTOR == 0
-                || match self.cues[h.cue as usize].as_slice() {
-                    [Cue::NotActor { exact }] => case_matches(&text[h.start..h.end], exact),
-                    _ => true,
+            let kinds = self.cue_kinds[h.cue as usize];
+            if kinds & ONLY_NOT_ACTOR != 0 {
+                if let [Cue::NotActor { exact }] = self.cues[h.cue as usize].as_slice() {
+                    return case_matches(&text[h.start..h.end], exact);
                 }
+            }
+            kinds & (EVENT | GUARDS) == 0 || kinds & (NAMES | SECTOR) != 0 || !self.is_calendar_word(text, h)
         });
         hits
+    }
+
+    /// Whether a hit that is only an event cue or a guard is a month ("protesters gathered in March", "on May 5, troops
+    /// attacked"): capitalised, with a date around it (a number after or
+    /// before it, or one of `date_words` before it). A capitalised guard
+    /// after a lowercase word is a name, not the modal ("said May").
+    #[inline]
+    fn is_calendar_word(&self, text: &str, hit: &Hit) -> bool {
+        let written = &text[hit.start..hit.end];
+        if self.date_words.is_empty()
+            || !written.starts_with(|c: char| c.is_ascii_uppercase())
+            || !self.months.iter().any(|w| w == written)
+        {
+            return false;
+        }
+        let before = previous_word(text, hit.start);
+        let after = next_word(text, hit.end);
+        if after.starts_with(|c: char| c.is_ascii_digit())
+            || before.starts_with(|c: char| c.is_ascii_digit())
+            || self.date_words.contains(lowercase(before).as_ref())
+        {
+            return true;
+        }
+        let preceding = text[..hit.start].trim_end();
+        let sentence_start = preceding.is_empty() || preceding.ends_with(['.', '!', '?', ':', '"', '\u{201c}']);
+        self.cue_kinds[hit.cue as usize] & GUARDS != 0
+            && !sentence_start
+            && before.starts_with(|c: char| c.is_lowercase())
     }
 
     /// The longest pattern at `start` that ends at a word boundary before

@@ -1548,3 +1548,25 @@ fn a_month_is_no_march_and_no_modal() {
     assert_top("assault", &["On May 5, Russian troops attacked the city of Kharkiv."]);
     assert_top("threaten", &["Russian troops may attack the city of Kharkiv."]);
 }
+
+/// A warning of a danger, or against a course, is a comment or criticism,
+/// not a threat; a warning of force or punishment still is one.
+#[test]
+fn a_warning_of_a_danger_is_no_threat() {
+    assert_no_event(
+        "threaten",
+        &[
+            "The central bank chief warned against further tax increases.",
+            "The governor warns of a painful two weeks ahead.",
+            "Health officials issued a warning about the new variant.",
+        ],
+    );
+    assert_top(
+        "accuse",
+        &["The defence secretary warned of Chinese intimidation in the region."],
+    );
+    assert_top(
+        "threaten",
+        &["Tehran warned of retaliation against any attack on its ships."],
+    );
+}

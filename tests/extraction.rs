@@ -1570,3 +1570,20 @@ fn a_warning_of_a_danger_is_no_threat() {
         &["Tehran warned of retaliation against any attack on its ships."],
     );
 }
+
+/// A cue that begins inside the object of a verb + object cue is part of
+/// that object: lifting sanctions on someone is no sanction.
+#[test]
+fn a_cue_inside_an_object_is_part_of_it() {
+    assert_no_event(
+        "sanction",
+        &[
+            "Brussels lifts sanctions on Iranian carrier after a review",
+            "Washington eases some sanctions on Venezuela's oil sector.",
+        ],
+    );
+    assert_top(
+        "sanction",
+        &["The European Union imposed sanctions on an Iranian airline on Tuesday."],
+    );
+}

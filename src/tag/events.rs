@@ -35,7 +35,7 @@ impl ObjectMatches {
         if has_object {
             self.cues.contains(&(h, cue))
         } else {
-            let inside_object = self.spans.iter().any(|o| o.start <= hit.start && hit.end <= o.end);
+            let inside_object = self.spans.iter().any(|o| o.start <= hit.start && hit.start < o.end);
             !(inside_object || self.heads.contains(&hit.start))
         }
     }

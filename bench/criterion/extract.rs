@@ -23,7 +23,9 @@ fn main() {
         eprintln!("skipping the extraction benchmark: {} is absent", dir.display());
         return;
     }
-    let source = DictionarySource::Embedded;
+    // NEWSDEX_DICTIONARIES compares dictionaries in one build (runs alternated by hand).
+    let source = std::env::var_os("NEWSDEX_DICTIONARIES")
+        .map_or(DictionarySource::Embedded, |dir| DictionarySource::Dir(dir.into()));
     let mut articles = common::articles_in(&dir);
     // A fixed slice for instruction counts under callgrind.
     if let Some(limit) = std::env::var("NEWSDEX_BENCH_ARTICLES")

@@ -221,6 +221,7 @@ impl Extractor {
             automaton,
             starts,
             cue_kinds: builder.cues.iter().map(|cues| cue_kinds(cues)).collect(),
+            object_firsts: builder.cues.iter().map(|cues| object_firsts(cues)).collect(),
             cues: builder.cues,
             entities: builder.entities,
             group_sponsors,
@@ -302,4 +303,22 @@ fn person_entity(person: &PersonTerm) -> Entity {
         country: person.iso3.as_deref().filter(|c| *c != "IGO").map(Into::into),
         sector: person.sector.as_deref().map(Into::into),
     }
+}
+
+/// A pattern's `VERB ... OBJECT` cues by the first word of their object:
+/// a frequent verb ("called", "approved") has dozens of objects, and the
+/// words after it are looked up here rather than compared with each.
+fn object_firsts(cues: &[Cue]) -> HashMap<Box<str>, Vec<u16>> {
+    let mut firsts: HashMap<Box<str>, Vec<u16>> = HashMap::default();
+    for (c, cue) in cues.iter().enumerate() {
+        if let Cue::Event {
+            object: Some(object), ..
+        } = cue
+        {
+            if let (Some(first), Ok(c)) = (object.first(), u16::try_from(c)) {
+                firsts.entry(first.as_str().into()).or_default().push(c);
+            }
+        }
+    }
+    firsts
 }

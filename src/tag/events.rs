@@ -276,23 +276,36 @@ impl Extractor {
             cues: HashSet::default(),
         };
         let mut window = Vec::with_capacity(OBJECT_GAP + 4);
+        let mut folded = String::new();
         for (h, hit) in passage.hits.iter().enumerate() {
             if self.cue_kinds[hit.cue as usize] & OBJECT_EVENT == 0 {
                 continue;
             }
-            let cues = &self.cues[hit.cue as usize];
-            // The words after the head, read once for all its objects.
+            let (cues, firsts) = (&self.cues[hit.cue as usize], &self.object_firsts[hit.cue as usize]);
+            // The words after the head, read once for all its objects; an
+            // object starts within `OBJECT_GAP` words, and each cue takes
+            // the first place its object fits.
             following_words(
                 &text[hit.end..passage.sentence_end_of(hit.start)],
                 OBJECT_GAP + 4,
                 &mut window,
             );
-            for (c, cue) in cues.iter().enumerate() {
-                if let Cue::Event {
-                    object: Some(object), ..
-                } = cue
-                {
-                    if let Some(span) = find_object(&window, object) {
+            for at in 0..window.len().min(OBJECT_GAP + 1) {
+                let Some(candidates) = firsts.get(fold(window[at].1, &mut folded)) else {
+                    continue;
+                };
+                for &c in candidates {
+                    let c = usize::from(c);
+                    let Cue::Event {
+                        object: Some(object), ..
+                    } = &cues[c]
+                    else {
+                        continue;
+                    };
+                    if objects.cues.contains(&(h, c)) {
+                        continue;
+                    }
+                    if let Some(span) = object_at(&window, at, object) {
                         objects.spans.push(hit.end + span.start..hit.end + span.end);
                         objects.heads.insert(hit.start);
                         objects.cues.insert((h, c));
@@ -444,13 +457,28 @@ fn same_word(word: &str, lowercase_word: &str) -> bool {
 }
 
 /// Where the object words of a `VERB ... OBJECT` cue sit among the words
-/// after the verb, if they start within [`OBJECT_GAP`] words.
-fn find_object(words: &[(Range<usize>, &str)], object: &[String]) -> Option<Range<usize>> {
-    let usable = &words[..words.len().min(OBJECT_GAP + object.len())];
-    let at = usable
-        .windows(object.len())
-        .position(|window| window.iter().zip(object).all(|((_, a), b)| same_word(a, b)))?;
-    Some(usable[at].0.start..usable[at + object.len() - 1].0.end)
+/// after the verb when they start at word `at`.
+fn object_at(words: &[(Range<usize>, &str)], at: usize, object: &[String]) -> Option<Range<usize>> {
+    let placed = words.get(at..at + object.len())?;
+    placed
+        .iter()
+        .zip(object)
+        .all(|((_, a), b)| same_word(a, b))
+        .then(|| placed[0].0.start..placed[placed.len() - 1].0.end)
+}
+
+/// A word of the text lowercased as [`same_word`] compares it, copied to
+/// `buffer` only when it has capitals.
+fn fold<'w>(word: &'w str, buffer: &'w mut String) -> &'w str {
+    buffer.clear();
+    if !word.is_ascii() {
+        buffer.push_str(&lowercase(word));
+    } else if word.bytes().any(|b| b.is_ascii_uppercase()) {
+        buffer.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+    } else {
+        return word;
+    }
+    buffer
 }
 
 #[cfg(test)]
@@ -465,10 +493,14 @@ mod tests {
         let read: Vec<&str> = words.iter().map(|(_, word)| *word).collect();
         assert_eq!(read, ["on", "a", "Peace", "Deal", "said", "the", "Ünion"]);
         let object = ["peace".to_string(), "deal".to_string()];
-        let span = find_object(&words, &object).expect("the object follows");
+        let span = object_at(&words, 2, &object).expect("the object follows");
         assert_eq!(&rest[span], "\u{201c}Peace Deal,\u{201d}");
-        assert!(find_object(&words, &["ünion".to_string()]).is_some());
-        assert!(find_object(&words, &["deal".to_string(), "peace".to_string()]).is_none());
+        assert!(object_at(&words, 6, &["ünion".to_string()]).is_some());
+        assert!((0..words.len()).all(|at| object_at(&words, at, &["deal".to_string(), "peace".to_string()]).is_none()));
+        let mut buffer = String::new();
+        assert_eq!(fold("Peace", &mut buffer), "peace");
+        assert_eq!(fold("Ünion", &mut buffer), "ünion");
+        assert_eq!(fold("deal", &mut buffer), "deal");
         following_words(rest, 2, &mut words);
         assert_eq!(words.len(), 2);
     }

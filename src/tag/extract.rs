@@ -29,6 +29,9 @@ pub struct Extractor {
     pub(super) cues: Vec<Vec<Cue>>,
     /// [`cue_kinds`](super::cues::cue_kinds) of each pattern's cues.
     pub(super) cue_kinds: Vec<u8>,
+    /// Each pattern's `VERB ... OBJECT` cues by the first word of their
+    /// object (lowercase), as indices into its cues.
+    pub(super) object_firsts: Vec<HashMap<Box<str>, Vec<u16>>>,
     pub(super) entities: Vec<Entity>,
     pub(super) group_sponsors: HashMap<String, String>,
     pub(super) government_cues: HashSet<String>,
@@ -181,7 +184,7 @@ impl Extractor {
         }
         // The facets hold what the article reports: its salient events, their
         // parties and their dyads.
-        let salient = salience(&reported, genre(body));
+        let salient = salience(&reported, || genre(body));
         let mut acting: HashSet<Entity> = HashSet::default();
         let traced = trace.is_some();
         for r in salient.events(&reported) {

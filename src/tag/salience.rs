@@ -11,6 +11,7 @@
 //! sentence names both who acted and on whom, and a column or a market
 //! report ([`Genre`]) reports only what its title says a named party did.
 
+use std::cell::LazyCell;
 use std::collections::BTreeSet;
 use std::ops::Range;
 
@@ -119,7 +120,10 @@ fn main_types(reported: &[Reported]) -> HashMap<usize, &'static str> {
 /// a weak cue needs a named source and target. A
 /// column or a market report ([`Genre`]) reports only what its title says a
 /// named party did.
-pub(super) fn salience(reported: &[Reported], genre: Genre) -> Salience {
+pub(super) fn salience(reported: &[Reported], genre: impl FnOnce() -> Genre) -> Salience {
+    // Reading the genre is a pass over the body: done only when an event
+    // outside the title could count.
+    let genre = LazyCell::new(genre);
     let main = main_types(reported);
     let mut counted = Vec::with_capacity(reported.len());
     let mut score: HashMap<&'static str, u32> = HashMap::default();
@@ -140,7 +144,7 @@ pub(super) fn salience(reported: &[Reported], genre: Genre) -> Salience {
         let counts = (r.place != Place::Body || main_event)
             && (r.place == Place::Title || !r.event.unrealised)
             && (r.event.strong || both_sides)
-            && ((r.place == Place::Title && named) || genre == Genre::Report);
+            && ((r.place == Place::Title && named) || *genre == Genre::Report);
         counted.push(counts);
         if !counts {
             continue;
@@ -222,7 +226,7 @@ mod tests {
             at(Place::Body, 11, "support", false),
         ];
         assert_eq!(
-            salience(&reported, Genre::Report).types,
+            salience(&reported, || Genre::Report).types,
             BTreeSet::from(["accuse", "sanction"])
         );
     }
@@ -237,13 +241,13 @@ mod tests {
             reported.push(at(Place::Body, s, "protest", true));
             reported.push(at(Place::Body, s, "consult", true));
         }
-        assert_eq!(salience(&reported, Genre::Report).types, BTreeSet::from(["protest"]));
+        assert_eq!(salience(&reported, || Genre::Report).types, BTreeSet::from(["protest"]));
         // In the lead every event with a named party counts.
         reported.push(at(Place::Lead, 1, "sanction", true));
         reported.push(at(Place::Lead, 1, "sanction", true));
         reported.push(at(Place::Lead, 1, "accuse", true));
         assert_eq!(
-            salience(&reported, Genre::Report).types,
+            salience(&reported, || Genre::Report).types,
             BTreeSet::from(["accuse", "protest", "sanction"])
         );
     }
@@ -252,10 +256,10 @@ mod tests {
     fn what_is_only_intended_counts_in_the_title_alone() {
         let mut intended = at(Place::Lead, 1, "agree", true);
         intended.event.unrealised = true;
-        assert!(salience(&[intended], Genre::Report).types.is_empty());
+        assert!(salience(&[intended], || Genre::Report).types.is_empty());
         let mut headline = at(Place::Title, 0, "agree", true);
         headline.event.unrealised = true;
-        assert_eq!(salience(&[headline], Genre::Report).types, BTreeSet::from(["agree"]));
+        assert_eq!(salience(&[headline], || Genre::Report).types, BTreeSet::from(["agree"]));
     }
 
     #[test]
@@ -267,40 +271,43 @@ mod tests {
             at(Place::Body, 3, "cooperate", true),
             at(Place::Body, 5, "cooperate", true),
         ];
-        assert_eq!(salience(&reported, Genre::Opinion).types, BTreeSet::from(["accuse"]));
-        assert_eq!(salience(&reported, Genre::Figures).types, BTreeSet::from(["accuse"]));
-        assert_eq!(salience(&reported, Genre::Report).types.len(), 3);
+        assert_eq!(salience(&reported, || Genre::Opinion).types, BTreeSet::from(["accuse"]));
+        assert_eq!(salience(&reported, || Genre::Figures).types, BTreeSet::from(["accuse"]));
+        assert_eq!(salience(&reported, || Genre::Report).types.len(), 3);
     }
 
     #[test]
     fn a_weak_cue_needs_both_parties_named() {
         let mut weak = at(Place::Lead, 1, "cooperate", true);
         weak.event.strong = false;
-        assert!(salience(&[weak], Genre::Report).types.is_empty());
+        assert!(salience(&[weak], || Genre::Report).types.is_empty());
         let mut dyad = at(Place::Lead, 1, "cooperate", true);
         dyad.event.strong = false;
         dyad.event.targets = dyad.event.sources.clone();
-        assert_eq!(salience(&[dyad], Genre::Report).types, BTreeSet::from(["cooperate"]));
+        assert_eq!(salience(&[dyad], || Genre::Report).types, BTreeSet::from(["cooperate"]));
     }
 
     #[test]
     fn a_reaction_told_once_in_the_body_is_reported() {
         // "Iran condemned the strikes": one body sentence, its main event.
         let reaction = at(Place::Body, 6, "accuse", true);
-        assert_eq!(salience(&[reaction], Genre::Report).types, BTreeSet::from(["accuse"]));
+        assert_eq!(
+            salience(&[reaction], || Genre::Report).types,
+            BTreeSet::from(["accuse"])
+        );
         // Other events told once in the body are background.
-        assert!(salience(&[at(Place::Body, 6, "support", true)], Genre::Report)
+        assert!(salience(&[at(Place::Body, 6, "support", true)], || Genre::Report)
             .types
             .is_empty());
         // A weak cue, an unnamed speaker or a
         // column's author does not make a reaction.
         let mut generated = at(Place::Body, 6, "accuse", true);
         generated.event.strong = false;
-        assert!(salience(&[generated], Genre::Report).types.is_empty());
-        assert!(salience(&[at(Place::Body, 6, "accuse", false)], Genre::Report)
+        assert!(salience(&[generated], || Genre::Report).types.is_empty());
+        assert!(salience(&[at(Place::Body, 6, "accuse", false)], || Genre::Report)
             .types
             .is_empty());
-        assert!(salience(&[at(Place::Body, 6, "accuse", true)], Genre::Opinion)
+        assert!(salience(&[at(Place::Body, 6, "accuse", true)], || Genre::Opinion)
             .types
             .is_empty());
     }
@@ -308,10 +315,10 @@ mod tests {
     #[test]
     fn a_story_told_again_and_again_is_reported_and_four_types_are_three() {
         let mut reported: Vec<Reported> = (3..5).map(|s| at(Place::Body, s, "protest", true)).collect();
-        assert_eq!(salience(&reported, Genre::Report).types, BTreeSet::from(["protest"]));
+        assert_eq!(salience(&reported, || Genre::Report).types, BTreeSet::from(["protest"]));
         for kind in ["accuse", "reject", "request"] {
             reported.push(at(Place::Title, 0, kind, true));
         }
-        assert_eq!(salience(&reported, Genre::Report).types.len(), MAX_SALIENT);
+        assert_eq!(salience(&reported, || Genre::Report).types.len(), MAX_SALIENT);
     }
 }

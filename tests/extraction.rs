@@ -1587,3 +1587,23 @@ fn a_cue_inside_an_object_is_part_of_it() {
         &["The European Union imposed sanctions on an Iranian airline on Tuesday."],
     );
 }
+
+/// Trade as the ground of a quarrel or a balance is no cooperation; trade
+/// in a deal still cues it.
+#[test]
+fn a_trade_war_is_no_cooperation() {
+    assert_no_event(
+        "cooperate",
+        &[
+            "The trade war between Washington and Beijing escalated on Friday.",
+            "Japan's trade surplus with the United States widened in May.",
+            "Trade tensions between China and Australia eased.",
+        ],
+    );
+    let deal = extractor().sentence_events("Japan and the United States signed a trade agreement on Tuesday.");
+    assert!(
+        deal.iter().any(|e| e.event_type == "cooperate"),
+        "trade in a deal still cues cooperation: {}",
+        describe(&deal)
+    );
+}

@@ -1607,3 +1607,25 @@ fn a_trade_war_is_no_cooperation() {
         describe(&deal)
     );
 }
+
+/// A country that is the whole surname after a given name is the person's
+/// name ("Jim Jordan", "David French"), not the country; a country named
+/// on its own, or inside a longer name, still is one.
+#[test]
+fn a_country_after_a_given_name_is_a_surname() {
+    assert_mentions(
+        "Republican Jim Jordan accused the FBI of bias. David French wrote a column.",
+        None,
+        &["/person/jim-jordan", "/person/david-french"],
+        &["/country/JOR", "/country/FRA"],
+    );
+    let dyads = tag("Republican Jim Jordan accused the FBI of bias.", None).dyads;
+    assert!(dyads.iter().all(|d| !d.contains("JOR")), "{dyads:?}");
+    assert_mentions(
+        "Israel and Jordan signed a water deal.",
+        None,
+        &["/country/ISR", "/country/JOR"],
+        &[],
+    );
+    assert_mentions("The Young Turks aired the debate.", None, &[], &["/person/young-turks"]);
+}

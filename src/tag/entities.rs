@@ -163,11 +163,31 @@ impl Extractor {
                 continue;
             };
             let end = name.end;
-            let taken = placed.iter().any(|p| p.start < end && start < p.end)
-                || self.name_hit_within(hits, start..end, |c| matches!(c, Cue::Role { .. }));
+            let overlaps = |p: &PlacedEntity| p.start < end && start < p.end;
+            // A country that is the whole surname after a given name is the
+            // surname ("Jim Jordan", "David French"): the person is placed
+            // instead. Not in longer names ("Merrill Lynch Canada", "Beth
+            // Israel Deaconess") nor for a people in the plural ("Young Turks").
+            let one_surname = name.parts.len() == 1;
+            let country_surname = |p: &PlacedEntity| {
+                p.entity.kind == EntityKind::Country
+                    && one_surname
+                    && p.start > given_end
+                    && p.end == end
+                    && !text[p.start..p.end].ends_with('s')
+            };
+            let surname_is_country = placed.iter().any(|p| overlaps(p) && country_surname(p));
+            let checked = if surname_is_country {
+                start..given_end
+            } else {
+                start..end
+            };
+            let taken = placed.iter().any(|p| overlaps(p) && !country_surname(p))
+                || self.name_hit_within(hits, checked, |c| matches!(c, Cue::Role { .. }));
             if taken {
                 continue;
             }
+            placed.retain(|p| !overlaps(p));
             let mut slug = given.to_lowercase();
             for part in name.parts {
                 slug.push('-');

@@ -117,12 +117,11 @@ fn main_types(reported: &[Reported]) -> HashMap<usize, &'static str> {
 /// the body, unless it is [`TOLD_ONCE`]); only a sentence's main event
 /// counts, only events with a named party count outside the title, and what
 /// is only intended or possible ("will withdraw") counts in the title alone;
-/// a weak cue needs a named source and target. A
-/// column or a market report ([`Genre`]) reports only what its title says a
-/// named party did.
+/// a weak cue needs a named source and target. A column or a market report
+/// ([`Genre`]) reports only what its title says a named party did.
 pub(super) fn salience(reported: &[Reported], genre: impl FnOnce() -> Genre) -> Salience {
-    // Reading the genre is a pass over the body: done only when an event
-    // outside the title could count.
+    // Reading the genre is a pass over the body: done only for an event
+    // that passes every other test and is not a named party's headline.
     let genre = LazyCell::new(genre);
     let main = main_types(reported);
     let mut counted = Vec::with_capacity(reported.len());

@@ -12,7 +12,7 @@ use super::cues::{Cue, NameRole, NAMES, SECTOR};
 use super::extract::{Extractor, Passage};
 use super::scan::{is_boundary, Hit};
 use super::tags::{Entity, EntityKind};
-use super::text::{case_matches, lowercase, next_word, previous_word, start_of, within_words};
+use super::text::{at_sentence_start, case_matches, lowercase, next_word, previous_word, start_of, within_words};
 use super::HashSet;
 
 /// An entity named in the text, where it is named, and whether it can act.
@@ -652,13 +652,6 @@ fn name_word_end(bytes: &[u8], start: usize) -> usize {
         .find(|(_, c)| !(c.is_alphabetic() || *c == '-' || *c == '\''))
         .map_or(text.len(), |(i, _)| i);
     start + kept.min(end - start)
-}
-
-/// Whether `at` opens a sentence: nothing before it but spaces after a full
-/// stop, a question or exclamation mark, a quotation mark or a line break.
-fn at_sentence_start(text: &str, at: usize) -> bool {
-    let head = text[..at].trim_end_matches(' ');
-    head.is_empty() || head.ends_with(['.', '!', '?', '\n', '"', '“', '‘', '\'', ':', '('])
 }
 
 /// A person named by title alone ("President Abdelaziz Bouteflika")

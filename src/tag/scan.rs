@@ -6,7 +6,7 @@ use aho_corasick::{Anchored, Input};
 
 use super::cues::{Cue, EVENT, GUARDS, NAMES, ONLY_NOT_ACTOR, SECTOR};
 use super::extract::Extractor;
-use super::text::{case_matches, lowercase, next_word, previous_word};
+use super::text::{at_sentence_start, case_matches, lowercase, next_word, previous_word};
 use crate::words::is_alphanumeric;
 
 /// A dictionary hit that survived boundary and case checks.
@@ -104,17 +104,18 @@ impl Extractor {
                     return case_matches(&text[h.start..h.end], exact);
                 }
             }
-            kinds & (EVENT | GUARDS) == 0 || kinds & (NAMES | SECTOR) != 0 || !self.is_calendar_word(text, h)
+            kinds & (EVENT | GUARDS) == 0 || kinds & (NAMES | SECTOR) != 0 || !self.is_month_name_not_cue(text, h)
         });
         hits
     }
 
-    /// Whether a hit that is only an event cue or a guard is a month ("protesters gathered in March", "on May 5, troops
-    /// attacked"): capitalised, with a date around it (a number after or
-    /// before it, or one of `date_words` before it). A capitalised guard
-    /// after a lowercase word is a name, not the modal ("said May").
+    /// Whether a hit that is only an event cue or a guard is a month name
+    /// used as no cue: a date ("protesters gathered in March", "on May 5,
+    /// troops attacked"), capitalised with a number after or before it or
+    /// one of `date_words` before it; or a name, for a capitalised guard
+    /// after a lowercase word ("said May" is no modal).
     #[inline]
-    fn is_calendar_word(&self, text: &str, hit: &Hit) -> bool {
+    fn is_month_name_not_cue(&self, text: &str, hit: &Hit) -> bool {
         let written = &text[hit.start..hit.end];
         if self.date_words.is_empty()
             || !written.starts_with(|c: char| c.is_ascii_uppercase())
@@ -130,10 +131,8 @@ impl Extractor {
         {
             return true;
         }
-        let preceding = text[..hit.start].trim_end();
-        let sentence_start = preceding.is_empty() || preceding.ends_with(['.', '!', '?', ':', '"', '\u{201c}']);
         self.cue_kinds[hit.cue as usize] & GUARDS != 0
-            && !sentence_start
+            && !at_sentence_start(text, hit.start)
             && before.starts_with(|c: char| c.is_lowercase())
     }
 

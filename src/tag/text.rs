@@ -79,6 +79,13 @@ pub(super) fn within_words(text: &str, from: usize, to: usize, limit: usize) -> 
     words_between(text, from, to, limit + 1) <= limit
 }
 
+/// Whether `at` opens a sentence: nothing before it but spaces after a full
+/// stop, a question or exclamation mark, a quotation mark or a line break.
+pub(super) fn at_sentence_start(text: &str, at: usize) -> bool {
+    let head = text[..at].trim_end_matches(' ');
+    head.is_empty() || head.ends_with(['.', '!', '?', '\n', '"', '“', '‘', '\'', ':', '('])
+}
+
 /// A word in lowercase, copied only when it has capitals.
 #[inline]
 pub(super) fn lowercase(word: &str) -> Cow<'_, str> {

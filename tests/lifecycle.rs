@@ -286,12 +286,19 @@ fn corrupt_index_files_are_a_clear_error() {
     let tmp = TempDir::new().unwrap();
     let good = tmp.path().join("good");
     ok(newsdex(&good).arg("index").arg(corpus_dir()));
-    let segment_files: Vec<_> = fs::read_dir(&good)
+    // Segment files are named by the segment's id (32 hex digits); sidecars
+    // such as `stories.bin` are rebuilt when missing and are not damage.
+    let mut segment_files: Vec<_> = fs::read_dir(&good)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e != "json" && e != "lock"))
+        .filter(|p| {
+            p.file_stem()
+                .and_then(|s| s.to_str())
+                .is_some_and(|s| s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit()))
+        })
         .collect();
-    assert!(!segment_files.is_empty());
+    segment_files.sort();
+    assert!(segment_files.len() >= 6, "{segment_files:?}");
 
     let damaged = |name: &str, damage: &dyn Fn(&std::path::Path)| {
         let index = tmp.path().join(name);
@@ -347,9 +354,13 @@ fn corrupt_index_files_are_a_clear_error() {
             fs::write(&path, bytes).unwrap();
         });
     }
-    damaged("missing-segment-file", &|index| {
-        fs::remove_file(index.join(segment_files[0].file_name().unwrap())).unwrap()
-    });
+    for file in &segment_files {
+        let name = file.file_name().unwrap().to_owned();
+        let ext = file.extension().unwrap().to_string_lossy();
+        damaged(&format!("missing-{ext}"), &|index| {
+            fs::remove_file(index.join(&name)).unwrap()
+        });
+    }
 }
 
 /// Waits until the writer lock names `pid`.

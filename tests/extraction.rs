@@ -1629,3 +1629,29 @@ fn a_country_after_a_given_name_is_a_surname() {
     );
     assert_mentions("The Young Turks aired the debate.", None, &[], &["/person/young-turks"]);
 }
+
+/// An everyday word after a given name is no surname: a shop, a room or a
+/// date is not a person, and in a headline's title case an everyday word
+/// after the surname ends the name. A surname that is also a frequent word
+/// but is mostly written capitalised in news ("Bloomberg") still is one.
+#[test]
+fn an_everyday_word_is_no_surname() {
+    assert_mentions(
+        "Looters hit Royal Fried Chicken and the Kelly File studio on May One Street.",
+        None,
+        &[],
+        &["/person/royal-fried-chicken", "/person/kelly-file", "/person/may-one"],
+    );
+    assert_mentions(
+        "Nikki Haley Says Sanctions Will Stay",
+        None,
+        &["/person/nikki-haley"],
+        &["/person/nikki-haley-says"],
+    );
+    assert_mentions(
+        "Michael Bloomberg and Tom DeLay spoke in Washington.",
+        None,
+        &["/person/michael-bloomberg", "/person/tom-delay"],
+        &[],
+    );
+}

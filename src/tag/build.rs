@@ -257,6 +257,7 @@ impl Extractor {
             months: rules.events.months.clone(),
             date_words: lower_set(&rules.events.date_words),
             given_names: dictionaries.given_names.iter().cloned().collect(),
+            ordinary_words: dictionaries.ordinary_words.iter().cloned().collect(),
             given_name_shapes: super::entities::GivenNameShapes::new(&dictionaries.given_names),
             not_name_words: rules.people.not_name_words.iter().cloned().collect(),
             given_names_also_words: rules.people.given_names_also_words.iter().cloned().collect(),

@@ -32,6 +32,7 @@ const EMBEDDED: &[(&str, &str)] = embed![
     "actors/labels.tsv",
     "actors/given_names.txt",
     "actors/common_surnames.txt",
+    "actors/ordinary_words.txt",
     "events/events.tsv",
     "events/guards.tsv",
 ];
@@ -388,6 +389,9 @@ pub struct Dictionaries {
     /// Common surnames (US Census), lower-cased: alone, they stand for a
     /// dictionary person only where the article names that person in full.
     pub common_surnames: std::collections::HashSet<String>,
+    /// Frequent English words that are rarely surnames, lower-cased: after
+    /// a given name they end the name ("Royal Fried Chicken").
+    pub ordinary_words: std::collections::HashSet<String>,
 }
 
 /// Common given names, relative to the dictionaries' folder.
@@ -395,6 +399,9 @@ const GIVEN_NAMES: &str = "actors/given_names.txt";
 
 /// Common surnames, relative to the dictionaries' folder.
 const COMMON_SURNAMES: &str = "actors/common_surnames.txt";
+
+/// Ordinary words, relative to the dictionaries' folder.
+const ORDINARY_WORDS: &str = "actors/ordinary_words.txt";
 
 /// The PLOVER v0.8 event types, in the codebook's order.
 pub const EVENT_TYPES: [&str; 16] = [
@@ -533,6 +540,7 @@ impl Dictionaries {
             .into_iter()
             .map(|name| name.to_lowercase())
             .collect();
+        let ordinary_words = name_list(ORDINARY_WORDS)?.into_iter().collect();
         Ok(Dictionaries {
             countries,
             igos,
@@ -545,6 +553,7 @@ impl Dictionaries {
             rules,
             given_names,
             common_surnames,
+            ordinary_words,
         })
     }
 

@@ -239,6 +239,16 @@ impl Extractor {
             if !capitalised || self.calendar_words.iter().any(|w| w == word) {
                 break;
             }
+            // An everyday word is no surname ("Royal Fried Chicken", "Kelly
+            // File"); after a surname it ends the name, as in a headline's
+            // "Nikki Haley Says". A capital inside makes it a name ("DeLay").
+            let plain = !word.bytes().skip(1).any(|b| b.is_ascii_uppercase());
+            if plain && self.ordinary_words.contains(word.to_ascii_lowercase().as_str()) {
+                if words == 0 {
+                    return None;
+                }
+                break;
+            }
             parts.push(word);
             end = word_end;
             words += 1;

@@ -71,6 +71,8 @@ pub struct Extractor {
     /// Common given names, as capitalised ("George"): they open the names of
     /// people the dictionaries do not list.
     pub(super) given_names: HashSet<String>,
+    /// Frequent English words that are rarely surnames, lower-cased.
+    pub(super) ordinary_words: HashSet<String>,
     /// The full dictionary names of people whose surname alone is common
     /// (by entity number): the article must hold it for the surname to count.
     pub(super) full_names: HashMap<u32, Vec<Box<str>>>,

@@ -1655,3 +1655,27 @@ fn an_everyday_word_is_no_surname() {
         &[],
     );
 }
+
+/// Asking is a request only when someone is asked to do or give something
+/// ("asked Congress to act", "asked for $5 billion"); asking a question
+/// ("asked whether", "asked about", "asks: what ...") is none.
+#[test]
+fn a_question_is_no_request() {
+    assert_no_event(
+        "request",
+        &[
+            "Reporters asked the governor whether he wanted to run again.",
+            "Republicans asked the FBI director about a double standard, and he refused to answer.",
+            "People have asked me that question many times.",
+            "Senator Paul asks: what happens when we topple dictators?",
+        ],
+    );
+    assert_top(
+        "request",
+        &[
+            "President Obama asked Congress to revive the jobs bill.",
+            "The White House has asked for $5 billion in border funding.",
+            "Japan asks banks to moderate dollar sales.",
+        ],
+    );
+}

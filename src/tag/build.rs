@@ -256,6 +256,8 @@ impl Extractor {
             calendar_words: rules.people.calendar_words.clone(),
             months: rules.events.months.clone(),
             date_words: lower_set(&rules.events.date_words),
+            clause_objects: lower_set(&rules.events.clause_objects),
+            question_words: lower_set(&rules.events.question_words),
             given_names: dictionaries.given_names.iter().cloned().collect(),
             ordinary_words: dictionaries.ordinary_words.iter().cloned().collect(),
             given_name_shapes: super::entities::GivenNameShapes::new(&dictionaries.given_names),

@@ -262,6 +262,14 @@ pub struct EventRules {
     pub months: Vec<String>,
     #[serde(default)]
     pub date_words: Vec<String>,
+    /// Objects of a `VERB ... OBJECT` cue that are function words ("asked
+    /// ... to"): the verb reaches them only within its clause, past none
+    /// of `question_words` ("asked whether ... to" is a question). Left
+    /// out: no such test.
+    #[serde(default)]
+    pub clause_objects: Vec<String>,
+    #[serde(default)]
+    pub question_words: Vec<String>,
 }
 
 /// A state written under an older code before a date (`DEU` → `FRG`).

@@ -266,6 +266,17 @@ impl Extractor {
             .any(|word| self.force_words.contains(lowercase(word).as_ref()))
     }
 
+    /// Whether the words between a verb and a function-word object keep it
+    /// in the verb's clause: none ends with a comma, colon or quote mark,
+    /// and none asks a question ("asked about ... to", "asked whether").
+    fn in_clause(&self, rest: &str, gap: &[(Range<usize>, &str)]) -> bool {
+        let mut folded = String::new();
+        gap.iter().all(|(range, word)| {
+            let ends_clause = rest[range.clone()].ends_with([',', ';', ':', '"', '\u{201c}', '\u{201d}', '?']);
+            !ends_clause && !self.question_words.contains(fold(word, &mut folded))
+        })
+    }
+
     /// The `VERB ... OBJECT` cues of a text whose object follows the verb
     /// within [`OBJECT_GAP`] words, in its sentence.
     fn match_objects(&self, passage: &Passage) -> ObjectMatches {
@@ -303,6 +314,9 @@ impl Extractor {
                         continue;
                     };
                     if objects.cues.contains(&(h, c)) {
+                        continue;
+                    }
+                    if self.clause_objects.contains(&object[0]) && !self.in_clause(&text[hit.end..], &window[..at]) {
                         continue;
                     }
                     if let Some(span) = object_at(&window, at, object) {

@@ -68,6 +68,10 @@ pub struct Extractor {
     /// date ("in March").
     pub(super) months: Vec<String>,
     pub(super) date_words: HashSet<String>,
+    /// Function-word objects that a verb reaches only within its clause.
+    pub(super) clause_objects: HashSet<String>,
+    /// Words that make what follows a verb a question, not its object.
+    pub(super) question_words: HashSet<String>,
     /// Common given names, as capitalised ("George"): they open the names of
     /// people the dictionaries do not list.
     pub(super) given_names: HashSet<String>,

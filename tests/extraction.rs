@@ -1679,3 +1679,26 @@ fn a_question_is_no_request() {
         ],
     );
 }
+
+/// An attack of illness is no assault, and an attack of words ("personal
+/// attacks", "a blistering attack on the senator") is criticism, which
+/// PLOVER codes ACCUSE; an armed attack stays an assault.
+#[test]
+fn an_attack_of_words_is_criticism() {
+    assert_no_event(
+        "assault",
+        &[
+            "The senator was rushed to hospital after a heart attack on Tuesday.",
+            "The governor launched a blistering attack on the president over the budget.",
+            "Both candidates traded personal attacks in the debate.",
+        ],
+    );
+    assert_top(
+        "accuse",
+        &[
+            "The governor launched a blistering attack on the president over the budget.",
+            "Both candidates traded personal attacks in the debate.",
+        ],
+    );
+    assert_top("assault", &["Gunmen killed six soldiers in an attack on a checkpoint."]);
+}

@@ -258,6 +258,7 @@ impl Extractor {
             date_words: lower_set(&rules.events.date_words),
             clause_objects: lower_set(&rules.events.clause_objects),
             question_words: lower_set(&rules.events.question_words),
+            verbal_attack_words: lower_set(&rules.events.verbal_attack_words),
             given_names: dictionaries.given_names.iter().cloned().collect(),
             ordinary_words: dictionaries.ordinary_words.iter().cloned().collect(),
             given_name_shapes: super::entities::GivenNameShapes::new(&dictionaries.given_names),

@@ -270,6 +270,10 @@ pub struct EventRules {
     pub clause_objects: Vec<String>,
     #[serde(default)]
     pub question_words: Vec<String>,
+    /// Words right before an assault cue that make the attack one of words
+    /// ("personal attacks", "a blistering attack"): PLOVER codes it ACCUSE.
+    #[serde(default)]
+    pub verbal_attack_words: Vec<String>,
 }
 
 /// A state written under an older code before a date (`DEU` → `FRG`).

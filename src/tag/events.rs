@@ -86,11 +86,20 @@ impl Extractor {
                 let sentence_start = passage.bounds.get(sentence).map_or(0, |r| r.start);
                 let cue_word = lowercase(&text[hit.start..hit.end]);
                 let mut event_type = EVENT_TYPES[*event_type as usize];
-                if event_type == "assault" && !self.said_with_force(text, hit, &cue_word, sentence_start..sentence_end)
-                {
-                    continue;
-                }
                 let mut mode = mode.clone();
+                if event_type == "assault" {
+                    if self
+                        .verbal_attack_words
+                        .contains(lowercase(previous_word(text, hit.start)).as_ref())
+                    {
+                        // "personal attacks", "a blistering attack on the
+                        // senator": words, not force.
+                        event_type = "accuse";
+                        mode = Some("disapprove".to_string());
+                    } else if !self.said_with_force(text, hit, &cue_word, sentence_start..sentence_end) {
+                        continue;
+                    }
+                }
                 let mut unrealised_event = false;
                 match governing_guard(text, &guards, sentence_start, hit.start) {
                     Some(GuardKind::Negation) => continue,

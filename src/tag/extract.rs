@@ -72,6 +72,8 @@ pub struct Extractor {
     pub(super) clause_objects: HashSet<String>,
     /// Words that make what follows a verb a question, not its object.
     pub(super) question_words: HashSet<String>,
+    /// Words before an assault cue that make it criticism.
+    pub(super) verbal_attack_words: HashSet<String>,
     /// Common given names, as capitalised ("George"): they open the names of
     /// people the dictionaries do not list.
     pub(super) given_names: HashSet<String>,

@@ -1702,3 +1702,26 @@ fn an_attack_of_words_is_criticism() {
     );
     assert_top("assault", &["Gunmen killed six soldiers in an attack on a checkpoint."]);
 }
+
+/// A cue that describes inside a hyphenated word tells no event: the first
+/// part of a compound ("back-to-school") or a participle after a name
+/// ("Iran-backed militias"); after a prefix it is still the verb
+/// ("co-signed").
+#[test]
+fn a_cue_inside_a_compound_describes() {
+    assert_no_event(
+        "support",
+        &[
+            "Parents prepared for the back-to-school season.",
+            "Iran-backed militias fired rockets at the base, killing two soldiers.",
+        ],
+    );
+    assert_top(
+        "assault",
+        &["Iran-backed militias fired rockets at the base, killing two soldiers."],
+    );
+    let cosigned = extractor().sentence_events("Britain and Canada co-signed the warning.");
+    let signed = extractor().sentence_events("Britain and Canada signed the warning.");
+    assert_eq!(describe(&cosigned), describe(&signed));
+    assert!(!signed.is_empty());
+}

@@ -1725,3 +1725,20 @@ fn a_cue_inside_a_compound_describes() {
     assert_eq!(describe(&cosigned), describe(&signed));
     assert!(!signed.is_empty());
 }
+
+/// "Compromised" is mostly said of accounts, networks and security, not of a
+/// party giving way: only "compromised on" or "with" someone concedes.
+#[test]
+fn a_compromised_account_is_no_concession() {
+    assert_no_event(
+        "concede",
+        &[
+            "Hackers used compromised home routers to hide their traffic.",
+            "Experts said the recordings could have compromised national security.",
+        ],
+    );
+    assert_top(
+        "concede",
+        &["The two parties compromised on the budget after weeks of talks."],
+    );
+}

@@ -1742,3 +1742,21 @@ fn a_compromised_account_is_no_concession() {
         &["The two parties compromised on the budget after weeks of talks."],
     );
 }
+
+/// Talk of a compromise is mostly about one sought, praised or refused; the
+/// noun is a weak cue that needs both parties named.
+#[test]
+fn talk_of_a_compromise_is_no_concession() {
+    for title in [
+        "Obama seeks a compromise on taxes",
+        "Merkel hails compromise as talks drag on",
+        "Lawmakers met behind closed doors to find a compromise",
+    ] {
+        let tags = extractor().tag(title, "", None);
+        assert!(
+            !tags.events.iter().any(|e| e == "/concede"),
+            "{title:?}: {:?}",
+            tags.events
+        );
+    }
+}

@@ -274,6 +274,11 @@ pub struct EventRules {
     /// ("personal attacks", "a blistering attack"): PLOVER codes it ACCUSE.
     #[serde(default)]
     pub verbal_attack_words: Vec<String>,
+    /// Prefixes after which a hyphenated participle is still the verb
+    /// ("counter-attacked"); left out, every such participle after a word
+    /// of four letters or more describes.
+    #[serde(default)]
+    pub compound_prefixes: Vec<String>,
 }
 
 /// A state written under an older code before a date (`DEU` → `FRG`).

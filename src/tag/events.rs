@@ -65,7 +65,7 @@ impl Extractor {
         // The last accusation read, for the act it charges ("X accused Y of …").
         let mut accusation: Option<Accusation> = None;
         for (h, hit) in hits.iter().enumerate() {
-            if self.cue_kinds[hit.cue as usize] & EVENT == 0 {
+            if self.cue_kinds[hit.cue as usize] & EVENT == 0 || self.in_compound(text, hit) {
                 continue;
             }
             for (c, cue) in self.cues[hit.cue as usize].iter().enumerate() {
@@ -78,9 +78,6 @@ impl Extractor {
                 else {
                     continue;
                 };
-                if in_compound(text, hit) {
-                    continue;
-                }
                 let sentence = passage.sentence_of(hit.start);
                 let sentence_end = passage.sentence_end_of(hit.start);
                 if !objects.keep(h, c, hit, object.is_some()) {
@@ -278,6 +275,26 @@ impl Extractor {
             .any(|word| self.force_words.contains(lowercase(word).as_ref()))
     }
 
+    /// Whether a cue is a describing part of a hyphenated word: its first
+    /// part ("back-to-school", "follow-up talks"), or a participle after a
+    /// name or a noun ("China-backed hackers", "state-sponsored"). Such a
+    /// word describes something; it tells no event. After one of
+    /// `compound_prefixes` ("counter-attacked") or a short one ("co-signed",
+    /// "re-elected") the cue still is the verb.
+    fn in_compound(&self, text: &str, hit: &Hit) -> bool {
+        let bytes = text.as_bytes();
+        if bytes.get(hit.end) == Some(&b'-') && bytes.get(hit.end + 1).is_some_and(u8::is_ascii_alphabetic) {
+            return true;
+        }
+        if hit.start == 0 || bytes[hit.start - 1] != b'-' || !text[..hit.end].ends_with("ed") {
+            return false;
+        }
+        let before = previous_word(text, hit.start - 1);
+        before.len() >= 4
+            && before.bytes().all(|b| b.is_ascii_alphabetic())
+            && !self.compound_prefixes.contains(before.to_ascii_lowercase().as_str())
+    }
+
     /// Whether the words between a verb and a function-word object keep it
     /// in the verb's clause: none ends with a comma, colon or quote mark,
     /// and none asks a question ("asked about ... to", "asked whether").
@@ -424,28 +441,6 @@ fn unrealised(event_type: &'static str, mode: Option<String>, threatened: bool) 
         _ => return (event_type, mode),
     };
     ("threaten", threat_mode.map(str::to_string))
-}
-
-/// Whether a cue is a describing part of a hyphenated word: its first part
-/// ("back-to-school", "follow-up talks"), or a participle after a name or a
-/// noun ("China-backed hackers", "state-sponsored"). Such a word describes
-/// something; it tells no event. After a prefix ("co-signed", "re-elected",
-/// "counter-attacked") the cue still is the verb.
-fn in_compound(text: &str, hit: &Hit) -> bool {
-    const PREFIXES: [&str; 12] = [
-        "counter", "cyber", "inter", "multi", "super", "under", "cross", "self", "over", "anti", "semi", "post",
-    ];
-    let bytes = text.as_bytes();
-    if bytes.get(hit.end) == Some(&b'-') && bytes.get(hit.end + 1).is_some_and(u8::is_ascii_alphabetic) {
-        return true;
-    }
-    if hit.start == 0 || bytes[hit.start - 1] != b'-' || !text[..hit.end].ends_with("ed") {
-        return false;
-    }
-    let before = previous_word(text, hit.start - 1);
-    before.len() >= 4
-        && before.bytes().all(|b| b.is_ascii_alphabetic())
-        && !PREFIXES.iter().any(|p| before.eq_ignore_ascii_case(p))
 }
 
 /// Cue weight of the near-certain hand-curated cues; weak curated words and

@@ -74,6 +74,8 @@ pub struct Extractor {
     pub(super) question_words: HashSet<String>,
     /// Words before an assault cue that make it criticism.
     pub(super) verbal_attack_words: HashSet<String>,
+    /// Prefixes after which a hyphenated participle is still the verb.
+    pub(super) compound_prefixes: HashSet<String>,
     /// Common given names, as capitalised ("George"): they open the names of
     /// people the dictionaries do not list.
     pub(super) given_names: HashSet<String>,

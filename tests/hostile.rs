@@ -256,6 +256,42 @@ fn unsafe_is_root() -> bool {
 }
 
 #[test]
+fn invisible_characters_do_not_split_words() {
+    // Web pages carry soft hyphens and zero-width spaces inside words; they
+    // must neither hide the word from search nor make a new one ("sues").
+    let tmp = TempDir::new().unwrap();
+    let corpus = tmp.path().join("corpus");
+    fs::create_dir(&corpus).unwrap();
+    let body = "Lawmakers in Ottawa debated the is\u{ad}sues of the budget while Republi\u{200b}cans waited in Wash\u{2060}ington.";
+    write_lines(
+        &corpus.join("web.jsonl"),
+        &[json!({"id": "web-1", "title": "Budget is\u{ad}sues", "body": body, "date": "2024-03-04"}).to_string()],
+    );
+    fs::write(corpus.join("page.txt"), format!("Budget is\u{ad}sues\n{body}\n")).unwrap();
+    let index = tmp.path().join("index");
+    let first = ok(newsdex(&index).arg("index").arg(&corpus));
+    assert_eq!(summary(&first.stderr)["indexed"], 2, "{}", first.stderr);
+    for word in ["issues", "Republicans", "Washington"] {
+        assert_eq!(total(&index, word, &[]), 2, "{word}");
+    }
+    let hit = search_json(&index, "issues", &[]);
+    assert!(!hit["hits"][0]["title"].as_str().unwrap().contains('\u{ad}'));
+    // The text file keeps the id it had before: indexing again changes nothing.
+    let again = ok(newsdex(&index).arg("index").arg(&corpus));
+    assert_eq!(summary(&again.stderr)["unchanged"], 2, "{}", again.stderr);
+    let tagged = ok(newsdex(&index).arg("tag").arg(corpus.join("web.jsonl")));
+    let tags: Value = serde_json::from_str(tagged.stdout.trim()).unwrap();
+    assert!(
+        !tags["mentions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m == "/event/accuse"),
+        "{tags}"
+    );
+}
+
+#[test]
 fn bad_queries_are_one_line_errors() {
     let tmp = TempDir::new().unwrap();
     let index = tmp.path().join("index");

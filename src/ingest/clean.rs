@@ -1,5 +1,6 @@
 //! Text cleaning and ids: strips the control characters and marks that would
-//! corrupt a terminal or a result listing, and gives an article without an id
+//! corrupt a terminal or a result listing, and the invisible characters that
+//! split a word in two for search and tagging; gives an article without an id
 //! a stable one from its text.
 
 /// Removes control characters (NUL, escapes) that would corrupt terminals and
@@ -54,6 +55,23 @@ pub fn clean_line(text: &str) -> String {
     cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Characters that show nothing and join nothing: the soft hyphen (U+00AD),
+/// the zero-width space (U+200B) and the word joiner (U+2060). Web pages
+/// carry them inside words ("is\u{ad}sues", "Republi\u{200b}cans"), where
+/// they cut a word in two: "sues" is read as a lawsuit and a search for
+/// "issues" misses the article. The zero-width joiner and non-joiner stay:
+/// emoji sequences and some scripts need them.
+const INVISIBLE: [char; 3] = ['\u{ad}', '\u{200b}', '\u{2060}'];
+
+/// Removes [`INVISIBLE`] characters. Ids are computed before this step, so
+/// an article without an id keeps the id earlier versions gave it.
+pub fn strip_invisible(text: String) -> String {
+    if !INVISIBLE.iter().any(|c| text.contains(*c)) {
+        return text;
+    }
+    text.chars().filter(|c| !INVISIBLE.contains(c)).collect()
+}
+
 fn is_unwanted_control(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t' && c != '\r') || c == '\u{feff}'
 }
@@ -84,6 +102,17 @@ mod tests {
         assert_eq!(clean_text("x\u{1b}[31my\n".into()), "x[31my\n");
         assert_eq!(clean_text("x\u{85}y\u{feff}\r\n".into()), "xy\r\n");
         assert_eq!(clean_text("caf\u{e9} \u{2019}\t".into()), "caf\u{e9} \u{2019}\t");
+    }
+
+    #[test]
+    fn invisible_characters_inside_words_are_removed() {
+        assert_eq!(
+            strip_invisible("is\u{ad}sues Republi\u{200b}cans a\u{2060}b".into()),
+            "issues Republicans ab"
+        );
+        // Joiners are kept: emoji sequences need them.
+        let family = "\u{1f468}\u{200d}\u{1f469}".to_string();
+        assert_eq!(strip_invisible(family.clone()), family);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
-use super::clean::{clean_line, clean_text, content_id};
+use super::clean::{clean_line, clean_text, content_id, strip_invisible};
 use super::{dates, Article, Location, Record, Rejection};
 
 /// Dated text (the seed's format) or plain text: the whole file is one article.
@@ -64,8 +64,8 @@ fn text_article(title: String, body: &str, date: Option<DateTime<Utc>>, location
     };
     Record::Article(Box::new(Article {
         id: content_id(&title, body),
-        title,
-        body: body.to_string(),
+        title: strip_invisible(title),
+        body: strip_invisible(body.to_string()),
         date,
         source: None,
         url: None,

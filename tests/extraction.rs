@@ -1760,3 +1760,35 @@ fn talk_of_a_compromise_is_no_concession() {
         );
     }
 }
+
+/// A capitalised cue in running text beside another capitalised word is part
+/// of a name ("Bureau of Investigation", "Trade Representative", "Brady
+/// Campaign to Prevent Gun Violence"), and tells no event; in a title,
+/// where headline style capitalises every word, it still does.
+#[test]
+fn a_cue_inside_a_name_tells_no_event() {
+    assert_no_event(
+        "accuse",
+        &["India's Central Bureau of Investigation said it was tracing money sent to Dubai."],
+    );
+    assert_no_event(
+        "consult",
+        &["He spoke at the Conservative Political Action Conference in Washington on Friday."],
+    );
+    assert_no_event(
+        "assault",
+        &["She is co-president of the Brady Campaign to Prevent Gun Violence."],
+    );
+    assert_no_event(
+        "cooperate",
+        &["U.S. Trade Representative Robert Lighthizer spoke on Monday."],
+    );
+    // The same words in lower case, or at a sentence's start, still count.
+    assert_top(
+        "accuse",
+        &["India opened an investigation into the bank's transfers to Dubai."],
+    );
+    assert_top("protest", &["Protests spread across Iran after the election."]);
+    let tags = extractor().tag("China Bans Japanese Seafood Imports", "", None);
+    assert!(tags.events.contains("/coerce"), "{:?}", tags.events);
+}

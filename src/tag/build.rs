@@ -260,6 +260,7 @@ impl Extractor {
             question_words: lower_set(&rules.events.question_words),
             verbal_attack_words: lower_set(&rules.events.verbal_attack_words),
             compound_prefixes: lower_set(&rules.events.compound_prefixes),
+            name_connectors: lower_set(&rules.events.name_connectors),
             given_names: dictionaries.given_names.iter().cloned().collect(),
             ordinary_words: dictionaries.ordinary_words.iter().cloned().collect(),
             given_name_shapes: super::entities::GivenNameShapes::new(&dictionaries.given_names),

@@ -279,6 +279,10 @@ pub struct EventRules {
     /// of four letters or more describes.
     #[serde(default)]
     pub compound_prefixes: Vec<String>,
+    /// Lowercase words that join the capitalised words of a name ("Bureau
+    /// of Investigation"); left out, only adjacent capitals make a name.
+    #[serde(default)]
+    pub name_connectors: Vec<String>,
 }
 
 /// A state written under an older code before a date (`DEU` → `FRG`).

@@ -12,7 +12,10 @@ use super::extract::{Extractor, Passage, SentenceAnalysis};
 use super::participants::{is_passive, CueSite, CLOSING_WORDS};
 use super::scan::Hit;
 use super::tags::{Entity, SentenceEvent};
-use super::text::{has_any_word, is_ascii_space, lowercase, next_word, previous_word, within_words, words_between};
+use super::text::{
+    at_sentence_start, has_any_word, is_ascii_space, lowercase, next_word, previous_word, start_of, within_words,
+    words_between,
+};
 use super::HashSet;
 use crate::words::is_alphanumeric;
 
@@ -65,7 +68,10 @@ impl Extractor {
         // The last accusation read, for the act it charges ("X accused Y of …").
         let mut accusation: Option<Accusation> = None;
         for (h, hit) in hits.iter().enumerate() {
-            if self.cue_kinds[hit.cue as usize] & EVENT == 0 || self.in_compound(text, hit) {
+            if self.cue_kinds[hit.cue as usize] & EVENT == 0
+                || self.in_compound(text, hit)
+                || (!passage.headline && self.in_proper_name(text, hit))
+            {
                 continue;
             }
             for (c, cue) in self.cues[hit.cue as usize].iter().enumerate() {
@@ -273,6 +279,34 @@ impl Extractor {
         text[sentence]
             .split(|c: char| !c.is_alphanumeric())
             .any(|word| self.force_words.contains(lowercase(word).as_ref()))
+    }
+
+    /// Whether a cue is part of a name: capitalised in running text (not
+    /// at a sentence's start, not in capitals throughout) beside another
+    /// capitalised word, or joined to one by a `name_connectors` word
+    /// ("Central Bureau of Investigation", "the Trade Representative",
+    /// "Investigation Discovery"). A name tells no event. Titles are not
+    /// asked: headline style capitalises every word.
+    fn in_proper_name(&self, text: &str, hit: &Hit) -> bool {
+        let written = &text[hit.start..hit.end];
+        if !written.starts_with(|c: char| c.is_ascii_uppercase())
+            || !written.bytes().any(|b| b.is_ascii_lowercase())
+            || at_sentence_start(text, hit.start)
+        {
+            return false;
+        }
+        let capitalised = |word: &str| word.starts_with(|c: char| c.is_uppercase());
+        let before = word_before(text, hit.start);
+        if capitalised(before) {
+            return true;
+        }
+        if self.name_connectors.contains(before) {
+            let start = start_of(text, before);
+            if !at_sentence_start(text, start) && capitalised(word_before(text, start)) {
+                return true;
+            }
+        }
+        capitalised(word_after(text, hit.end))
     }
 
     /// Whether a cue is a describing part of a hyphenated word: its first
@@ -483,6 +517,30 @@ fn following_words<'a>(rest: &'a str, limit: usize, words: &mut Vec<(Range<usize
     if let Some(s) = start {
         words.push((s..rest.len(), trim_word(&rest[s..])));
     }
+}
+
+/// The word right before byte `at`, past spaces only: empty after any
+/// punctuation.
+fn word_before(text: &str, at: usize) -> &str {
+    let head = text[..at].trim_end_matches(' ');
+    if head.len() == at {
+        return "";
+    }
+    let start = head
+        .rfind(|c: char| !is_alphanumeric(c) && c != '.')
+        .map_or(0, |p| p + head[p..].chars().next().map_or(1, char::len_utf8));
+    &head[start..]
+}
+
+/// The word right after byte `at`, past spaces only: empty before any
+/// punctuation.
+fn word_after(text: &str, at: usize) -> &str {
+    let rest = text[at..].trim_start_matches(' ');
+    if rest.len() == text.len() - at {
+        return "";
+    }
+    let end = rest.find(|c: char| !is_alphanumeric(c)).unwrap_or(rest.len());
+    &rest[..end]
 }
 
 fn trim_word(word: &str) -> &str {

@@ -76,6 +76,8 @@ pub struct Extractor {
     pub(super) verbal_attack_words: HashSet<String>,
     /// Prefixes after which a hyphenated participle is still the verb.
     pub(super) compound_prefixes: HashSet<String>,
+    /// Lowercase words that join the capitalised words of a name.
+    pub(super) name_connectors: HashSet<String>,
     /// Common given names, as capitalised ("George"): they open the names of
     /// people the dictionaries do not list.
     pub(super) given_names: HashSet<String>,
@@ -108,6 +110,8 @@ pub(super) struct Passage<'t> {
     pub(super) article: &'t [&'t str],
     /// The article's date, which picks historical state codes.
     pub(super) era: Option<i64>,
+    /// Whether the text is a title, where headline style capitalises words.
+    pub(super) headline: bool,
     pub(super) hits: Vec<Hit>,
     /// Sentence byte ranges, in text order; never empty.
     pub(super) bounds: Vec<Range<usize>>,
@@ -168,7 +172,12 @@ impl Extractor {
             if text.is_empty() {
                 continue;
             }
-            for (index, sentence) in self.analyse(text, &article, date).sentences.into_iter().enumerate() {
+            for (index, sentence) in self
+                .analyse(text, &article, date, !in_body)
+                .sentences
+                .into_iter()
+                .enumerate()
+            {
                 mentioned.extend(sentence.entities);
                 let place = Place::of(in_body, index);
                 reported.extend(sentence.events.into_iter().map(|event| Reported {
@@ -293,7 +302,7 @@ impl Extractor {
     /// Events of one sentence, in text order: the sentence-level view that
     /// `newsdex eval` scores.
     pub fn sentence_events(&self, sentence: &str) -> Vec<SentenceEvent> {
-        self.analyse(sentence, &[sentence], None)
+        self.analyse(sentence, &[sentence], None, false)
             .sentences
             .into_iter()
             .flat_map(|s| s.events)
@@ -302,7 +311,7 @@ impl Extractor {
 
     /// Every entity recognised in a text, in order.
     pub fn entities(&self, text: &str, date: Option<i64>) -> Vec<Entity> {
-        self.analyse(text, &[text], date)
+        self.analyse(text, &[text], date, false)
             .sentences
             .into_iter()
             .flat_map(|s| s.entities)
@@ -311,11 +320,12 @@ impl Extractor {
 
     /// Finds the entities of a text, then its events with their parties,
     /// and files both by sentence.
-    fn analyse(&self, text: &str, article: &[&str], era: Option<i64>) -> Analysis {
+    fn analyse(&self, text: &str, article: &[&str], era: Option<i64>, headline: bool) -> Analysis {
         let passage = Passage {
             text,
             article,
             era,
+            headline,
             hits: self.hits(text),
             bounds: self.sentence_bounds(text),
             us_state_context: OnceCell::new(),

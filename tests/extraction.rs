@@ -1792,3 +1792,26 @@ fn a_cue_inside_a_name_tells_no_event() {
     let tags = extractor().tag("China Bans Japanese Seafood Imports", "", None);
     assert!(tags.events.contains("/coerce"), "{:?}", tags.events);
 }
+
+/// A cue word in front of a noun it describes ("a trade bill", "attack ads",
+/// "the funding deadline") tells no event; the same word as a verb with its
+/// object ("to support legislation") still does.
+#[test]
+fn a_cue_that_describes_a_noun_tells_no_event() {
+    assert_no_event(
+        "cooperate",
+        &["The House passed a trade bill on Tuesday after a long debate."],
+    );
+    assert_no_event("assault", &["The senator's campaign ran attack ads against her rival."]);
+    assert_no_event("aid", &["Congress faces a funding deadline on Friday night."]);
+    assert_top(
+        "support",
+        &["Two senators said they would support legislation on gun checks."],
+    );
+    let events = extractor().sentence_events("China and Japan agreed to expand trade with each other.");
+    assert!(
+        events.iter().any(|e| e.event_type == "cooperate"),
+        "{}",
+        describe(&events)
+    );
+}

@@ -261,6 +261,8 @@ impl Extractor {
             verbal_attack_words: lower_set(&rules.events.verbal_attack_words),
             compound_prefixes: lower_set(&rules.events.compound_prefixes),
             name_connectors: lower_set(&rules.events.name_connectors),
+            topic_heads: lower_set(&rules.events.topic_heads),
+            verb_openers: lower_set(&rules.events.verb_openers),
             given_names: dictionaries.given_names.iter().cloned().collect(),
             ordinary_words: dictionaries.ordinary_words.iter().cloned().collect(),
             given_name_shapes: super::entities::GivenNameShapes::new(&dictionaries.given_names),

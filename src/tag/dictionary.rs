@@ -283,6 +283,14 @@ pub struct EventRules {
     /// of Investigation"); left out, only adjacent capitals make a name.
     #[serde(default)]
     pub name_connectors: Vec<String>,
+    /// Nouns a cue word in front of describes ("trade bill", "attack ads",
+    /// "funding deadline"): such a cue tells no event.
+    #[serde(default)]
+    pub topic_heads: Vec<String>,
+    /// Words after which a cue in front of a `topic_heads` noun is a verb
+    /// with its object ("to support legislation"), not a describing word.
+    #[serde(default)]
+    pub verb_openers: Vec<String>,
 }
 
 /// A state written under an older code before a date (`DEU` → `FRG`).

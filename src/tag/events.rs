@@ -71,6 +71,7 @@ impl Extractor {
             if self.cue_kinds[hit.cue as usize] & EVENT == 0
                 || self.in_compound(text, hit)
                 || (!passage.headline && self.in_proper_name(text, hit))
+                || self.describes_a_topic(text, hit)
             {
                 continue;
             }
@@ -307,6 +308,31 @@ impl Extractor {
             }
         }
         capitalised(word_after(text, hit.end))
+    }
+
+    /// Whether a one-word cue stands in front of a `topic_heads` noun as the
+    /// word that describes it ("a trade bill", "the funding deadline",
+    /// "attack ads"): a bill about trade is no trade. A past or "-s" form
+    /// is taken for a verb with its object ("approved legislation",
+    /// "supports talks"), as is a base or "-ing" form after one of
+    /// `verb_openers` or a capitalised word ("to support legislation",
+    /// "Republicans backing talks").
+    fn describes_a_topic(&self, text: &str, hit: &Hit) -> bool {
+        let written = &text[hit.start..hit.end];
+        if self.topic_heads.is_empty()
+            || !written.bytes().all(|b| b.is_ascii_alphabetic())
+            || written.ends_with("ed")
+            || (written.ends_with('s') && !written.ends_with("ss"))
+            || self.verb_openers.contains(lowercase(written).as_ref())
+        {
+            return false;
+        }
+        let after = word_after(text, hit.end);
+        if after.is_empty() || !self.topic_heads.contains(lowercase(after).as_ref()) {
+            return false;
+        }
+        let before = word_before(text, hit.start);
+        !before.starts_with(|c: char| c.is_uppercase()) && !self.verb_openers.contains(before)
     }
 
     /// Whether a cue is a describing part of a hyphenated word: its first

@@ -78,6 +78,10 @@ pub struct Extractor {
     pub(super) compound_prefixes: HashSet<String>,
     /// Lowercase words that join the capitalised words of a name.
     pub(super) name_connectors: HashSet<String>,
+    /// Nouns a cue in front of describes.
+    pub(super) topic_heads: HashSet<String>,
+    /// Words after which a cue is a verb.
+    pub(super) verb_openers: HashSet<String>,
     /// Common given names, as capitalised ("George"): they open the names of
     /// people the dictionaries do not list.
     pub(super) given_names: HashSet<String>,

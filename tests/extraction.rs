@@ -1287,6 +1287,22 @@ fn what_is_only_intended_in_the_body_is_not_reported() {
     assert!(!found.contains("/agree"), "an intention is not a deal: {found:?}");
 }
 
+/// What a purpose clause aims at ("talks aimed at a ceasefire", "in a bid
+/// to", "seeking to") has not happened: it is reported from a lead no more
+/// than any other intention.
+#[test]
+fn what_an_effort_aims_at_is_not_reported() {
+    let body = "Negotiators for Israel and Hamas resumed talks in Cairo on Monday aimed at a ceasefire \
+                in Gaza. Egypt and Qatar shuttled between the delegations.";
+    let found = reported_types("Israel and Hamas resume talks in Cairo", body);
+    assert!(found.contains("/consult"), "{found:?}");
+    assert!(!found.contains("/retreat"), "an aim is not a ceasefire: {found:?}");
+    let body = "Turkey is seeking to win back tourists from Russia, its minister said on Monday. \
+                Ankara sent envoys in a bid to end the quarrel with Moscow.";
+    let found = reported_types("Turkey courts Russian tourists", body);
+    assert!(!found.contains("/request"), "{found:?}");
+}
+
 #[test]
 fn every_worded_event_is_a_mention_for_recall() {
     let body = "Canada imposed sanctions on five Russian banks on Wednesday. Analysts recalled that \

@@ -1831,3 +1831,18 @@ fn a_cue_that_describes_a_noun_tells_no_event() {
         describe(&events)
     );
 }
+
+/// Releasing a statement, a poll or tax returns publishes them; releasing
+/// prisoners or hostages is PLOVER's RETREAT.
+#[test]
+fn a_published_release_frees_no_one() {
+    assert_no_event(
+        "retreat",
+        &[
+            "The White House released a statement on Monday.",
+            "A poll released Saturday shows the senator ahead.",
+            "Trump could end the row by releasing his tax returns.",
+        ],
+    );
+    assert_top("retreat", &["Iran released the crew of the seized tanker on Friday."]);
+}

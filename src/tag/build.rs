@@ -263,6 +263,7 @@ impl Extractor {
             name_connectors: lower_set(&rules.events.name_connectors),
             topic_heads: lower_set(&rules.events.topic_heads),
             verb_openers: lower_set(&rules.events.verb_openers),
+            published_things: lower_set(&rules.events.published_things),
             given_names: dictionaries.given_names.iter().cloned().collect(),
             ordinary_words: dictionaries.ordinary_words.iter().cloned().collect(),
             given_name_shapes: super::entities::GivenNameShapes::new(&dictionaries.given_names),

@@ -291,6 +291,10 @@ pub struct EventRules {
     /// with its object ("to support legislation"), not a describing word.
     #[serde(default)]
     pub verb_openers: Vec<String>,
+    /// What is released when it is published ("released a statement", "a
+    /// poll released Monday"): such a release frees no one.
+    #[serde(default)]
+    pub published_things: Vec<String>,
 }
 
 /// A state written under an older code before a date (`DEU` → `FRG`).

@@ -107,6 +107,10 @@ impl Extractor {
                         continue;
                     }
                 }
+                if event_type == "retreat" && cue_word.starts_with("releas") && self.publishes(text, hit, sentence_end)
+                {
+                    continue;
+                }
                 let mut unrealised_event = false;
                 match governing_guard(text, &guards, sentence_start, hit.start) {
                     Some(GuardKind::Negation) => continue,
@@ -333,6 +337,20 @@ impl Extractor {
         }
         let before = word_before(text, hit.start);
         !before.starts_with(|c: char| c.is_uppercase()) && !self.verb_openers.contains(before)
+    }
+
+    /// Whether a release cue tells of something published: one of
+    /// `published_things` right before it ("the poll released Monday") or
+    /// among the four words after it, in its sentence ("released a new
+    /// statement", "released his tax returns").
+    fn publishes(&self, text: &str, hit: &Hit, sentence_end: usize) -> bool {
+        let is_published = |word: &str| self.published_things.contains(lowercase(word).as_ref());
+        is_published(previous_word(text, hit.start))
+            || text[hit.end..sentence_end.max(hit.end)]
+                .split(|c: char| !is_alphanumeric(c))
+                .filter(|word| !word.is_empty())
+                .take(4)
+                .any(is_published)
     }
 
     /// Whether a cue is a describing part of a hyphenated word: its first

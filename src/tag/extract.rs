@@ -82,6 +82,8 @@ pub struct Extractor {
     pub(super) topic_heads: HashSet<String>,
     /// Words after which a cue is a verb.
     pub(super) verb_openers: HashSet<String>,
+    /// What is released when it is published.
+    pub(super) published_things: HashSet<String>,
     /// Common given names, as capitalised ("George"): they open the names of
     /// people the dictionaries do not list.
     pub(super) given_names: HashSet<String>,

@@ -1846,3 +1846,18 @@ fn a_published_release_frees_no_one() {
     );
     assert_top("retreat", &["Iran released the crew of the seized tanker on Friday."]);
 }
+
+/// "Back" is mostly an adverb ("flew back to", "back at the table",
+/// "pushed back"): it supports only right before its object.
+#[test]
+fn flying_back_is_no_support() {
+    for body in [
+        "President Donald Trump flew back to Washington on Sunday after meeting troops.",
+        "China is back at the table with Japan after a year, its foreign ministry said on Monday.",
+    ] {
+        let found = reported_types("Weekend news", body);
+        assert!(!found.contains("/support"), "{body:?}: {found:?}");
+    }
+    let found = reported_types("Weekend news", "Russia backs Syria in the vote at the United Nations.");
+    assert!(found.contains("/support"), "{found:?}");
+}

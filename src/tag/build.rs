@@ -264,6 +264,8 @@ impl Extractor {
             topic_heads: lower_set(&rules.events.topic_heads),
             verb_openers: lower_set(&rules.events.verb_openers),
             published_things: lower_set(&rules.events.published_things),
+            object_only_cues: lower_set(&rules.events.object_only_cues),
+            object_openers: lower_set(&rules.events.object_openers),
             given_names: dictionaries.given_names.iter().cloned().collect(),
             ordinary_words: dictionaries.ordinary_words.iter().cloned().collect(),
             given_name_shapes: super::entities::GivenNameShapes::new(&dictionaries.given_names),

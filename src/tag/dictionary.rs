@@ -295,6 +295,13 @@ pub struct EventRules {
     /// poll released Monday"): such a release frees no one.
     #[serde(default)]
     pub published_things: Vec<String>,
+    /// Cues that are verbs only before their object ("back the bill",
+    /// "backs Assad"), and adverbs elsewhere ("pushed back", "back home").
+    #[serde(default)]
+    pub object_only_cues: Vec<String>,
+    /// Words that open an object: determiners and object pronouns.
+    #[serde(default)]
+    pub object_openers: Vec<String>,
 }
 
 /// A state written under an older code before a date (`DEU` → `FRG`).

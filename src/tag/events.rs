@@ -111,6 +111,9 @@ impl Extractor {
                 {
                     continue;
                 }
+                if self.object_only_cues.contains(cue_word.as_ref()) && !self.object_follows(text, hit) {
+                    continue;
+                }
                 let mut unrealised_event = false;
                 match governing_guard(text, &guards, sentence_start, hit.start) {
                     Some(GuardKind::Negation) => continue,
@@ -351,6 +354,13 @@ impl Extractor {
                 .filter(|word| !word.is_empty())
                 .take(4)
                 .any(is_published)
+    }
+
+    /// Whether an object opens right after a cue: one of `object_openers`
+    /// or a capitalised word, past spaces only.
+    fn object_follows(&self, text: &str, hit: &Hit) -> bool {
+        let next = word_after(text, hit.end);
+        next.starts_with(|c: char| c.is_uppercase()) || self.object_openers.contains(lowercase(next).as_ref())
     }
 
     /// Whether a cue is a describing part of a hyphenated word: its first

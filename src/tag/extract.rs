@@ -84,6 +84,10 @@ pub struct Extractor {
     pub(super) verb_openers: HashSet<String>,
     /// What is released when it is published.
     pub(super) published_things: HashSet<String>,
+    /// Cues that are verbs only right before their object.
+    pub(super) object_only_cues: HashSet<String>,
+    /// Words that open an object.
+    pub(super) object_openers: HashSet<String>,
     /// Common given names, as capitalised ("George"): they open the names of
     /// people the dictionaries do not list.
     pub(super) given_names: HashSet<String>,

@@ -1820,6 +1820,7 @@ fn a_cue_that_describes_a_noun_tells_no_event() {
     );
     assert_no_event("assault", &["The senator's campaign ran attack ads against her rival."]);
     assert_no_event("aid", &["Congress faces a funding deadline on Friday night."]);
+    assert_no_event("coerce", &["Lawmakers toured the border detention center in Texas."]);
     assert_top(
         "support",
         &["Two senators said they would support legislation on gun checks."],

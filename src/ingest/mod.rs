@@ -25,7 +25,7 @@ mod fields;
 mod json;
 mod text;
 
-pub use clean::{clean_line, clean_text, content_id, strip_invisible};
+pub use clean::{clean_line, clean_text, content_id};
 pub use dates::{parse_date, EARLIEST, LATEST};
 pub use discover::collect_files;
 pub use fields::{ArticleField, FieldMap};

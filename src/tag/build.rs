@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use aho_corasick::{AhoCorasickBuilder, MatchKind, StartKind};
 
-use super::cues::{cue_kinds, Cue, CueTable, NameRole};
+use super::cues::{cue_kinds, cue_shape, Cue, CueTable, NameRole};
 use super::dictionary::{CountryTermKind, Dictionaries, PersonTerm, EVENT_TYPES};
 use super::extract::Extractor;
 use super::scan::PatternStarts;
@@ -209,6 +209,13 @@ impl Extractor {
         // An empty word or sign would match everywhere.
         let non_empty = |words: &[String]| words.iter().filter(|w| !w.is_empty()).cloned().collect::<Vec<_>>();
         let rules = &dictionaries.rules;
+        let topic_heads = lower_set(&rules.events.topic_heads);
+        let verb_openers = lower_set(&rules.events.verb_openers);
+        let object_only_cues = lower_set(&rules.events.object_only_cues);
+        let cue_shapes = lowercase_patterns
+            .iter()
+            .map(|pattern| cue_shape(pattern, &topic_heads, &verb_openers, &object_only_cues))
+            .collect();
         let group_prefixes = non_empty(&rules.groups.numbered_prefixes);
         let group_families: Vec<(String, Option<Arc<str>>)> = rules
             .groups
@@ -221,6 +228,7 @@ impl Extractor {
             automaton,
             starts,
             cue_kinds: builder.cues.iter().map(|cues| cue_kinds(cues)).collect(),
+            cue_shapes,
             object_firsts: builder.cues.iter().map(|cues| object_firsts(cues)).collect(),
             cues: builder.cues,
             entities: builder.entities,
@@ -261,10 +269,9 @@ impl Extractor {
             verbal_attack_words: lower_set(&rules.events.verbal_attack_words),
             compound_prefixes: lower_set(&rules.events.compound_prefixes),
             name_connectors: lower_set(&rules.events.name_connectors),
-            topic_heads: lower_set(&rules.events.topic_heads),
-            verb_openers: lower_set(&rules.events.verb_openers),
+            topic_heads,
+            verb_openers,
             published_things: lower_set(&rules.events.published_things),
-            object_only_cues: lower_set(&rules.events.object_only_cues),
             object_openers: lower_set(&rules.events.object_openers),
             given_names: dictionaries.given_names.iter().cloned().collect(),
             ordinary_words: dictionaries.ordinary_words.iter().cloned().collect(),

@@ -5,7 +5,7 @@
 
 use super::dictionary::GuardKind;
 use super::tags::Entity;
-use super::HashMap;
+use super::{HashMap, HashSet};
 
 #[derive(Debug, Clone)]
 pub(super) enum Cue {
@@ -61,6 +61,34 @@ pub(super) fn cue_kinds(cues: &[Cue]) -> u8 {
         kinds |= ONLY_NOT_ACTOR;
     }
     kinds
+}
+
+/// What a pattern's own words say about how the event rules read it,
+/// settled once when the dictionaries are compiled rather than for every
+/// hit.
+pub(super) const ONE_WORD_MODIFIER: u8 = 1; // one word that may describe the noun after it
+pub(super) const OBJECT_ONLY: u8 = 1 << 1; // a verb only right before its object
+pub(super) const RELEASE: u8 = 1 << 2; // a form of "release"
+
+/// The [`ONE_WORD_MODIFIER`], [`OBJECT_ONLY`] and [`RELEASE`] bits of a
+/// lowercase pattern.
+pub(super) fn cue_shape(
+    pattern: &str,
+    topic_heads: &HashSet<String>,
+    verb_openers: &HashSet<String>,
+    object_only_cues: &HashSet<String>,
+) -> u8 {
+    let mut shape = 0;
+    if !topic_heads.is_empty() && pattern.bytes().all(|b| b.is_ascii_alphabetic()) && !verb_openers.contains(pattern) {
+        shape |= ONE_WORD_MODIFIER;
+    }
+    if object_only_cues.contains(pattern) {
+        shape |= OBJECT_ONLY;
+    }
+    if pattern.starts_with("releas") {
+        shape |= RELEASE;
+    }
+    shape
 }
 
 /// How a name may act: a capital only stands for its government in the

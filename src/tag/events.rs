@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use super::cues::{Cue, EVENT, GUARDS, OBJECT_EVENT, REPORTS};
+use super::cues::{Cue, EVENT, GUARDS, OBJECT_EVENT, OBJECT_ONLY, ONE_WORD_MODIFIER, RELEASE, REPORTS};
 use super::dictionary::{GuardKind, EVENT_TYPES};
 use super::entities::PlacedEntity;
 use super::extract::{Extractor, Passage, SentenceAnalysis};
@@ -14,7 +14,7 @@ use super::scan::Hit;
 use super::tags::{Entity, SentenceEvent};
 use super::text::{
     at_sentence_start, has_any_word, is_ascii_space, lowercase, next_word, previous_word, start_of, within_words,
-    words_between,
+    word_after, word_before, words_between,
 };
 use super::HashSet;
 use crate::words::is_alphanumeric;
@@ -107,11 +107,11 @@ impl Extractor {
                         continue;
                     }
                 }
-                if event_type == "retreat" && cue_word.starts_with("releas") && self.publishes(text, hit, sentence_end)
-                {
+                let shape = self.cue_shapes[hit.cue as usize];
+                if event_type == "retreat" && shape & RELEASE != 0 && self.publishes(text, hit, sentence_end) {
                     continue;
                 }
-                if self.object_only_cues.contains(cue_word.as_ref()) && !self.object_follows(text, hit) {
+                if shape & OBJECT_ONLY != 0 && !self.object_follows(text, hit) {
                     continue;
                 }
                 let mut unrealised_event = false;
@@ -326,11 +326,9 @@ impl Extractor {
     /// "Republicans backing talks").
     fn describes_a_topic(&self, text: &str, hit: &Hit) -> bool {
         let written = &text[hit.start..hit.end];
-        if self.topic_heads.is_empty()
-            || !written.bytes().all(|b| b.is_ascii_alphabetic())
+        if self.cue_shapes[hit.cue as usize] & ONE_WORD_MODIFIER == 0
             || written.ends_with("ed")
             || (written.ends_with('s') && !written.ends_with("ss"))
-            || self.verb_openers.contains(lowercase(written).as_ref())
         {
             return false;
         }
@@ -571,30 +569,6 @@ fn following_words<'a>(rest: &'a str, limit: usize, words: &mut Vec<(Range<usize
     if let Some(s) = start {
         words.push((s..rest.len(), trim_word(&rest[s..])));
     }
-}
-
-/// The word right before byte `at`, past spaces only: empty after any
-/// punctuation.
-fn word_before(text: &str, at: usize) -> &str {
-    let head = text[..at].trim_end_matches(' ');
-    if head.len() == at {
-        return "";
-    }
-    let start = head
-        .rfind(|c: char| !is_alphanumeric(c) && c != '.')
-        .map_or(0, |p| p + head[p..].chars().next().map_or(1, char::len_utf8));
-    &head[start..]
-}
-
-/// The word right after byte `at`, past spaces only: empty before any
-/// punctuation.
-fn word_after(text: &str, at: usize) -> &str {
-    let rest = text[at..].trim_start_matches(' ');
-    if rest.len() == text.len() - at {
-        return "";
-    }
-    let end = rest.find(|c: char| !is_alphanumeric(c)).unwrap_or(rest.len());
-    &rest[..end]
 }
 
 fn trim_word(word: &str) -> &str {

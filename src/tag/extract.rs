@@ -29,6 +29,8 @@ pub struct Extractor {
     pub(super) cues: Vec<Vec<Cue>>,
     /// [`cue_kinds`](super::cues::cue_kinds) of each pattern's cues.
     pub(super) cue_kinds: Vec<u8>,
+    /// [`cue_shape`](super::cues::cue_shape) of each pattern.
+    pub(super) cue_shapes: Vec<u8>,
     /// Each pattern's `VERB ... OBJECT` cues by the first word of their
     /// object (lowercase), as indices into its cues.
     pub(super) object_firsts: Vec<HashMap<Box<str>, Vec<u16>>>,
@@ -84,8 +86,6 @@ pub struct Extractor {
     pub(super) verb_openers: HashSet<String>,
     /// What is released when it is published.
     pub(super) published_things: HashSet<String>,
-    /// Cues that are verbs only right before their object.
-    pub(super) object_only_cues: HashSet<String>,
     /// Words that open an object.
     pub(super) object_openers: HashSet<String>,
     /// Common given names, as capitalised ("George"): they open the names of

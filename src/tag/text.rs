@@ -28,6 +28,30 @@ pub(super) fn previous_word(text: &str, before: usize) -> &str {
     &head[start..]
 }
 
+/// The word right before byte `at`, past spaces only: empty after any
+/// punctuation.
+pub(super) fn word_before(text: &str, at: usize) -> &str {
+    let head = text[..at].trim_end_matches(' ');
+    if head.len() == at {
+        return "";
+    }
+    let start = head
+        .rfind(|c: char| !is_alphanumeric(c) && c != '.')
+        .map_or(0, |p| p + head[p..].chars().next().map_or(1, char::len_utf8));
+    &head[start..]
+}
+
+/// The word right after byte `at`, past spaces only: empty before any
+/// punctuation.
+pub(super) fn word_after(text: &str, at: usize) -> &str {
+    let rest = text[at..].trim_start_matches(' ');
+    if rest.len() == text.len() - at {
+        return "";
+    }
+    let end = rest.find(|c: char| !is_alphanumeric(c)).unwrap_or(rest.len());
+    &rest[..end]
+}
+
 /// How many words stand between two offsets, counted up to `cap`: rules
 /// look across a few words, and the gap can be a whole article.
 #[inline]

@@ -1656,7 +1656,12 @@ fn an_everyday_word_is_no_surname() {
         "Looters hit Royal Fried Chicken and the Kelly File studio on May One Street.",
         None,
         &[],
-        &["/person/royal-fried-chicken", "/person/kelly-file", "/person/may-one"],
+        &[
+            "/person/royal-fried-chicken",
+            "/person/royal-fried",
+            "/person/kelly-file",
+            "/person/may-one",
+        ],
     );
     assert_mentions(
         "Nikki Haley Says Sanctions Will Stay",
@@ -1668,6 +1673,36 @@ fn an_everyday_word_is_no_surname() {
         "Michael Bloomberg and Tom DeLay spoke in Washington.",
         None,
         &["/person/michael-bloomberg", "/person/tom-delay"],
+        &[],
+    );
+}
+
+/// In running text, a capitalised everyday word after a name makes the
+/// words before part of a longer name: an institution or a firm, not a
+/// person. In a headline every word is capitalised, so there it only ends
+/// the name.
+#[test]
+fn a_capitalised_word_after_a_name_makes_a_longer_name() {
+    for body in [
+        "The grant went to the Howard Hughes Medical Institute in Maryland.",
+        "He moved his savings to Merrill Lynch Wealth Management last year.",
+    ] {
+        let found = mentions(body, None);
+        assert!(
+            !found.iter().any(|m| m.starts_with("/person/")),
+            "{body:?}: unexpected person in {found:?}"
+        );
+    }
+    let titled = extractor().tag("Rhonda Whitcombe Says Sanctions Will Stay", "", None);
+    assert!(
+        titled.mentions.contains("/person/rhonda-whitcombe"),
+        "{:?}",
+        titled.mentions
+    );
+    assert_mentions(
+        "Rhonda Whitcombe said the sanctions will stay.",
+        None,
+        &["/person/rhonda-whitcombe"],
         &[],
     );
 }

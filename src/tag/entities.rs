@@ -130,7 +130,7 @@ impl Extractor {
     /// initial ("George Soros", "John W. Whitehead"), where no other name
     /// already stands. Later mentions by surname resolve to them
     /// ([`Self::add_short_mentions`]); a surname alone never makes a person.
-    fn place_named_people(&self, text: &str, hits: &[Hit], placed: &mut Vec<PlacedEntity>) {
+    fn place_named_people(&self, text: &str, headline: bool, hits: &[Hit], placed: &mut Vec<PlacedEntity>) {
         let bytes = text.as_bytes();
         let mut found = Vec::new();
         let mut at = 0;
@@ -159,7 +159,7 @@ impl Extractor {
             {
                 continue;
             }
-            let Some(name) = self.name_after_given(text, given_end) else {
+            let Some(name) = self.name_after_given(text, given_end, headline) else {
                 continue;
             };
             let end = name.end;
@@ -212,7 +212,7 @@ impl Extractor {
     /// The rest of a name after its given name ends at `from`: an optional
     /// middle initial and one or two capitalised words, none of them a word
     /// that makes it a place or an organisation, nor a day or a month.
-    fn name_after_given<'t>(&self, text: &'t str, from: usize) -> Option<NameRest<'t>> {
+    fn name_after_given<'t>(&self, text: &'t str, from: usize, headline: bool) -> Option<NameRest<'t>> {
         let bytes = text.as_bytes();
         let mut parts = Vec::new();
         let mut end = from;
@@ -239,12 +239,15 @@ impl Extractor {
             if !capitalised || self.calendar_words.iter().any(|w| w == word) {
                 break;
             }
-            // An everyday word is no surname ("Royal Fried Chicken", "Kelly
-            // File"); after a surname it ends the name, as in a headline's
-            // "Nikki Haley Says". A capital inside makes it a name ("DeLay").
+            // An everyday word is no surname ("Kelly File"). After a surname
+            // it ends the name in a headline, whose words are all
+            // capitalised ("Nikki Haley Says"); in running text a capital
+            // on it makes the words before part of a longer name ("Royal
+            // Fried Chicken", "George Washington Bridge"). A capital inside
+            // makes it a name ("DeLay").
             let plain = !word.bytes().skip(1).any(|b| b.is_ascii_uppercase());
             if plain && self.ordinary_words.contains(word.to_ascii_lowercase().as_str()) {
-                if words == 0 {
+                if words == 0 || !headline {
                     return None;
                 }
                 break;
@@ -311,7 +314,7 @@ impl Extractor {
             }
         }
         self.place_named_groups(text, &mut placement.placed);
-        self.place_named_people(text, hits, &mut placement.placed);
+        self.place_named_people(text, passage.headline, hits, &mut placement.placed);
         self.add_short_mentions(text, hits, &mut placement.placed);
         placement.placed.sort_by_key(|p| p.start);
         give_titled_people_a_country(passage, &mut placement.placed);
@@ -415,22 +418,19 @@ impl Extractor {
         // A dictionary person right after the title keeps its own
         // record; any other name inside ("Senator Jordan Whitfield")
         // is part of this person's name.
-        let inside = |h: &Hit| h.start >= hit.end && h.start < name_end;
-        let known = hits.iter().any(|h| {
-            inside(h)
-                && self.cues[h.cue as usize].iter().any(|c| {
-                    matches!(c, Cue::Entity { entity, .. }
-                        if self.entities[*entity as usize].kind == EntityKind::Person)
-                })
+        // Hits are in text order: those inside the name are one run of them.
+        let first = hits.partition_point(|h| h.start < hit.end);
+        let inside = first..hits.partition_point(|h| h.start < name_end).max(first);
+        let known = hits[inside.clone()].iter().any(|h| {
+            self.cues[h.cue as usize].iter().any(|c| {
+                matches!(c, Cue::Entity { entity, .. }
+                    if self.entities[*entity as usize].kind == EntityKind::Person)
+            })
         });
         if known {
             return;
         }
-        for (j, h) in hits.iter().enumerate() {
-            if inside(h) {
-                consumed[j] = true;
-            }
-        }
+        consumed[inside].fill(true);
         let person = Entity {
             kind: EntityKind::Person,
             code: slug.into(),

@@ -292,6 +292,45 @@ fn invisible_characters_do_not_split_words() {
 }
 
 #[test]
+fn name_cards_glued_into_sentences_are_removed() {
+    // Scraped pages carry the pop-up card of a politician's name: the full
+    // name run into three headlines of other stories and a "MORE" link.
+    let tmp = TempDir::new().unwrap();
+    let corpus = tmp.path().join("corpus");
+    fs::create_dir(&corpus).unwrap();
+    let body = "Senate Majority Leader Mitch McConnell Addison (Mitch) Mitchell McConnellGOP senators balk at \
+                lengthy impeachment trial Vaping advocates confident of a flavor ban reversal Sanders gets \
+                endorsement from nurses union MORE (R-Ky.) said the chamber would vote on the budget Friday.";
+    write_lines(
+        &corpus.join("scrape.jsonl"),
+        &[
+            json!({"id": "card-1", "title": "Senate to vote on the budget", "body": body, "date": "2019-11-20"})
+                .to_string(),
+        ],
+    );
+    let index = tmp.path().join("index");
+    ok(newsdex(&index).arg("index").arg(&corpus));
+    assert_eq!(total(&index, "budget", &[]), 1);
+    // The headlines are not the article's words.
+    for words in ["vaping", "nurses union", "impeachment"] {
+        assert_eq!(total(&index, words, &[]), 0, "{words}");
+    }
+    let hit = search_json(&index, "budget", &["--snippet", "400"]);
+    let snippet = hit["hits"][0]["snippet"].as_str().unwrap_or_default().to_string();
+    assert!(!snippet.contains("MORE"), "{snippet}");
+    let tagged = ok(newsdex(&index).arg("tag").arg(corpus.join("scrape.jsonl")));
+    let tags: Value = serde_json::from_str(tagged.stdout.trim()).unwrap();
+    let mentions: Vec<&str> = tags["mentions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(mentions.contains(&"/person/mitch-mcconnell"), "{mentions:?}");
+    assert!(!mentions.iter().any(|m| m.contains("mcconnellgop")), "{mentions:?}");
+}
+
+#[test]
 fn bad_queries_are_one_line_errors() {
     let tmp = TempDir::new().unwrap();
     let index = tmp.path().join("index");

@@ -6,7 +6,8 @@
 //! This file holds the public types, [`read_file`] and [`read_bytes`], and the
 //! detection of a file's format that sends it to its reader. Beside it:
 //! [`collect_files`] finds the files (`discover.rs`), `json.rs` and `text.rs`
-//! read the formats, `clean.rs` cleans text and makes ids, `dates.rs` parses
+//! read the formats, `clean.rs` cleans text and makes ids, `cards.rs` removes
+//! the name cards web scrapes glue into sentences, `dates.rs` parses
 //! dates and `fields.rs` says which JSON keys hold which field.
 
 use std::collections::BTreeSet;
@@ -18,6 +19,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+mod cards;
 mod clean;
 mod dates;
 mod discover;

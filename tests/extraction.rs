@@ -1430,6 +1430,33 @@ fn hackers_act_on_the_party_that_reports_them() {
     assert!(named.iter().any(|d| d.starts_with("/G0016/coerce/")), "{named:?}");
 }
 
+/// A cue in a subordinate clause ("after", "when", "while" …) has its own
+/// subject: the first party after the opener, unless a preposition puts
+/// that party inside a noun phrase, or a participle follows the opener.
+#[test]
+fn a_subordinate_clause_has_its_own_subject() {
+    let dyads = |body: &str| extractor().tag("", body, None).dyads;
+    let annexed = dyads("The United States imposed travel bans on Russian officials after Russia annexed Crimea.");
+    assert!(!annexed.contains("/USA/coerce/UKR"), "{annexed:?}");
+    let threatened = dyads(
+        "A Pentagon official hinted at the decision in a speech in Washington just days after Pyongyang \
+         threatened a nuclear strike on the United States.",
+    );
+    assert!(threatened.contains("/PRK/threaten/USA"), "{threatened:?}");
+    let met = dyads("Analysts expect the dispute to take the spotlight when Obama meets with Xi Jinping.");
+    assert!(met.contains("/USA/consult/CHN"), "{met:?}");
+    assert!(!met.contains("/CHN/consult/USA"), "{met:?}");
+    // A participle after the opener: the sentence's subject still acts.
+    let moving = dyads("Obama arrives in China Saturday for talks, before moving on to Laos for bilateral meetings.");
+    assert!(!moving.iter().any(|d| d.starts_with("/LAO/")), "{moving:?}");
+    // A party inside a noun phrase is not the clause's subject.
+    let phrase = dyads(
+        "Horowitz said the United States acted properly, while the launch of the Russia probe by the FBI \
+         appeared proper.",
+    );
+    assert!(!phrase.iter().any(|d| d.starts_with("/RUS/")), "{phrase:?}");
+}
+
 /// The one who holds an office named before them acts with it: "Australian
 /// Trade Minister Steve Ciobo criticised China" is Australia's government
 /// and Steve Ciobo; an organisation's officer acts for no country.

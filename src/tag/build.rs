@@ -273,6 +273,8 @@ impl Extractor {
             verb_openers,
             published_things: lower_set(&rules.events.published_things),
             object_openers: lower_set(&rules.events.object_openers),
+            clause_openers: lower_set(&rules.events.clause_openers),
+            subject_breaks: lower_set(&rules.events.subject_breaks),
             given_names: dictionaries.given_names.iter().cloned().collect(),
             ordinary_words: dictionaries.ordinary_words.iter().cloned().collect(),
             given_name_shapes: super::entities::GivenNameShapes::new(&dictionaries.given_names),

@@ -302,6 +302,14 @@ pub struct EventRules {
     /// Words that open an object: determiners and object pronouns.
     #[serde(default)]
     pub object_openers: Vec<String>,
+    /// Words that open a subordinate clause ("after", "when"): a cue
+    /// after one, with no comma between, has its own subject after it.
+    #[serde(default)]
+    pub clause_openers: Vec<String>,
+    /// Prepositions that, between a clause opener and a party, make the
+    /// party part of a noun phrase rather than the clause's subject.
+    #[serde(default)]
+    pub subject_breaks: Vec<String>,
 }
 
 /// A state written under an older code before a date (`DEU` → `FRG`).

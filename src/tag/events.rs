@@ -17,7 +17,7 @@ use super::text::{
     word_after, word_before, words_between,
 };
 use super::HashSet;
-use crate::words::is_alphanumeric;
+use crate::words::{is_alphanumeric, words};
 
 /// The `VERB ... OBJECT` cues whose object was found after the verb.
 struct ObjectMatches {
@@ -139,7 +139,7 @@ impl Extractor {
                     // Attacks are what third parties attribute ("Ukraine said
                     // Russian hackers attacked …"); a speaker is more often the
                     // one acting in its own statements of help or talks.
-                    reported_from: if matches!(event_type, "coerce" | "assault") {
+                    subject_from: if matches!(event_type, "coerce" | "assault") {
                         // Reporting words are in text order.
                         let before = reporting.partition_point(|r| r.start < hit.start);
                         reporting[..before]
@@ -150,7 +150,8 @@ impl Extractor {
                             .map(|r| r.end)
                     } else {
                         None
-                    },
+                    }
+                    .max(self.clause_start(text, placed, sentence_start, hit.start)),
                     protest: event_type == "protest",
                 };
                 let (sources, targets) =
@@ -197,6 +198,59 @@ impl Extractor {
                 });
             }
         }
+    }
+
+    /// Where the subordinate clause that holds a cue begins ("… imposed bans
+    /// after Russia annexed Crimea"): the end of the last of
+    /// `clause_openers` before the cue with no comma, semicolon or colon
+    /// between. `None` for a cue right after "and" or "or", where the word
+    /// may be a preposition ("appeared before Congress and accused"), and
+    /// when a participle or "of" follows the opener.
+    fn clause_start(
+        &self,
+        text: &str,
+        placed: &[PlacedEntity],
+        sentence_start: usize,
+        cue_start: usize,
+    ) -> Option<usize> {
+        if self.clause_openers.is_empty() {
+            return None;
+        }
+        let joined = previous_word(text, cue_start);
+        if joined.eq_ignore_ascii_case("and") || joined.eq_ignore_ascii_case("or") {
+            return None;
+        }
+        let before = &text[sentence_start..cue_start];
+        let from = before.rfind([',', ';', ':']).map_or(0, |at| at + 1);
+        let mut folded = String::new();
+        let opener_end = words(&before[from..])
+            .filter(|&(start, end)| {
+                self.clause_openers
+                    .contains(fold(&before[from + start..from + end], &mut folded))
+            })
+            .last()
+            .map(|(_, end)| sentence_start + from + end)?;
+        // "before moving on to Laos", "when asked", "because of": no
+        // subject of its own follows.
+        let next = next_word(text, opener_end);
+        let no_subject = next.eq_ignore_ascii_case("of")
+            || [&b"ing"[..], b"ed"]
+                .iter()
+                .any(|ending| next.len() > 4 && next.as_bytes().ends_with(ending));
+        if no_subject {
+            return None;
+        }
+        // The clause's subject is its first party, unless that party only
+        // completes a noun before it ("while the launch of the Russia
+        // probe", "his calls to bomb ISIS"): then the sentence decides.
+        let first = placed
+            .iter()
+            .find(|p| p.start >= opener_end && p.start < cue_start && p.can_act)?;
+        let inside_a_phrase = words(&text[opener_end..first.start]).any(|(start, end)| {
+            self.subject_breaks
+                .contains(fold(&text[opener_end + start..opener_end + end], &mut folded))
+        });
+        (!inside_a_phrase).then_some(opener_end)
     }
 
     /// The party an agent noun names, when the cue is one ("hackers",

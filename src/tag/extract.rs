@@ -88,6 +88,10 @@ pub struct Extractor {
     pub(super) published_things: HashSet<String>,
     /// Words that open an object.
     pub(super) object_openers: HashSet<String>,
+    /// Words that open a subordinate clause.
+    pub(super) clause_openers: HashSet<String>,
+    /// Prepositions that keep a party inside a noun phrase.
+    pub(super) subject_breaks: HashSet<String>,
     /// Common given names, as capitalised ("George"): they open the names of
     /// people the dictionaries do not list.
     pub(super) given_names: HashSet<String>,

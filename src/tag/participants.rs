@@ -23,9 +23,11 @@ pub(super) struct CueSite {
     pub(super) subject_is_target: bool,
     /// The first reporting word after the cue, and whether it closes the sentence.
     pub(super) attribution: Option<(usize, bool)>,
-    /// Where the last reporting word before the cue ends: "Ukraine said
-    /// Russian hackers attacked …" reports an act whose subject follows it.
-    pub(super) reported_from: Option<usize>,
+    /// Where the cue's own clause begins when its subject is not the
+    /// sentence's: after a reporting word ("Ukraine said Russian hackers
+    /// attacked …" reports an act whose subject follows it) or a word that
+    /// opens a subordinate clause ("after Russia annexed Crimea").
+    pub(super) subject_from: Option<usize>,
     /// A protest: a party named after "in" or "at" is where it happened
     /// (protesters "in Hong Kong" protest against someone else), unnamed
     /// protesters are the people of that place, and a protest that names no
@@ -48,7 +50,7 @@ impl Extractor {
             cue,
             subject_is_target,
             attribution,
-            reported_from,
+            subject_from,
             protest,
         } = site;
         // `placed` is in text order: the sentence's entities are a slice of it.
@@ -108,10 +110,10 @@ impl Extractor {
         // The subject is the first party before the cue that can act; failing
         // that, the first place named before it ("Beirut again rejected",
         // protesters "in Baghdad" are coded by where they are).
-        // In reported speech the act's subject comes after the reporting
-        // word; the speaker is the subject only when none does ("Ukraine said
-        // it had shot down …").
-        let first_source = reported_from
+        // In reported speech or a subordinate clause the act's subject comes
+        // after the reporting or opening word; the speaker is the subject
+        // only when none does ("Ukraine said it had shot down …").
+        let first_source = subject_from
             .and_then(|from| {
                 in_sentence
                     .iter()

@@ -216,20 +216,30 @@ impl Extractor {
         if self.clause_openers.is_empty() {
             return None;
         }
+        // Only an opener after the sentence's first party that can act, with
+        // another such party after it, can change who acts: most cues are
+        // settled here without reading a word.
+        let before_cue = &placed
+            [placed.partition_point(|p| p.start < sentence_start)..placed.partition_point(|p| p.start < cue_start)];
+        let mut acting = before_cue.iter().filter(|p| p.can_act);
+        let sentence_subject = acting.next()?;
+        acting.next()?;
         let joined = previous_word(text, cue_start);
         if joined.eq_ignore_ascii_case("and") || joined.eq_ignore_ascii_case("or") {
             return None;
         }
-        let before = &text[sentence_start..cue_start];
-        let from = before.rfind([',', ';', ':']).map_or(0, |at| at + 1);
+        let from = sentence_subject.end.min(cue_start);
         let mut folded = String::new();
-        let opener_end = words(&before[from..])
+        let opener_end = words(&text[from..cue_start])
             .filter(|&(start, end)| {
                 self.clause_openers
-                    .contains(fold(&before[from + start..from + end], &mut folded))
+                    .contains(fold(&text[from + start..from + end], &mut folded))
             })
             .last()
-            .map(|(_, end)| sentence_start + from + end)?;
+            .map(|(_, end)| from + end)?;
+        if text[opener_end..cue_start].contains([',', ';', ':']) {
+            return None;
+        }
         // "before moving on to Laos", "when asked", "because of": no
         // subject of its own follows.
         let next = next_word(text, opener_end);

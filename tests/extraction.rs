@@ -1430,6 +1430,21 @@ fn hackers_act_on_the_party_that_reports_them() {
     assert!(named.iter().any(|d| d.starts_with("/G0016/coerce/")), "{named:?}");
 }
 
+/// A line that links to another story ("RELATED: …", "READ MORE: …") is
+/// that story's headline: it gives the article no names and no events.
+#[test]
+fn a_link_line_is_another_storys() {
+    let body = "Trade officials met in Geneva on Monday.\n\nRELATED: China accuses Japan of provoking a crisis\n\n\
+                The talks went on into the night.";
+    let found = mentions(body, None);
+    for facet in ["/country/CHN", "/country/JPN", "/event/accuse"] {
+        assert!(!found.contains(facet), "unexpected {facet} in {found:?}");
+    }
+    // The same words as the article's own sentence count.
+    let own = mentions("China accuses Japan of provoking a crisis.", None);
+    assert!(own.contains("/country/CHN") && own.contains("/event/accuse"), "{own:?}");
+}
+
 /// A cue in a subordinate clause ("after", "when", "while" …) has its own
 /// subject: the first party after the opener, unless a preposition puts
 /// that party inside a noun phrase, or a participle follows the opener.

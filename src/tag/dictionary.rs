@@ -324,6 +324,11 @@ pub struct HistoricalState {
 #[derive(Debug, Clone, Deserialize)]
 pub struct SentenceRules {
     pub abbreviations: Vec<String>,
+    /// Labels that open a line linking to another story ("RELATED:",
+    /// "READ MORE:"), as written: the line is that story's, not the
+    /// article's. Left out: every line is read.
+    #[serde(default)]
+    pub link_labels: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -315,6 +315,12 @@ impl Extractor {
         }
         self.place_named_groups(text, &mut placement.placed);
         self.place_named_people(text, passage.headline, hits, &mut placement.placed);
+        // Names read from the text itself ("George Soros") on a line that
+        // links to another story are that story's; its dictionary names
+        // never became hits.
+        if !passage.links.is_empty() {
+            placement.placed.retain(|p| !passage.in_link(p.start));
+        }
         self.add_short_mentions(text, hits, &mut placement.placed);
         placement.placed.sort_by_key(|p| p.start);
         give_titled_people_a_country(passage, &mut placement.placed);

@@ -38,6 +38,8 @@ pub struct Extractor {
     pub(super) group_sponsors: HashMap<String, String>,
     pub(super) government_cues: HashSet<String>,
     pub(super) abbreviations: HashSet<String>,
+    /// Labels that open a line linking to another story, as written.
+    pub(super) link_labels: Vec<String>,
     pub(super) short_mention_blockers: HashSet<String>,
     pub(super) bird_cues: HashSet<String>,
     pub(super) bird_names: Vec<String>,
@@ -127,6 +129,8 @@ pub(super) struct Passage<'t> {
     /// Whether the text is a title, where headline style capitalises words.
     pub(super) headline: bool,
     pub(super) hits: Vec<Hit>,
+    /// Lines that link to another story, whose names are not the text's.
+    pub(super) links: Vec<Range<usize>>,
     /// Sentence byte ranges, in text order; never empty.
     pub(super) bounds: Vec<Range<usize>>,
     /// Whether the text holds a US-state cue: scanning for them costs a pass
@@ -135,6 +139,11 @@ pub(super) struct Passage<'t> {
 }
 
 impl Passage<'_> {
+    /// Whether byte `pos` is on a line that links to another story.
+    pub(super) fn in_link(&self, pos: usize) -> bool {
+        self.links.iter().any(|link| link.contains(&pos))
+    }
+
     /// The sentence that holds byte `pos`.
     pub(super) fn sentence_of(&self, pos: usize) -> usize {
         self.bounds
@@ -332,15 +341,48 @@ impl Extractor {
             .collect()
     }
 
+    /// The lines that link to another story ("RELATED: …",
+    /// [`link_labels`](Extractor::link_labels)): that story's headline
+    /// names its own parties and events, not the article's.
+    fn link_lines(&self, text: &str) -> Vec<Range<usize>> {
+        let mut links = Vec::new();
+        if self.link_labels.is_empty() {
+            return links;
+        }
+        let mut line_start = 0;
+        loop {
+            let line_end =
+                memchr::memchr(b'\n', &text.as_bytes()[line_start..]).map_or(text.len(), |at| line_start + at);
+            if self
+                .link_labels
+                .iter()
+                .any(|label| text[line_start..line_end].starts_with(label.as_str()))
+            {
+                links.push(line_start..line_end);
+            }
+            if line_end == text.len() {
+                return links;
+            }
+            line_start = line_end + 1;
+        }
+    }
+
     /// Finds the entities of a text, then its events with their parties,
     /// and files both by sentence.
     fn analyse(&self, text: &str, article: &[&str], era: Option<i64>, headline: bool) -> Analysis {
+        // A line that links to another story gives no cue and no name.
+        let links = self.link_lines(text);
+        let mut hits = self.hits(text);
+        if !links.is_empty() {
+            hits.retain(|h| !links.iter().any(|link| link.contains(&h.start)));
+        }
         let passage = Passage {
             text,
             article,
             era,
             headline,
-            hits: self.hits(text),
+            hits,
+            links,
             bounds: self.sentence_bounds(text),
             us_state_context: OnceCell::new(),
         };

@@ -38,7 +38,7 @@ pub fn remove_name_cards(text: String) -> String {
         if !is_link {
             continue;
         }
-        let reach = char_boundary_at_or_after(&text, more.saturating_sub(CARD_REACH).max(done));
+        let reach = text.ceil_char_boundary(more.saturating_sub(CARD_REACH).max(done));
         if let Some(name_end) = card_start(&text, done, reach, more) {
             cleaned.push_str(&text[done..name_end]);
             done = after;
@@ -97,7 +97,7 @@ fn card_start(text: &str, floor: usize, from: usize, more: usize) -> Option<usiz
 /// Where `name` ends as a word of its own within [`NAME_REACH`] bytes
 /// before `before` and not before `floor`, the latest such place.
 fn name_before(text: &str, name: &str, floor: usize, before: usize) -> Option<usize> {
-    let start = char_boundary_at_or_after(text, before.saturating_sub(NAME_REACH).max(floor));
+    let start = text.ceil_char_boundary(before.saturating_sub(NAME_REACH).max(floor));
     let window = &text[start..before];
     let mut end = window.len();
     while let Some(found) = window[..end].rfind(name) {
@@ -131,13 +131,6 @@ fn only_names_between(gap: &str) -> bool {
 /// The longest rest of a full name between the name as written and the
 /// glued full name, in bytes.
 const NAME_GAP: usize = 60;
-
-fn char_boundary_at_or_after(text: &str, mut at: usize) -> usize {
-    while !text.is_char_boundary(at) {
-        at += 1;
-    }
-    at
-}
 
 #[cfg(test)]
 mod tests {

@@ -72,6 +72,13 @@ pub fn strip_invisible(text: String) -> String {
     text.chars().filter(|c| !INVISIBLE.contains(c)).collect()
 }
 
+/// What a body goes through after its id is taken: [`strip_invisible`],
+/// then the name cards of scraped pages go
+/// ([`remove_name_cards`](super::cards::remove_name_cards)).
+pub fn clean_body_after_id(body: String) -> String {
+    super::cards::remove_name_cards(strip_invisible(body))
+}
+
 fn is_unwanted_control(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t' && c != '\r') || c == '\u{feff}'
 }

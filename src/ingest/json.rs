@@ -10,8 +10,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use super::cards::remove_name_cards;
-use super::clean::{clean_line, clean_text, content_id, strip_invisible};
+use super::clean::{clean_body_after_id, clean_line, clean_text, content_id, strip_invisible};
 use super::{dates, Article, ArticleField, FieldMap, GivenTags, Location, Record, Rejection};
 
 pub(super) fn read_json_lines(
@@ -299,7 +298,7 @@ fn map_record(mut object: Map<String, Value>, fields: &FieldMap, location: Locat
         .map(|id| clean_line(&id))
         .filter(|id| !id.is_empty())
         .unwrap_or_else(|| content_id(&title, &body));
-    let (title, body) = (strip_invisible(title), remove_name_cards(strip_invisible(body)));
+    let (title, body) = (strip_invisible(title), clean_body_after_id(body));
     let given = if fields.tagged {
         match given_tags(&object, &body) {
             Ok((tags, dropped)) => {

@@ -6,8 +6,7 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
-use super::cards::remove_name_cards;
-use super::clean::{clean_line, clean_text, content_id, strip_invisible};
+use super::clean::{clean_body_after_id, clean_line, clean_text, content_id, strip_invisible};
 use super::{dates, Article, Location, Record, Rejection};
 
 /// Dated text (the seed's format) or plain text: the whole file is one article.
@@ -66,7 +65,7 @@ fn text_article(title: String, body: &str, date: Option<DateTime<Utc>>, location
     Record::Article(Box::new(Article {
         id: content_id(&title, body),
         title: strip_invisible(title),
-        body: remove_name_cards(strip_invisible(body.to_string())),
+        body: clean_body_after_id(body.to_string()),
         date,
         source: None,
         url: None,

@@ -235,13 +235,7 @@ impl Extractor {
             group_sponsors,
             government_cues: lower_set(&rules.capitals.government_cues),
             abbreviations: lower_set(&rules.sentences.abbreviations),
-            link_labels: rules
-                .sentences
-                .link_labels
-                .iter()
-                .filter(|l| !l.is_empty())
-                .cloned()
-                .collect(),
+            link_labels: non_empty(&rules.sentences.link_labels),
             short_mention_blockers: lower_set(&rules.people.short_mention_blockers),
             bird_cues: lower_set(&rules.ambiguity.bird_cues),
             bird_names: rules.ambiguity.bird_names.clone(),

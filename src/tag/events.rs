@@ -243,19 +243,14 @@ impl Extractor {
         // "before moving on to Laos", "when asked", "because of": no
         // subject of its own follows.
         let next = next_word(text, opener_end);
-        let no_subject = next.eq_ignore_ascii_case("of")
-            || [&b"ing"[..], b"ed"]
-                .iter()
-                .any(|ending| next.len() > 4 && next.as_bytes().ends_with(ending));
-        if no_subject {
+        let participle = next.len() > 4 && (next.ends_with("ing") || next.ends_with("ed"));
+        if participle || next.eq_ignore_ascii_case("of") {
             return None;
         }
         // The clause's subject is its first party, unless that party only
         // completes a noun before it ("while the launch of the Russia
         // probe", "his calls to bomb ISIS"): then the sentence decides.
-        let first = placed
-            .iter()
-            .find(|p| p.start >= opener_end && p.start < cue_start && p.can_act)?;
+        let first = before_cue.iter().find(|p| p.start >= opener_end && p.can_act)?;
         let inside_a_phrase = words(&text[opener_end..first.start]).any(|(start, end)| {
             self.subject_breaks
                 .contains(fold(&text[opener_end + start..opener_end + end], &mut folded))

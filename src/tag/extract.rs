@@ -141,7 +141,7 @@ pub(super) struct Passage<'t> {
 impl Passage<'_> {
     /// Whether byte `pos` is on a line that links to another story.
     pub(super) fn in_link(&self, pos: usize) -> bool {
-        self.links.iter().any(|link| link.contains(&pos))
+        on_line_of(&self.links, pos)
     }
 
     /// The sentence that holds byte `pos`.
@@ -374,7 +374,7 @@ impl Extractor {
         let links = self.link_lines(text);
         let mut hits = self.hits(text);
         if !links.is_empty() {
-            hits.retain(|h| !links.iter().any(|link| link.contains(&h.start)));
+            hits.retain(|h| !on_line_of(&links, h.start));
         }
         let passage = Passage {
             text,
@@ -416,4 +416,9 @@ impl Extractor {
         }
         Analysis { sentences }
     }
+}
+
+/// Whether byte `pos` is inside one of `lines`.
+fn on_line_of(lines: &[Range<usize>], pos: usize) -> bool {
+    lines.iter().any(|line| line.contains(&pos))
 }

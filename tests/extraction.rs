@@ -121,6 +121,15 @@ fn assert_mentions(body: &str, date: Option<i64>, present: &[&str], absent: &[&s
     }
 }
 
+/// Asserts that `body` names no person.
+fn assert_no_person(body: &str) {
+    let found = mentions(body, None);
+    assert!(
+        !found.iter().any(|m| m.starts_with("/person/")),
+        "{body:?}: unexpected person in {found:?}"
+    );
+}
+
 fn people(text: &str, slug: &str) -> usize {
     extractor()
         .entities(text, None)
@@ -1729,11 +1738,7 @@ fn a_capitalised_word_after_a_name_makes_a_longer_name() {
         "The grant went to the Howard Hughes Medical Institute in Maryland.",
         "He moved his savings to Merrill Lynch Wealth Management last year.",
     ] {
-        let found = mentions(body, None);
-        assert!(
-            !found.iter().any(|m| m.starts_with("/person/")),
-            "{body:?}: unexpected person in {found:?}"
-        );
+        assert_no_person(body);
     }
     let titled = extractor().tag("Rhonda Whitcombe Says Sanctions Will Stay", "", None);
     assert!(
@@ -1747,6 +1752,47 @@ fn a_capitalised_word_after_a_name_makes_a_longer_name() {
         &["/person/rhonda-whitcombe"],
         &[],
     );
+}
+
+/// A name after a title goes on past a middle initial ("Rep. Harold T.
+/// Wexley", and a dictionary person so written is that person), a second
+/// title introduces the person itself ("Chairman Rep. Dorian Palk"), and a
+/// title that starts a company's or a treaty's name gives no person
+/// ("General Motors", "General Agreement on Tariffs").
+#[test]
+fn a_name_after_a_title_is_read_whole() {
+    assert_mentions(
+        "Rep. Harold T. Wexley, a Vermont Democrat, said the bill would pass.",
+        None,
+        &["/person/harold-t-wexley"],
+        &["/person/harold"],
+    );
+    assert_mentions(
+        "Secretary of State John F. Kerry defended the agreement on Tuesday.",
+        None,
+        &["/person/john-kerry"],
+        &["/person/john", "/person/john-f-kerry"],
+    );
+    assert_mentions(
+        "House Budget Committee Chairman Rep. Dorian Palk set a deadline for the agency.",
+        None,
+        &["/person/dorian-palk"],
+        &["/person/rep"],
+    );
+    assert_mentions(
+        "Rep. Dale Forest said the state would appeal.",
+        None,
+        &["/person/dale-forest"],
+        &[],
+    );
+    for body in [
+        "Workers ratified a deal with General Motors after a long strike.",
+        "Washington filed a complaint under the General Agreement on Tariffs and Trade.",
+        "Shares of General Electric Co rose after the results.",
+        "The Government Accountability Office and the General Accounting Office disagreed.",
+    ] {
+        assert_no_person(body);
+    }
 }
 
 /// Asking is a request only when someone is asked to do or give something

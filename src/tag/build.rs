@@ -280,6 +280,7 @@ impl Extractor {
             ordinary_words: dictionaries.ordinary_words.iter().cloned().collect(),
             given_name_shapes: super::entities::GivenNameShapes::new(&dictionaries.given_names),
             not_name_words: rules.people.not_name_words.iter().cloned().collect(),
+            company_words: rules.people.company_words.iter().cloned().collect(),
             given_names_also_words: rules.people.given_names_also_words.iter().cloned().collect(),
             group_names: AhoCorasickBuilder::new()
                 .match_kind(MatchKind::LeftmostLongest)
@@ -292,6 +293,7 @@ impl Extractor {
             group_prefix_count: group_prefixes.len(),
             group_families,
             surname_countries,
+            person_slugs: dictionaries.people.iter().map(|p| p.slug.to_string()).collect(),
             full_names,
             historical: rules
                 .historical

@@ -354,6 +354,10 @@ pub struct PeopleRules {
     /// a person. Left out, names are read without this guard.
     #[serde(default)]
     pub not_name_words: Vec<String>,
+    /// Words that end a company's name ("Corp", "Inc"): after a title
+    /// ("General Electric Co") they make the title part of it.
+    #[serde(default)]
+    pub company_words: Vec<String>,
     /// Given names that are also ordinary words ("Will", "May"): not read as
     /// a name where a sentence starts.
     #[serde(default)]

@@ -307,7 +307,7 @@ impl Extractor {
                         break;
                     }
                     Cue::Role { sector } if !consumed[i] => {
-                        self.place_titled_person(text, hits, hit, sector, &mut consumed, &mut placement.placed);
+                        self.place_titled_person(passage, hit, sector, &mut consumed, &mut placement.placed);
                     }
                     _ => {}
                 }
@@ -401,18 +401,29 @@ impl Extractor {
     /// country all dictionary people of that surname share.
     fn place_titled_person(
         &self,
-        text: &str,
-        hits: &[Hit],
+        passage: &Passage,
         hit: &Hit,
         sector: &str,
         consumed: &mut [bool],
         placed: &mut Vec<PlacedEntity>,
     ) {
+        let (text, hits, headline) = (passage.text, passage.hits.as_slice(), passage.headline);
         let title = &text[hit.start..hit.end];
         let title_capitalised = title.chars().next().is_some_and(char::is_uppercase);
-        let Some((name_end, slug)) = person_after_role(text, hit.end, title_capitalised, &self.calendar_words) else {
+        let Some((name_end, slug)) = self.person_after_role(text, hit.end, title_capitalised, headline) else {
             return;
         };
+        // A second title ("Committee Chairman Rep. Richard Neal") introduces
+        // the person itself.
+        let name_start = hit.end + 1;
+        let next = hits.partition_point(|h| h.start < name_start);
+        let second_title = hits[next..]
+            .iter()
+            .take_while(|h| h.start == name_start)
+            .any(|h| self.cues[h.cue as usize].iter().any(|c| matches!(c, Cue::Role { .. })));
+        if second_title {
+            return;
+        }
         let country = placed
             .last()
             .filter(|p| p.entity.kind == EntityKind::Country && within_words(text, p.end, hit.start, 1))
@@ -449,6 +460,100 @@ impl Extractor {
             entity: person,
             can_act: true,
         });
+    }
+
+    /// The name right after a role title, as its end and a slug: two or
+    /// three capitalised words ("Foreign Minister Wang Yi"), a middle
+    /// initial among them ("Rep. John A. Boehner"), or one after a
+    /// capitalised title ("President Assad") unless it is one of the
+    /// `calendar_words` ("President Monday"). Words that make the title part
+    /// of an organisation's name ("General Motors Corp", "General
+    /// Agreement on Tariffs") give no person; an everyday word after the
+    /// name ends it in a headline ("President Obama Signs").
+    fn person_after_role(
+        &self,
+        text: &str,
+        role_end: usize,
+        title_capitalised: bool,
+        headline: bool,
+    ) -> Option<(usize, String)> {
+        let rest = &text[role_end..];
+        let lead = rest.len() - rest.trim_start_matches(' ').len();
+        if lead != 1 {
+            return None;
+        }
+        let mut end = role_end + lead;
+        let mut words: Vec<&str> = Vec::new();
+        let mut initial = None;
+        for word in text[end..].split(' ').take(4) {
+            if initial.is_none() && words.len() == 1 && is_initial(word) {
+                initial = Some(words.len());
+                words.push(&word[..1]);
+                end += word.len() + 1;
+                continue;
+            }
+            let clean = word
+                .trim_end_matches([',', '.', ';', ':', '\'', '"', ')', '’'])
+                .trim_end_matches("'s")
+                .trim_end_matches("’s");
+            let capitalised = clean.chars().next().is_some_and(char::is_uppercase)
+                && clean.chars().skip(1).any(char::is_lowercase)
+                && clean.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'');
+            if self.company_words.contains(clean) {
+                return None;
+            }
+            if !capitalised || words.len() - usize::from(initial.is_some()) == 3 {
+                break;
+            }
+            // The title's first word decides whether the title is one (a
+            // title before a company's or a treaty's name is part of it:
+            // "General Motors", "General Electric", "General Agreement");
+            // later words are names after a title, even everyday ones ("Rep.
+            // Ron Kind"), but in a headline they end the name.
+            let plain = !clean.chars().skip(1).any(char::is_uppercase);
+            let everyday = plain && self.ordinary_words.contains(clean.to_ascii_lowercase().as_str());
+            if words.is_empty() {
+                let given = self.given_names.contains(clean);
+                if self.not_name_words.contains(clean) || (everyday && !given) {
+                    return None;
+                }
+            } else if everyday && headline {
+                break;
+            }
+            words.push(clean);
+            end += clean.len();
+            if clean.len() != word.len() {
+                break;
+            }
+            end += 1;
+        }
+        let mut end = text[..end.min(text.len())].trim_end().len();
+        // An initial the name does not go on after is not part of it.
+        if initial.is_some_and(|i| i + 1 == words.len()) {
+            words.pop();
+            initial = None;
+            end = text[..end - 2].trim_end().len();
+        }
+        let names = words.len() - usize::from(initial.is_some());
+        let single_name = names == 1
+            && title_capitalised
+            && words[0].len() >= 3
+            && !self.calendar_words.iter().any(|w| w.eq_ignore_ascii_case(words[0]));
+        if names < 2 && !single_name {
+            return None;
+        }
+        let slug_without = |skipped: Option<usize>| {
+            let kept = words.iter().enumerate().filter(|(n, _)| Some(*n) != skipped);
+            kept.map(|(_, w)| w.to_lowercase()).collect::<Vec<_>>().join("-")
+        };
+        // A dictionary person written with a middle initial is that person.
+        if initial.is_some() {
+            let plain = slug_without(initial);
+            if self.person_slugs.contains(plain.as_str()) {
+                return Some((end, plain));
+            }
+        }
+        Some((end, slug_without(None)))
     }
 
     /// Rewrites a modern state code to the one its state had on `era`.
@@ -692,50 +797,9 @@ fn give_titled_people_a_country(passage: &Passage, placed: &mut [PlacedEntity]) 
     }
 }
 
-/// The name right after a role title, as its end and a slug: two or three
-/// capitalised words ("Foreign Minister Wang Yi"), or one after a capitalised
-/// title ("President Assad") unless it is one of the `calendar_words`
-/// ("President Monday").
-fn person_after_role(
-    text: &str,
-    role_end: usize,
-    title_capitalised: bool,
-    calendar_words: &[String],
-) -> Option<(usize, String)> {
-    let rest = &text[role_end..];
-    let lead = rest.len() - rest.trim_start_matches(' ').len();
-    if lead != 1 {
-        return None;
-    }
-    let mut end = role_end + lead;
-    let mut words = Vec::new();
-    for word in text[end..].split(' ').take(3) {
-        let clean = word
-            .trim_end_matches([',', '.', ';', ':', '\'', '"', ')', '’'])
-            .trim_end_matches("'s")
-            .trim_end_matches("’s");
-        let capitalised = clean.chars().next().is_some_and(char::is_uppercase)
-            && clean.chars().skip(1).any(char::is_lowercase)
-            && clean.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'');
-        if !capitalised {
-            break;
-        }
-        words.push(clean);
-        end += clean.len();
-        if clean.len() != word.len() {
-            break;
-        }
-        end += 1;
-    }
-    let end = end.min(text.len());
-    let end = text[..end].trim_end().len();
-    let single_name = words.len() == 1
-        && title_capitalised
-        && words[0].len() >= 3
-        && !calendar_words.iter().any(|w| w.eq_ignore_ascii_case(words[0]));
-    if words.len() < 2 && !single_name {
-        return None;
-    }
-    let slug = words.iter().map(|w| w.to_lowercase()).collect::<Vec<_>>().join("-");
-    Some((end, slug))
+/// Whether `word` is a middle initial as written in a name: one capital
+/// and a full stop ("A.").
+fn is_initial(word: &str) -> bool {
+    let bytes = word.as_bytes();
+    bytes.len() == 2 && bytes[0].is_ascii_uppercase() && bytes[1] == b'.'
 }

@@ -104,6 +104,9 @@ pub struct Extractor {
     pub(super) full_names: HashMap<u32, Vec<Box<str>>>,
     pub(super) given_name_shapes: super::entities::GivenNameShapes,
     pub(super) not_name_words: HashSet<String>,
+    pub(super) company_words: HashSet<String>,
+    /// The slugs of dictionary people.
+    pub(super) person_slugs: HashSet<String>,
     pub(super) given_names_also_words: HashSet<String>,
     /// Threat-group naming schemes ([`GroupNaming`](super::dictionary::GroupNaming)).
     /// How many of `group_names`' patterns are numbered prefixes.

@@ -441,3 +441,75 @@ fn a_million_tiny_articles() {
     let r = ok(newsdex(&index).args(["index", "--quiet"]).arg(&path));
     assert_eq!(summary(&r.stderr)["unchanged"], N, "{}", r.stderr);
 }
+
+#[test]
+fn feeds_and_reuters_xml_are_read_and_other_xml_is_rejected() {
+    let tmp = TempDir::new().unwrap();
+    let corpus = tmp.path().join("corpus");
+    fs::create_dir(&corpus).unwrap();
+    fs::write(
+        corpus.join("gazette.rss"),
+        r#"<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Harbour Gazette</title>
+<item><title>Lighthouse keepers win pay deal</title><guid>gazette-7</guid>
+<pubDate>Mon, 04 Mar 2024 09:00:00 GMT</pubDate>
+<description>&lt;p&gt;The keepers &lt;b&gt;accepted&lt;/b&gt; the offer.&lt;/p&gt;&lt;p&gt;Shifts start Monday.&lt;/p&gt;</description></item>
+<item><title>Headline without text</title><guid>gazette-8</guid></item>
+</channel></rss>"#,
+    )
+    .unwrap();
+    fs::write(
+        corpus.join("valley.xml"),
+        r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>Valley Wire</title>
+<entry><id>urn:valley:3</id><title>Orchard harvest beats forecasts</title>
+<updated>2023-09-12T08:00:00Z</updated><content type="html">Growers picked &lt;i&gt;early&lt;/i&gt;.</content></entry>
+</feed>"#,
+    )
+    .unwrap();
+    fs::write(
+        corpus.join("reut2-900.xml"),
+        "<?xml version=\"1.0\"?>\n<LEWIS>\n<REUTERS NEWID=\"9001\"><DATE>2-MAR-1987 10:00:00.00</DATE>\
+         <TEXT><TITLE>TRAM LINE EXTENSION APPROVED</TITLE><BODY>The council approved the tram line.\n Reuter\n\
+         </BODY></TEXT></REUTERS>\n</LEWIS>\n",
+    )
+    .unwrap();
+    fs::write(
+        corpus.join("catalog.xml"),
+        "<?xml version=\"1.0\"?><catalog><book>x</book></catalog>",
+    )
+    .unwrap();
+    fs::write(corpus.join("README_FEEDS.txt"), "How these feeds were collected.").unwrap();
+    let index = tmp.path().join("index");
+    let r = run(newsdex(&index).arg("index").arg(&corpus));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let s = summary(&r.stderr);
+    assert_eq!(s["read"], 5, "{}", r.stderr);
+    assert_eq!(s["indexed"], 3, "{}", r.stderr);
+    assert_eq!(
+        s["read"],
+        s["indexed"] + s["duplicates"] + s["rejected"],
+        "{}",
+        r.stderr
+    );
+    assert_rejected(&r.stderr, "gazette.rss:6", "no body text");
+    assert_rejected(&r.stderr, "catalog.xml", "root is <catalog>");
+    assert!(!r.stderr.contains("README_FEEDS"), "{}", r.stderr);
+
+    let hit = search_json(&index, "keepers", &[]);
+    assert_eq!(hit["total"], 1, "{hit}");
+    assert_eq!(hit["hits"][0]["id"], "gazette-7");
+    assert_eq!(hit["hits"][0]["source"], "Harbour Gazette");
+    // The feed's HTML is read as text: its tags are no words.
+    assert_eq!(total(&index, "accepted", &[]), 1);
+    for word in ["p", "b", "lt"] {
+        assert_eq!(total(&index, word, &[]), 0, "{word}");
+    }
+    assert_eq!(
+        total(&index, "orchard", &["--from", "2023-09-01", "--to", "2023-09-30"]),
+        1
+    );
+    assert_eq!(
+        total(&index, "tram", &["--from", "1987-03-01", "--to", "1987-03-31"]),
+        1
+    );
+}

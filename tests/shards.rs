@@ -128,7 +128,7 @@ fn tagged_input_without_facets_is_rejected_by_record() {
         r.stderr
     );
     assert!(r.stderr.contains("evidence 1 is not a dyad"), "{}", r.stderr);
-    assert!(r.stderr.contains("plain text carries no facets"), "{}", r.stderr);
+    assert!(r.stderr.contains("plain text and XML carry no facets"), "{}", r.stderr);
 }
 
 #[test]

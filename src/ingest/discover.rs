@@ -47,10 +47,46 @@ pub fn collect_files(paths: &[PathBuf]) -> Inputs {
     }
 }
 
+/// Documentation and schemas that sit beside the articles of a corpus: a
+/// Markdown or reStructuredText file, a README, LICENSE or NOTICE file
+/// whatever its extension (`README_LEWIS.txt`), a DTD or an XML schema.
 fn is_documentation(path: &Path) -> bool {
     let extension = path
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    matches!(extension.as_str(), "md" | "markdown" | "rst")
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let first_word = name.split(['.', '_', '-']).next().unwrap_or("");
+    matches!(extension.as_str(), "md" | "markdown" | "rst" | "dtd" | "xsd")
+        || matches!(first_word, "readme" | "license" | "licence" | "copying" | "notice")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documentation_beside_articles_is_known_by_name() {
+        for doc in [
+            "README.md",
+            "README_LEWIS.txt",
+            "LICENSE",
+            "notice.txt",
+            "lewis.dtd",
+            "guide.rst",
+        ] {
+            assert!(is_documentation(Path::new(doc)), "{doc}");
+        }
+        for news in [
+            "notices.jsonl",
+            "readmes-of-the-week.txt",
+            "reut2-000.xml",
+            "licensing-deal.txt",
+        ] {
+            assert!(!is_documentation(Path::new(news)), "{news}");
+        }
+    }
 }

@@ -1,12 +1,12 @@
 //! Reading: finds the files under the paths a user gives, detects each
-//! file's format (dated text, plain text, JSON object or array, JSON Lines, any
-//! of them gzip'd) and turns it into articles, or into rejections that say
+//! file's format (dated text, plain text, JSON object or array, JSON Lines,
+//! RSS, Atom and Reuters-21578 XML, any of them gzip'd) and turns it into articles, or into rejections that say
 //! which file, which line or record, and what was wrong.
 //!
 //! This file holds the public types, [`read_file`] and [`read_bytes`], and the
 //! detection of a file's format that sends it to its reader. Beside it:
-//! [`collect_files`] finds the files (`discover.rs`), `json.rs` and `text.rs`
-//! read the formats, `clean.rs` cleans text and makes ids, `cards.rs` removes
+//! [`collect_files`] finds the files (`discover.rs`), `json.rs`, `text.rs`
+//! and `xml.rs` read the formats, `clean.rs` cleans text and makes ids, `cards.rs` removes
 //! the name cards web scrapes glue into sentences, `dates.rs` parses
 //! dates and `fields.rs` says which JSON keys hold which field.
 
@@ -26,6 +26,7 @@ mod discover;
 mod fields;
 mod json;
 mod text;
+mod xml;
 
 pub use clean::{clean_line, clean_text, content_id};
 pub use dates::{parse_date, EARLIEST, LATEST};
@@ -126,6 +127,7 @@ enum Format {
     Json,
     JsonLines,
     Text,
+    Xml,
 }
 
 /// The files a run reads, found once: in order, with the paths that could
@@ -227,14 +229,15 @@ fn read_from(path: &Path, mut reader: Box<dyn BufRead + Send + '_>, fields: &Fie
     match detect_format(path, head) {
         Format::JsonLines => json::read_json_lines(path, reader, fields, &mut counted),
         Format::Json => json::read_json_document(path, reader, fields, &mut counted),
-        Format::Text if fields.tagged => {
+        Format::Text | Format::Xml if fields.tagged => {
             return reject_file(
                 sink,
-                "plain text carries no facets; --tagged reads the JSON Lines that `newsdex tag --with-text` writes"
+                "plain text and XML carry no facets; --tagged reads the JSON Lines that `newsdex tag --with-text` writes"
                     .into(),
             );
         }
         Format::Text => text::read_text(path, reader, &mut counted),
+        Format::Xml => xml::read_xml(path, reader, &mut counted),
     }
     // Found by fuzzing: `[]` or blank lines alone were read silently, as if
     // the file were not there. Every file accounts for itself.
@@ -280,6 +283,7 @@ fn detect_format(path: &Path, head: &[u8]) -> Format {
     match extension {
         "jsonl" | "ndjson" | "jsonlines" => Format::JsonLines,
         "json" => Format::Json,
+        "xml" | "rss" | "atom" | "rdf" => Format::Xml,
         _ => {
             let first = head
                 .iter()
@@ -288,10 +292,21 @@ fn detect_format(path: &Path, head: &[u8]) -> Format {
             match first {
                 Some(b'[') => Format::Json,
                 Some(b'{') => Format::JsonLines,
+                Some(b'<') if is_xml_document(head) => Format::Xml,
                 _ => Format::Text,
             }
         }
     }
+}
+
+/// Whether a file that starts with `<` is an XML document newsdex reads
+/// (a text file may start with a bracket too).
+fn is_xml_document(head: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(&head[..head.len().min(512)]);
+    let start = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    ["<?xml", "<rss", "<feed", "<rdf:RDF", "<LEWIS"]
+        .iter()
+        .any(|opening| start.starts_with(opening))
 }
 
 /// What the unit tests of every reader share: the bundled field map, and

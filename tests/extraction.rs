@@ -1278,6 +1278,33 @@ fn an_article_reports_its_title_and_lead_not_its_background() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// An appeal told once in the body, from a named party to a named party
+/// ("urged Beijing to lift the ban"), is a reaction the article reports;
+/// other request words told once, or an appeal to no one named, are not.
+#[test]
+fn an_appeal_to_a_party_told_once_is_reported() {
+    let title = "Norway halts fish imports from Chile";
+    let lead = "Norway suspended all fish imports from Chile on Thursday, citing contamination fears. \
+                Customs officers turned back three shipments at the port. \
+                Fishing cooperatives said the ban would hurt exporters.\n\n";
+    for appeal in [
+        "Prime Minister Ilse Marant of Chile urged Norway to lift the restrictions.",
+        "Chile's foreign minister called on Norway to reverse the decision.",
+    ] {
+        let body = format!("{lead}{appeal}");
+        let found = reported_types(title, &body);
+        assert!(found.contains("/request"), "{appeal:?}: {found:?}");
+    }
+    for talk in [
+        "Prime Minister Ilse Marant insisted that the fish was safe.",
+        "Prime Minister Ilse Marant urged shoppers to stay calm.",
+    ] {
+        let body = format!("{lead}{talk}");
+        let found = reported_types(title, &body);
+        assert!(!found.contains("/request"), "{talk:?}: {found:?}");
+    }
+}
+
 #[test]
 fn a_column_reports_only_what_its_title_says() {
     let body = "I have watched this city for twenty years, and I have never seen our council so \

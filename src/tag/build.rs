@@ -275,6 +275,7 @@ impl Extractor {
             published_things: lower_set(&rules.events.published_things),
             object_openers: lower_set(&rules.events.object_openers),
             clause_openers: lower_set(&rules.events.clause_openers),
+            appeal_cues: lower_set(&rules.events.appeal_cues),
             subject_breaks: lower_set(&rules.events.subject_breaks),
             given_names: dictionaries.given_names.iter().cloned().collect(),
             ordinary_words: dictionaries.ordinary_words.iter().cloned().collect(),

@@ -310,6 +310,11 @@ pub struct EventRules {
     /// party part of a noun phrase rather than the clause's subject.
     #[serde(default)]
     pub subject_breaks: Vec<String>,
+    /// The first words of request cues that appeal to someone ("urged",
+    /// "called"): told once in the body, with the party appealed to named,
+    /// such a request is one the article reports.
+    #[serde(default)]
+    pub appeal_cues: Vec<String>,
 }
 
 /// A state written under an older code before a date (`DEU` → `FRG`).

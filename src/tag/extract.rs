@@ -92,6 +92,8 @@ pub struct Extractor {
     pub(super) object_openers: HashSet<String>,
     /// Words that open a subordinate clause.
     pub(super) clause_openers: HashSet<String>,
+    /// First words of request cues that appeal to someone.
+    pub(super) appeal_cues: HashSet<String>,
     /// Prepositions that keep a party inside a noun phrase.
     pub(super) subject_breaks: HashSet<String>,
     /// Common given names, as capitalised ("George"): they open the names of
@@ -188,6 +190,12 @@ impl Extractor {
         origins
     }
 
+    /// Whether a cue opens with one of `appeal_cues` ("urged", "called on").
+    fn is_appeal(&self, cue: &str) -> bool {
+        let first = cue.split(' ').next().unwrap_or("");
+        first.len() <= 16 && self.appeal_cues.contains(first.to_ascii_lowercase().as_str())
+    }
+
     fn tag_traced(&self, title: &str, body: &str, date: Option<i64>, mut trace: Option<&mut Vec<FacetOrigin>>) -> Tags {
         let mut tags = Tags::default();
         // Entities repeat through an article: facet paths are written once each.
@@ -210,6 +218,7 @@ impl Extractor {
                     place,
                     sentence: if in_body { index + 1 } else { 0 },
                     range: sentence.range.clone(),
+                    appeal: self.is_appeal(&text[event.cue.clone()]),
                     event,
                 }));
             }

@@ -38,6 +38,13 @@ const RECURRING: usize = 2;
 /// paragraph, once ("Iran condemned the strikes"), where other events told
 /// once in the body are mostly background.
 const TOLD_ONCE: &[&str] = &["accuse"];
+/// Event types a single body sentence reports, as for [`TOLD_ONCE`], when
+/// its cue appeals to someone (`appeal_cues`: "urged", "called on") and
+/// the party appealed to is named and no private person: an appeal from
+/// one party to another ("Kishida urged Beijing to lift the ban") is a
+/// reaction of its own, where other request words told once ("insisted",
+/// "is seeking", "a request") are mostly talk or background.
+const TOLD_ONCE_TO_A_PARTY: &[&str] = &["request"];
 /// The most event types an article reports.
 const MAX_SALIENT: usize = 3;
 
@@ -48,6 +55,8 @@ pub(super) struct Reported {
     pub sentence: usize,
     /// The sentence, as a byte range of its text.
     pub range: Range<usize>,
+    /// The cue appeals to someone (`appeal_cues`).
+    pub appeal: bool,
     pub event: SentenceEvent,
 }
 
@@ -164,6 +173,10 @@ pub(super) fn salience(reported: &[Reported], genre: impl FnOnce() -> Genre) -> 
                 if r.event.strong && main_event && TOLD_ONCE.contains(&kind) {
                     prominent.insert(kind);
                 }
+                let addressed = r.event.targets.iter().any(|e| !e.is_private_person());
+                if r.event.strong && main_event && r.appeal && addressed && TOLD_ONCE_TO_A_PARTY.contains(&kind) {
+                    prominent.insert(kind);
+                }
             }
             _ => {}
         }
@@ -210,6 +223,7 @@ mod tests {
             place,
             sentence,
             range: 0..0,
+            appeal: false,
             event: event(kind, named),
         }
     }

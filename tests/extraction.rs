@@ -982,6 +982,20 @@ fn a_title_and_one_name_make_a_person() {
         .entities("The President Monday signed it.", None)
         .iter()
         .all(|e| e.kind != EntityKind::Person));
+    // The country right before a title is the person's only within one
+    // sentence.
+    assert_eq!(
+        person("Brazilian Foreign Minister Odile Tavernay said more talks were planned.")
+            .country
+            .as_deref(),
+        Some("BRA")
+    );
+    for text in [
+        "The talks ended without a deal with Brazil.\n\nForeign Minister Odile Tavernay said more were planned.",
+        "The talks ended without a deal with Brazil. Foreign Minister Odile Tavernay said more were planned.",
+    ] {
+        assert_eq!(person(text).country, None, "{text:?}");
+    }
 }
 
 #[test]
@@ -1811,6 +1825,26 @@ fn a_name_after_a_title_is_read_whole() {
         None,
         &["/person/dale-forest"],
         &[],
+    );
+    // A dictionary person written without a particle is that person.
+    assert_mentions(
+        "The envoy met Syrian President Bashar Assad in Damascus.",
+        None,
+        &["/person/bashar-al-assad"],
+        &["/person/bashar-assad"],
+    );
+    // A name ends at a paragraph's end and at a closing bracket.
+    assert_mentions(
+        "Four staff were hurt, including Ambassador Harold Wexley.\n\nIn recent days the embassy reopened.",
+        None,
+        &["/person/harold-wexley"],
+        &["/person/harold"],
+    );
+    assert_mentions(
+        "\"I never met (Russian President Vladimir) Putin,\" he said.",
+        None,
+        &["/person/vladimir-putin"],
+        &["/person/vladimir"],
     );
     for body in [
         "Workers ratified a deal with General Motors after a long strike.",

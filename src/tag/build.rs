@@ -295,6 +295,7 @@ impl Extractor {
             group_families,
             surname_countries,
             person_slugs: dictionaries.people.iter().map(|p| p.slug.to_string()).collect(),
+            person_by_first_and_last: people_by_first_and_last(&dictionaries.people),
             full_names,
             historical: rules
                 .historical
@@ -345,4 +346,28 @@ fn object_firsts(cues: &[Cue]) -> HashMap<Box<str>, Vec<u16>> {
         }
     }
     firsts
+}
+
+/// Dictionary people by the first and last words of their names (the last
+/// word's last hyphenated part: "al-Assad" is "assad"), lower-cased; a pair
+/// two people share names neither.
+fn people_by_first_and_last(people: &[PersonTerm]) -> HashMap<(String, String), String> {
+    let mut found: HashMap<(String, String), Option<&str>> = HashMap::default();
+    for person in people {
+        let mut words = person.term.split_whitespace();
+        let (Some(first), Some(last)) = (words.next(), words.next_back()) else {
+            continue;
+        };
+        let last = last.rsplit('-').next().unwrap_or(last);
+        let slot = found
+            .entry((first.to_lowercase(), last.to_lowercase()))
+            .or_insert(Some(person.slug.as_str()));
+        if slot.is_some_and(|slug| slug != person.slug) {
+            *slot = None;
+        }
+    }
+    found
+        .into_iter()
+        .filter_map(|(key, slug)| slug.map(|s| (key, s.to_string())))
+        .collect()
 }

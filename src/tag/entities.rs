@@ -364,9 +364,11 @@ impl Extractor {
             can_act = possessive || self.government_cues.contains(lowercase(next).as_ref());
         }
         if entity.kind == EntityKind::Country && entity.sector.is_none() && role != NameRole::Place {
-            if let Some((j, sector)) = self.sector_after(text, &passage.hits, i) {
+            if let Some((j, sector, role)) = self.sector_after(text, &passage.hits, i) {
                 entity.sector = Some(sector.into());
-                consumed[j] = true;
+                // A title still introduces the person named after it
+                // ("Brazilian Foreign Minister Mauro Vieira").
+                consumed[j] = !role;
                 can_act = true;
             }
         }
@@ -426,7 +428,11 @@ impl Extractor {
         }
         let country = placed
             .last()
-            .filter(|p| p.entity.kind == EntityKind::Country && within_words(text, p.end, hit.start, 1))
+            .filter(|p| {
+                p.entity.kind == EntityKind::Country
+                    && within_words(text, p.end, hit.start, 1)
+                    && !sentence_ends_within(&text[text.floor_char_boundary(p.end.saturating_sub(1))..hit.start])
+            })
             .map(|p| p.entity.code.clone())
             .or_else(|| {
                 let surname = slug.rsplit('-').next().unwrap_or(&slug);
@@ -485,7 +491,8 @@ impl Extractor {
         let mut end = role_end + lead;
         let mut words: Vec<&str> = Vec::new();
         let mut initial = None;
-        for word in text[end..].split(' ').take(4) {
+        let mut cut_by_bracket = false;
+        for word in text[end..].split([' ', '\n']).take(4) {
             if initial.is_none() && words.len() == 1 && is_initial(word) {
                 initial = Some(words.len());
                 words.push(&word[..1]);
@@ -523,6 +530,8 @@ impl Extractor {
             words.push(clean);
             end += clean.len();
             if clean.len() != word.len() {
+                // "(Russian President Vladimir) Putin": the bracket cuts the name.
+                cut_by_bracket = word[clean.len()..].starts_with(')');
                 break;
             }
             end += 1;
@@ -536,6 +545,7 @@ impl Extractor {
         }
         let names = words.len() - usize::from(initial.is_some());
         let single_name = names == 1
+            && !cut_by_bracket
             && title_capitalised
             && words[0].len() >= 3
             && !self.calendar_words.iter().any(|w| w.eq_ignore_ascii_case(words[0]));
@@ -546,14 +556,26 @@ impl Extractor {
             let kept = words.iter().enumerate().filter(|(n, _)| Some(*n) != skipped);
             kept.map(|(_, w)| w.to_lowercase()).collect::<Vec<_>>().join("-")
         };
-        // A dictionary person written with a middle initial is that person.
+        // A dictionary person written with a middle initial or without a
+        // particle ("Bashar Assad") is that person.
+        let written = slug_without(None);
+        if self.person_slugs.contains(written.as_str()) {
+            return Some((end, written));
+        }
         if initial.is_some() {
             let plain = slug_without(initial);
             if self.person_slugs.contains(plain.as_str()) {
                 return Some((end, plain));
             }
         }
-        Some((end, slug_without(None)))
+        if names >= 2 {
+            let last = words[words.len() - 1].rsplit('-').next().unwrap_or_default();
+            let key = (words[0].to_lowercase(), last.to_lowercase());
+            if let Some(slug) = self.person_by_first_and_last.get(&key) {
+                return Some((end, slug.clone()));
+            }
+        }
+        Some((end, written))
     }
 
     /// Rewrites a modern state code to the one its state had on `era`.
@@ -602,19 +624,26 @@ impl Extractor {
     }
 
     /// A sector noun that directly follows a country ("Chinese Foreign
-    /// Ministry", "British government"): at most one word between.
-    fn sector_after(&self, text: &str, hits: &[Hit], country_hit: usize) -> Option<(usize, String)> {
+    /// Ministry", "British government"): at most one word between, in one
+    /// sentence.
+    /// Whether the noun is a title (a role) is said too.
+    fn sector_after(&self, text: &str, hits: &[Hit], country_hit: usize) -> Option<(usize, String, bool)> {
         let end = hits[country_hit].end;
         hits.iter()
             .enumerate()
             .skip(country_hit + 1)
             .take(3)
             .find_map(|(j, h)| {
-                if self.cue_kinds[h.cue as usize] & SECTOR == 0 || !within_words(text, end, h.start, 1) {
+                if self.cue_kinds[h.cue as usize] & SECTOR == 0
+                    || !within_words(text, end, h.start, 1)
+                    || sentence_ends_within(&text[text.floor_char_boundary(end.saturating_sub(1))..h.start])
+                {
                     return None;
                 }
-                self.cues[h.cue as usize].iter().find_map(|c| match c {
-                    Cue::Sector { sector } | Cue::Role { sector } => Some((j, sector.clone())),
+                let cues = &self.cues[h.cue as usize];
+                let role = cues.iter().any(|c| matches!(c, Cue::Role { .. }));
+                cues.iter().find_map(|c| match c {
+                    Cue::Sector { sector } | Cue::Role { sector } => Some((j, sector.clone(), role)),
                     _ => None,
                 })
             })
@@ -795,6 +824,19 @@ fn give_titled_people_a_country(passage: &Passage, placed: &mut [PlacedEntity]) 
             .map(|p| p.entity.code.clone());
         placed[i].entity.country = country;
     }
+}
+
+/// Whether a sentence ends inside `gap` (which starts with the last
+/// character before it): a line break, a question or exclamation mark, or
+/// a full stop after a lower-case letter ("Russia. President …", where
+/// "U.S. President" is one phrase).
+fn sentence_ends_within(gap: &str) -> bool {
+    let bytes = gap.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| match b {
+        b'\n' | b'!' | b'?' => true,
+        b'.' => i > 0 && bytes[i - 1].is_ascii_lowercase(),
+        _ => false,
+    })
 }
 
 /// Whether `word` is a middle initial as written in a name: one capital

@@ -109,6 +109,10 @@ pub struct Extractor {
     pub(super) company_words: HashSet<String>,
     /// The slugs of dictionary people.
     pub(super) person_slugs: HashSet<String>,
+    /// Dictionary people by the first and last words of their names,
+    /// lower-cased ("bashar", "assad" for Bashar al-Assad), where only one
+    /// person has them.
+    pub(super) person_by_first_and_last: HashMap<(String, String), String>,
     pub(super) given_names_also_words: HashSet<String>,
     /// Threat-group naming schemes ([`GroupNaming`](super::dictionary::GroupNaming)).
     /// How many of `group_names`' patterns are numbered prefixes.

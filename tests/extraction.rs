@@ -130,6 +130,15 @@ fn assert_no_person(body: &str) {
     );
 }
 
+/// The person facets among an article's mentions, in order.
+fn people_in(title: &str, body: &str) -> Vec<String> {
+    let tags = extractor().tag(title, body, None);
+    tags.mentions
+        .into_iter()
+        .filter(|m| m.starts_with("/person/"))
+        .collect()
+}
+
 fn people(text: &str, slug: &str) -> usize {
     extractor()
         .entities(text, None)
@@ -1069,12 +1078,10 @@ fn the_manual_on_signing_diplomatic_protests_and_arms() {
 /// a surname: "George Soros" is not Eddie George.
 #[test]
 fn a_given_name_alone_names_no_dictionary_person() {
-    let tags = extractor().tag(
+    let people = people_in(
         "Soros gives again",
         "New York investor George Soros said on Monday that he would give more. George also said he was hopeful.",
-        None,
     );
-    let people: Vec<&String> = tags.mentions.iter().filter(|m| m.starts_with("/person/")).collect();
     assert!(!people.iter().any(|p| p.contains("eddie-george")), "{people:?}");
     // He is found as himself, by his full name.
     assert!(people.iter().any(|p| *p == "/person/george-soros"), "{people:?}");
@@ -1854,6 +1861,26 @@ fn a_name_after_a_title_is_read_whole() {
     ] {
         assert_no_person(body);
     }
+}
+
+/// A person named by one word in an article that names in full one person
+/// whose name ends in it is that person, in the title too; with two such
+/// people the word names neither.
+#[test]
+fn a_surname_alone_is_the_person_named_in_full() {
+    let people = people_in(
+        "Senator Wexley wins the runoff",
+        "Harold Wexley won the runoff on Tuesday. Later, Senator Wexley thanked his volunteers.",
+    );
+    assert_eq!(people, ["/person/harold-wexley"]);
+    let people = people_in(
+        "",
+        "Rep. Harold Wexley and Rep. Nora Wexley spoke. Later, Senator Wexley left early.",
+    );
+    assert_eq!(
+        people,
+        ["/person/harold-wexley", "/person/nora-wexley", "/person/wexley"]
+    );
 }
 
 /// Asking is a request only when someone is asked to do or give something

@@ -1833,6 +1833,19 @@ fn a_name_after_a_title_is_read_whole() {
         &["/person/dale-forest"],
         &[],
     );
+    // A particle and a curly apostrophe are part of a name.
+    assert_mentions(
+        "Mayor Odo de Vries said the city would appeal.",
+        None,
+        &["/person/odo-de-vries"],
+        &["/person/odo"],
+    );
+    assert_mentions(
+        "Rep. Dale O’Farrow said the state would appeal.",
+        None,
+        &["/person/dale-o'farrow"],
+        &["/person/dale"],
+    );
     // A dictionary person written without a particle is that person.
     assert_mentions(
         "The envoy met Syrian President Bashar Assad in Damascus.",

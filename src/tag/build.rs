@@ -282,6 +282,7 @@ impl Extractor {
             given_name_shapes: super::entities::GivenNameShapes::new(&dictionaries.given_names),
             not_name_words: rules.people.not_name_words.iter().cloned().collect(),
             company_words: rules.people.company_words.iter().cloned().collect(),
+            name_particles: rules.people.name_particles.iter().cloned().collect(),
             given_names_also_words: rules.people.given_names_also_words.iter().cloned().collect(),
             group_names: AhoCorasickBuilder::new()
                 .match_kind(MatchKind::LeftmostLongest)

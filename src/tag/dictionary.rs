@@ -363,6 +363,9 @@ pub struct PeopleRules {
     /// ("General Electric Co") they make the title part of it.
     #[serde(default)]
     pub company_words: Vec<String>,
+    /// Lower-case words inside a surname ("de" in "Bill de Blasio").
+    #[serde(default)]
+    pub name_particles: Vec<String>,
     /// Given names that are also ordinary words ("Will", "May"): not read as
     /// a name where a sentence starts.
     #[serde(default)]

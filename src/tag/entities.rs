@@ -492,12 +492,23 @@ impl Extractor {
         let mut words: Vec<&str> = Vec::new();
         let mut initial = None;
         let mut cut_by_bracket = false;
-        for word in text[end..].split([' ', '\n']).take(4) {
+        let mut particles = 0;
+        for word in text[end..].split([' ', '\n']).take(5) {
             if initial.is_none() && words.len() == 1 && is_initial(word) {
                 initial = Some(words.len());
                 words.push(&word[..1]);
                 end += word.len() + 1;
                 continue;
+            }
+            // "Bill de Blasio": a particle goes with the capitalised word after it.
+            if !words.is_empty() && self.name_particles.contains(word) {
+                let next = text[end + word.len()..].strip_prefix(' ').unwrap_or("");
+                if next.chars().next().is_some_and(char::is_uppercase) {
+                    words.push(word);
+                    particles += 1;
+                    end += word.len() + 1;
+                    continue;
+                }
             }
             let clean = word
                 .trim_end_matches([',', '.', ';', ':', '\'', '"', ')', '’'])
@@ -505,11 +516,15 @@ impl Extractor {
                 .trim_end_matches("’s");
             let capitalised = clean.chars().next().is_some_and(char::is_uppercase)
                 && clean.chars().skip(1).any(char::is_lowercase)
-                && clean.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'');
+                && clean
+                    .chars()
+                    .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’'));
             if self.company_words.contains(clean) {
                 return None;
             }
-            if !capitalised || words.len() - usize::from(initial.is_some()) == 3 {
+            // "Isn’t", "Doesn't": a contraction in a headline is no name.
+            let contraction = clean.ends_with("n't") || clean.ends_with("n’t");
+            if !capitalised || contraction || words.len() - usize::from(initial.is_some()) - particles == 3 {
                 break;
             }
             // The title's first word decides whether the title is one (a
@@ -543,7 +558,7 @@ impl Extractor {
             initial = None;
             end = text[..end - 2].trim_end().len();
         }
-        let names = words.len() - usize::from(initial.is_some());
+        let names = words.len() - usize::from(initial.is_some()) - particles;
         let single_name = names == 1
             && !cut_by_bracket
             && title_capitalised
@@ -554,7 +569,10 @@ impl Extractor {
         }
         let slug_without = |skipped: Option<usize>| {
             let kept = words.iter().enumerate().filter(|(n, _)| Some(*n) != skipped);
-            kept.map(|(_, w)| w.to_lowercase()).collect::<Vec<_>>().join("-")
+            // One slug for either apostrophe ("O’Rourke", "O'Rourke").
+            kept.map(|(_, w)| w.to_lowercase().replace('’', "'"))
+                .collect::<Vec<_>>()
+                .join("-")
         };
         // A dictionary person written with a middle initial or without a
         // particle ("Bashar Assad") is that person.

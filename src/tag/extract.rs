@@ -107,6 +107,7 @@ pub struct Extractor {
     pub(super) given_name_shapes: super::entities::GivenNameShapes,
     pub(super) not_name_words: HashSet<String>,
     pub(super) company_words: HashSet<String>,
+    pub(super) name_particles: HashSet<String>,
     /// The slugs of dictionary people.
     pub(super) person_slugs: HashSet<String>,
     /// Dictionary people by the first and last words of their names,

@@ -431,7 +431,7 @@ impl Extractor {
             .filter(|p| {
                 p.entity.kind == EntityKind::Country
                     && within_words(text, p.end, hit.start, 1)
-                    && !sentence_ends_within(&text[text.floor_char_boundary(p.end.saturating_sub(1))..hit.start])
+                    && !sentence_ends_between(text, p.end, hit.start)
             })
             .map(|p| p.entity.code.clone())
             .or_else(|| {
@@ -533,7 +533,7 @@ impl Extractor {
             // later words are names after a title, even everyday ones ("Rep.
             // Ron Kind"), but in a headline they end the name.
             let plain = !clean.chars().skip(1).any(char::is_uppercase);
-            let everyday = plain && self.ordinary_words.contains(clean.to_ascii_lowercase().as_str());
+            let everyday = plain && self.ordinary_words.contains(lowercase(clean).as_ref());
             if words.is_empty() {
                 let given = self.given_names.contains(clean);
                 if self.not_name_words.contains(clean) || (everyday && !given) {
@@ -654,7 +654,7 @@ impl Extractor {
             .find_map(|(j, h)| {
                 if self.cue_kinds[h.cue as usize] & SECTOR == 0
                     || !within_words(text, end, h.start, 1)
-                    || sentence_ends_within(&text[text.floor_char_boundary(end.saturating_sub(1))..h.start])
+                    || sentence_ends_between(text, end, h.start)
                 {
                     return None;
                 }
@@ -844,12 +844,12 @@ fn give_titled_people_a_country(passage: &Passage, placed: &mut [PlacedEntity]) 
     }
 }
 
-/// Whether a sentence ends inside `gap` (which starts with the last
-/// character before it): a line break, a question or exclamation mark, or
-/// a full stop after a lower-case letter ("Russia. President …", where
-/// "U.S. President" is one phrase).
-fn sentence_ends_within(gap: &str) -> bool {
-    let bytes = gap.as_bytes();
+/// Whether a sentence ends between `from` and `to` in `text`: a line
+/// break, a question or exclamation mark, or a full stop after a
+/// lower-case letter ("Russia. President …", where "U.S. President" is one
+/// phrase). The character before `from` counts, as the stop may follow it.
+fn sentence_ends_between(text: &str, from: usize, to: usize) -> bool {
+    let bytes = &text.as_bytes()[text.floor_char_boundary(from.saturating_sub(1))..to];
     bytes.iter().enumerate().any(|(i, &b)| match b {
         b'\n' | b'!' | b'?' => true,
         b'.' => i > 0 && bytes[i - 1].is_ascii_lowercase(),

@@ -20,6 +20,7 @@ use super::genre::genre;
 use super::salience::{salience, Place, Reported};
 use super::scan::{Hit, PatternStarts};
 use super::tags::{facet_path, Entity, EntityKind, Evidence, FacetOrigin, SentenceEvent, Tags};
+use super::text::lowercase;
 use super::{HashMap, HashSet};
 
 /// The compiled extractor: build once, share between threads.
@@ -198,7 +199,7 @@ impl Extractor {
     /// Whether a cue opens with one of `appeal_cues` ("urged", "called on").
     fn is_appeal(&self, cue: &str) -> bool {
         let first = cue.split(' ').next().unwrap_or("");
-        first.len() <= 16 && self.appeal_cues.contains(first.to_ascii_lowercase().as_str())
+        self.appeal_cues.contains(lowercase(first).as_ref())
     }
 
     fn tag_traced(&self, title: &str, body: &str, date: Option<i64>, mut trace: Option<&mut Vec<FacetOrigin>>) -> Tags {

@@ -2045,6 +2045,18 @@ fn a_cue_that_describes_a_noun_tells_no_event() {
     assert_no_event("assault", &["The senator's campaign ran attack ads against her rival."]);
     assert_no_event("aid", &["Congress faces a funding deadline on Friday night."]);
     assert_no_event("coerce", &["Lawmakers toured the border detention center in Texas."]);
+    // Heads that name who or what ("trade partners", "aid workers", "domestic
+    // violence charges", "a bomb threat") describe as much as a bill does.
+    assert_no_event(
+        "cooperate",
+        &["Manufacturers said their trade partners in Europe were angry on Monday."],
+    );
+    assert_no_event("aid", &["Two aid workers were killed near the border on Sunday."]);
+    assert_no_event(
+        "assault",
+        &["Her son was arrested in Alaska on domestic violence charges, police said."],
+    );
+    assert_no_event("assault", &["A bomb threat emptied the county courthouse on Friday."]);
     assert_top(
         "support",
         &["Two senators said they would support legislation on gun checks."],

@@ -225,7 +225,14 @@ fn gold_sides(article: &GoldArticle, dictionaries: &Dictionaries) -> Sides {
     };
     let side = |name: &str| -> String {
         let name = name.trim();
-        if name.len() == 3 && name.chars().all(|c| c.is_ascii_uppercase()) {
+        // Three capitals are an ISO code ("SUN" too, which no dictionary
+        // resolves), unless they are an organisation's name ("IMF").
+        let is_organisation = || {
+            dictionaries
+                .resolve_actor(name)
+                .is_some_and(|path| path.starts_with("/igo/"))
+        };
+        if name.len() == 3 && name.chars().all(|c| c.is_ascii_uppercase()) && !is_organisation() {
             return name.to_string();
         }
         match dictionaries.resolve_actor(name) {

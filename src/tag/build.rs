@@ -272,6 +272,7 @@ impl Extractor {
             name_connectors: lower_set(&rules.events.name_connectors),
             topic_heads,
             verb_openers,
+            determiners: lower_set(&rules.events.determiners),
             published_things: lower_set(&rules.events.published_things),
             object_openers: lower_set(&rules.events.object_openers),
             clause_openers: lower_set(&rules.events.clause_openers),

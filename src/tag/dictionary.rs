@@ -291,6 +291,10 @@ pub struct EventRules {
     /// with its object ("to support legislation"), not a describing word.
     #[serde(default)]
     pub verb_openers: Vec<String>,
+    /// Words that open a noun phrase ("A", "The", "Its"): capitalised at a
+    /// sentence's start, they are no subject for a cue after them.
+    #[serde(default)]
+    pub determiners: Vec<String>,
     /// What is released when it is published ("released a statement", "a
     /// poll released Monday"): such a release frees no one.
     #[serde(default)]

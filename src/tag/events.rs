@@ -381,8 +381,9 @@ impl Extractor {
     /// "attack ads"): a bill about trade is no trade. A past or "-s" form
     /// is taken for a verb with its object ("approved legislation",
     /// "supports talks"), as is a base or "-ing" form after one of
-    /// `verb_openers` or a capitalised word ("to support legislation",
-    /// "Republicans backing talks").
+    /// `verb_openers` or a capitalised word that is no determiner ("to
+    /// support legislation", "Republicans backing talks"; not "A bomb
+    /// threat").
     fn describes_a_topic(&self, text: &str, hit: &Hit) -> bool {
         let written = &text[hit.start..hit.end];
         if self.cue_shapes[hit.cue as usize] & ONE_WORD_MODIFIER == 0
@@ -396,7 +397,9 @@ impl Extractor {
             return false;
         }
         let before = word_before(text, hit.start);
-        !before.starts_with(|c: char| c.is_uppercase()) && !self.verb_openers.contains(before)
+        let subject =
+            before.starts_with(|c: char| c.is_uppercase()) && !self.determiners.contains(lowercase(before).as_ref());
+        !subject && !self.verb_openers.contains(before)
     }
 
     /// Whether a release cue tells of something published: one of

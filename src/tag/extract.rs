@@ -87,6 +87,8 @@ pub struct Extractor {
     pub(super) topic_heads: HashSet<String>,
     /// Words after which a cue is a verb.
     pub(super) verb_openers: HashSet<String>,
+    /// Words that open a noun phrase.
+    pub(super) determiners: HashSet<String>,
     /// What is released when it is published.
     pub(super) published_things: HashSet<String>,
     /// Words that open an object.

@@ -2098,3 +2098,31 @@ fn flying_back_is_no_support() {
     let found = reported_types("Weekend news", "Russia backs Syria in the vote at the United Nations.");
     assert!(found.contains("/support"), "{found:?}");
 }
+
+/// Two parties that agree or meet with each other, named as coordinated
+/// subjects with no one acted on, are each other's partner: the dyad goes
+/// both ways. Seven states making one statement are no set of pairs.
+#[test]
+fn coordinated_partners_agree_with_each_other() {
+    let dyads = |body: &str| extractor().tag("", body, None).dyads;
+    let pair = dyads("Ukraine and Russia agreed on Thursday to extend the grain export deal.");
+    assert!(pair.contains("/UKR/agree/RUS"), "{pair:?}");
+    assert!(pair.contains("/RUS/agree/UKR"), "{pair:?}");
+    let group = dyads(
+        "The United States, Japan, Britain, France, Italy, Canada and West Germany agreed on Sunday \
+         to cooperate on exchange rates.",
+    );
+    assert!(!group.iter().any(|d| d.contains("/agree/")), "{group:?}");
+    // An accusation is not mutual: coordinated accusers accuse someone.
+    let accusers = dyads("Britain and the United States accused Iran of arming the rebels.");
+    assert!(!accusers.contains("/GBR/accuse/USA"), "{accusers:?}");
+}
+
+/// A compass word is no one's surname: "North and South Korea" names no
+/// Oliver North, who is named in full.
+#[test]
+fn a_compass_word_is_no_surname() {
+    assert_no_person("North and South Korea agreed to march under one flag at the Olympics.");
+    let people = people_in("", "Oliver North testified before Congress in July.");
+    assert!(people.contains(&"/person/oliver-north".to_string()), "{people:?}");
+}

@@ -245,6 +245,7 @@ impl Extractor {
             family_name_first: rules.people.family_name_first.iter().cloned().collect(),
             subject_is_target: lower_set(&rules.events.subject_is_target),
             no_target: lower_set(&rules.events.no_target),
+            reciprocal_types: lower_set(&rules.events.reciprocal_types),
             domestic_groups: lower_set(&rules.events.domestic_groups),
             location_nouns: lower_set(&rules.events.location_nouns),
             location_bodies: lower_set(&rules.events.location_bodies),

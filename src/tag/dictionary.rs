@@ -201,6 +201,11 @@ pub struct EventRules {
     /// Cues that act on no one ("resigned"): a country after them is a place.
     #[serde(default)]
     pub no_target: Vec<String>,
+    /// Event types two parties do with each other: with coordinated
+    /// subjects and no one acted on ("Ukraine and Russia agreed"), each
+    /// subject is the other's target.
+    #[serde(default)]
+    pub reciprocal_types: Vec<String>,
     /// Nouns for a state's own people ("demonstrators", "the opposition"):
     /// acted on without a country named, they stand for the source's country.
     #[serde(default)]

@@ -50,6 +50,8 @@ pub struct Extractor {
     pub(super) family_name_first: HashSet<String>,
     pub(super) subject_is_target: HashSet<String>,
     pub(super) no_target: HashSet<String>,
+    /// Event types two parties do with each other.
+    pub(super) reciprocal_types: HashSet<String>,
     pub(super) domestic_groups: HashSet<String>,
     pub(super) location_nouns: HashSet<String>,
     pub(super) location_bodies: HashSet<String>,
@@ -320,6 +322,25 @@ impl Extractor {
 
     fn dyads(&self, event: &SentenceEvent) -> Vec<String> {
         let mut out = Vec::new();
+        if event.targets.is_empty() && event.strong && self.reciprocal_types.contains(event.event_type) {
+            // "Ukraine and Russia agreed": each does it with the other. Only
+            // two sides: seven finance ministers agreeing make one
+            // statement, not 42 pairs.
+            let mut sides: Vec<(&str, &str)> = event
+                .sources
+                .iter()
+                .filter_map(|source| Some((source.dyad_code()?, self.side_of(source)?)))
+                .collect();
+            sides.sort_unstable();
+            sides.dedup();
+            if let [(a, side_a), (b, side_b)] = sides[..] {
+                if side_a != side_b {
+                    out.push(facet_path(&[a, event.event_type, b]));
+                    out.push(facet_path(&[b, event.event_type, a]));
+                }
+            }
+            return out;
+        }
         for source in &event.sources {
             let Some(from) = source.dyad_code() else { continue };
             for target in &event.targets {

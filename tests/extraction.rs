@@ -1654,12 +1654,14 @@ fn a_month_is_no_march_and_no_modal() {
         &[
             "Factory output rose in March, the ministry said.",
             "The plant has been closed since March 5 after the fire.",
+            "Candidates are spending heavily as the critical March primary approaches.",
         ],
     );
     assert_top(
         "protest",
         &["Thousands of students marched to the parliament in Minsk."],
     );
+    assert_top("protest", &["Thousands joined the March on Washington on Saturday."]);
     assert_top("assault", &["On May 5, Russian troops attacked the city of Kharkiv."]);
     assert_top("threaten", &["Russian troops may attack the city of Kharkiv."]);
 }

@@ -267,6 +267,11 @@ pub struct EventRules {
     pub months: Vec<String>,
     #[serde(default)]
     pub date_words: Vec<String>,
+    /// Words after which a capitalised month name inside a sentence is still
+    /// the event ("the March on Washington", "a March for Our Lives");
+    /// elsewhere there it is the month ("the critical March primary").
+    #[serde(default)]
+    pub month_cue_followers: Vec<String>,
     /// Objects of a `VERB ... OBJECT` cue that are function words ("asked
     /// ... to"): the verb reaches them only within its clause, past none
     /// of `question_words` ("asked whether ... to" is a question). Left

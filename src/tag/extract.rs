@@ -75,6 +75,7 @@ pub struct Extractor {
     /// date ("in March").
     pub(super) months: Vec<String>,
     pub(super) date_words: HashSet<String>,
+    pub(super) month_cue_followers: HashSet<String>,
     /// Function-word objects that a verb reaches only within its clause.
     pub(super) clause_objects: HashSet<String>,
     /// Words that make what follows a verb a question, not its object.

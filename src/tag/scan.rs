@@ -113,7 +113,10 @@ impl Extractor {
     /// used as no cue: a date ("protesters gathered in March", "on May 5,
     /// troops attacked"), capitalised with a number after or before it or
     /// one of `date_words` before it; or a name, for a capitalised guard
-    /// after a lowercase word ("said May" is no modal).
+    /// after a lowercase word ("said May" is no modal). A capitalised event
+    /// cue after a lowercase word is the month too ("the critical March
+    /// primary"), unless one of `month_cue_followers` comes next ("the
+    /// March on Washington").
     #[inline]
     fn is_month_name_not_cue(&self, text: &str, hit: &Hit) -> bool {
         let written = &text[hit.start..hit.end];
@@ -131,9 +134,10 @@ impl Extractor {
         {
             return true;
         }
-        self.cue_kinds[hit.cue as usize] & GUARDS != 0
-            && !at_sentence_start(text, hit.start)
-            && before.starts_with(|c: char| c.is_lowercase())
+        if at_sentence_start(text, hit.start) || !before.starts_with(|c: char| c.is_lowercase()) {
+            return false;
+        }
+        self.cue_kinds[hit.cue as usize] & GUARDS != 0 || !self.month_cue_followers.contains(lowercase(after).as_ref())
     }
 
     /// The longest pattern at `start` that ends at a word boundary before

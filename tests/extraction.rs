@@ -956,6 +956,25 @@ fn descriptions_name_a_country_without_making_it_a_party() {
             .collect();
         assert!(!parties.contains(&not_a_party), "{sentence:?}: parties {parties:?}");
     }
+    // A time or a manner written onto a name: the state and the person are
+    // named, not parties.
+    let event = main_event("Estonia rejected a Soviet-era claim on the border district.");
+    assert!(
+        !countries(&event.targets).contains(&"SUN"),
+        "targets: {:?}",
+        event.targets
+    );
+    let event = main_event("Senate Republicans rejected an Obama-era rule on coal mining.");
+    assert!(
+        !event
+            .targets
+            .iter()
+            .chain(&event.sources)
+            .any(|e| e.kind == EntityKind::Person),
+        "parties: {:?} {:?}",
+        event.sources,
+        event.targets
+    );
 }
 
 #[test]

@@ -354,8 +354,13 @@ impl Extractor {
         }
         self.apply_era(&mut entity, passage.era);
         // Named but never a party: "ethnic Albanians" in Serbia, the
-        // "Thai border", "US $50 million".
-        if entity.kind == EntityKind::Country && self.only_mentioned(text, hit.start, hit.end, next) {
+        // "Thai border", "US $50 million", an "Obama-era program".
+        let described = match entity.kind {
+            EntityKind::Country => self.only_mentioned(text, hit.start, hit.end, next),
+            EntityKind::Person => self.origin_follows(text, hit.end),
+            _ => false,
+        };
+        if described {
             return Some(NameReading::Description(hit.start, entity));
         }
         let mut can_act = role != NameRole::Place;
@@ -624,21 +629,26 @@ impl Extractor {
             && !self.location_bodies.contains(lowercase(next_word(text, next_end)).as_ref());
         let ends_with =
             |p: &str| start >= p.len() && text.as_bytes()[start - p.len()..start].eq_ignore_ascii_case(p.as_bytes());
-        let starts_with = |s: &str| {
-            text.as_bytes()[end..]
-                .get(..s.len())
-                .is_some_and(|b| b.eq_ignore_ascii_case(s.as_bytes()))
-        };
         let previous = previous_word(text, start);
         self.ethnic_words.iter().any(|w| previous.eq_ignore_ascii_case(w))
             || location
             || self.stance_prefixes.iter().any(|p| ends_with(p))
-            || self.origin_suffixes.iter().any(|s| starts_with(s))
+            || self.origin_follows(text, end)
             || self
                 .currency_signs
                 .iter()
                 .any(|s| text[end..].trim_start().starts_with(s.as_str()))
             || self.currency_words.contains(next.as_ref())
+    }
+
+    /// Whether one of `origin_suffixes` is joined to the name ending at
+    /// `end` ("Russian-made", "Obama-era"): the name describes a thing.
+    fn origin_follows(&self, text: &str, end: usize) -> bool {
+        self.origin_suffixes.iter().any(|s| {
+            text.as_bytes()[end..]
+                .get(..s.len())
+                .is_some_and(|b| b.eq_ignore_ascii_case(s.as_bytes()))
+        })
     }
 
     /// A sector noun that directly follows a country ("Chinese Foreign

@@ -2147,3 +2147,23 @@ fn a_compass_word_is_no_surname() {
     let people = people_in("", "Oliver North testified before Congress in July.");
     assert!(people.contains(&"/person/oliver-north".to_string()), "{people:?}");
 }
+
+/// A body sentence that dates what it tells years before the article is
+/// background: it reports nothing, however often the article recalls it.
+/// A year that names a thing ("the Act of 1976") dates nothing.
+#[test]
+fn a_sentence_dated_years_back_is_background() {
+    let body = "Lawmakers in Tbilisi met on Monday to debate the budget. The session ran late into the night. \
+                In August 2008, Russian troops attacked Georgian towns near South Ossetia. \
+                Russia attacked Georgia's army in 2008 after days of shelling.";
+    // 2019-06-01.
+    let tags = extractor().tag("Georgian parliament debates budget", body, Some(1_559_347_200));
+    assert!(!tags.events.contains("/assault"), "{:?}", tags.events);
+    let undated = extractor().tag("Georgian parliament debates budget", body, None);
+    assert!(undated.events.contains("/assault"), "{:?}", undated.events);
+    let named = "Lawmakers in Tbilisi met on Monday to debate the budget. The session ran late into the night. \
+                 Russian troops attacked Georgian towns near South Ossetia under the Security Act of 1976. \
+                 Russia attacked Georgia's army by 1930 GMT after days of shelling.";
+    let tags = extractor().tag("Georgian parliament debates budget", named, Some(1_559_347_200));
+    assert!(tags.events.contains("/assault"), "{:?}", tags.events);
+}

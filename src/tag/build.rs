@@ -267,6 +267,7 @@ impl Extractor {
             months: rules.events.months.clone(),
             date_words: lower_set(&rules.events.date_words),
             month_cue_followers: lower_set(&rules.events.month_cue_followers),
+            clock_words: lower_set(&rules.events.clock_words),
             clause_objects: lower_set(&rules.events.clause_objects),
             question_words: lower_set(&rules.events.question_words),
             verbal_attack_words: lower_set(&rules.events.verbal_attack_words),

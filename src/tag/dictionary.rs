@@ -272,6 +272,10 @@ pub struct EventRules {
     /// elsewhere there it is the month ("the critical March primary").
     #[serde(default)]
     pub month_cue_followers: Vec<String>,
+    /// Words after four digits that make them a clock time ("1900 GMT"), not
+    /// a year that dates a sentence as background.
+    #[serde(default)]
+    pub clock_words: Vec<String>,
     /// Objects of a `VERB ... OBJECT` cue that are function words ("asked
     /// ... to"): the verb reaches them only within its clause, past none
     /// of `question_words` ("asked whether ... to" is a question). Left

@@ -20,8 +20,13 @@ use super::genre::genre;
 use super::salience::{salience, Place, Reported};
 use super::scan::{Hit, PatternStarts};
 use super::tags::{facet_path, Entity, EntityKind, Evidence, FacetOrigin, SentenceEvent, Tags};
-use super::text::lowercase;
+use super::text::{lowercase, next_word, previous_word, start_of};
 use super::{HashMap, HashSet};
+use chrono::Datelike;
+
+/// Years before the article's own that make a body sentence naming them
+/// background: last year's events are often still the story.
+const BACKGROUND_YEARS: i32 = 2;
 
 /// The compiled extractor: build once, share between threads.
 pub struct Extractor {
@@ -76,6 +81,8 @@ pub struct Extractor {
     pub(super) months: Vec<String>,
     pub(super) date_words: HashSet<String>,
     pub(super) month_cue_followers: HashSet<String>,
+    /// Words after four digits that make them a clock time, not a year.
+    pub(super) clock_words: HashSet<String>,
     /// Function-word objects that a verb reaches only within its clause.
     pub(super) clause_objects: HashSet<String>,
     /// Words that make what follows a verb a question, not its object.
@@ -201,6 +208,65 @@ impl Extractor {
         origins
     }
 
+    /// Whether a sentence dates something at least [`BACKGROUND_YEARS`]
+    /// before `year`: four digits after a day ("Sept. 11, 2012"), a month
+    /// ("May 2013") or one of `date_words` ("in 2008", "since 2014"), and
+    /// not a clock time ("at 1900 GMT", one of `clock_words` after it). A
+    /// year that names a thing ("the 2016 election", "the Act of 1976") does
+    /// not date the sentence.
+    fn dates_years_before(&self, sentence: &str, year: i32) -> bool {
+        let bytes = sentence.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            if !bytes[at].is_ascii_digit() {
+                at += 1;
+                continue;
+            }
+            let start = at;
+            while at < bytes.len() && bytes[at].is_ascii_digit() {
+                at += 1;
+            }
+            // A digit group of a bigger figure ("1,945", "19.50") is no year.
+            let joined = |i: Option<usize>| {
+                i.and_then(|i| bytes.get(i))
+                    .is_some_and(|&b| matches!(b, b',' | b'.' | b'$'))
+            };
+            if at - start != 4
+                || joined(start.checked_sub(1))
+                || (joined(Some(at)) && bytes.get(at + 1).is_some_and(u8::is_ascii_digit))
+            {
+                continue;
+            }
+            let Ok(named) = sentence[start..at].parse::<i32>() else {
+                continue;
+            };
+            if !(year - 100..=year - BACKGROUND_YEARS).contains(&named) {
+                continue;
+            }
+            let next = next_word(sentence, at);
+            if !self.clock_words.contains(lowercase(next).as_ref()) && self.dates(sentence, start) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Whether the words before the year starting at `start` make it a date.
+    fn dates(&self, sentence: &str, start: usize) -> bool {
+        let head = sentence[..start].trim_end();
+        if let Some(day) = head.strip_suffix(',') {
+            return day.ends_with(|c: char| c.is_ascii_digit());
+        }
+        let before = previous_word(sentence, start);
+        if self.months.iter().any(|month| month == before) {
+            return true;
+        }
+        // "in 1945", but not "the Civil Rights Act of 1964".
+        self.date_words.contains(lowercase(before).as_ref())
+            && !(before.eq_ignore_ascii_case("of")
+                && previous_word(sentence, start_of(sentence, before)).starts_with(|c: char| c.is_uppercase()))
+    }
+
     /// Whether a cue opens with one of `appeal_cues` ("urged", "called on").
     fn is_appeal(&self, cue: &str) -> bool {
         let first = cue.split(' ').next().unwrap_or("");
@@ -213,6 +279,9 @@ impl Extractor {
         let mut mentioned: HashSet<Entity> = HashSet::default();
         let mut reported: Vec<Reported> = Vec::new();
         let article = [title, body];
+        let year = date
+            .and_then(|seconds| chrono::DateTime::from_timestamp(seconds, 0))
+            .map(|d| d.year());
         for (text, in_body) in [(title, false), (body, true)] {
             if text.is_empty() {
                 continue;
@@ -225,11 +294,15 @@ impl Extractor {
             {
                 mentioned.extend(sentence.entities);
                 let place = Place::of(in_body, index);
+                let background = place == Place::Body
+                    && !sentence.events.is_empty()
+                    && year.is_some_and(|year| self.dates_years_before(&text[sentence.range.clone()], year));
                 reported.extend(sentence.events.into_iter().map(|event| Reported {
                     place,
                     sentence: if in_body { index + 1 } else { 0 },
                     range: sentence.range.clone(),
                     appeal: self.is_appeal(&text[event.cue.clone()]),
+                    background,
                     event,
                 }));
             }

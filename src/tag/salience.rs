@@ -5,6 +5,7 @@
 //! in the lead with a named party, or the main event of several body
 //! sentences with a named party (of one, for a reaction: [`TOLD_ONCE`]); at
 //! most the strongest [`MAX_SALIENT`] of them.
+//! A body sentence dated years before the article tells background.
 //! What is only intended or possible counts in the title alone, a weak cue
 //! (a generated verb + object pattern, or a curated word that is as often
 //! something else, such as "talks" or "trade") counts only where the
@@ -57,6 +58,9 @@ pub(super) struct Reported {
     pub range: Range<usize>,
     /// The cue appeals to someone (`appeal_cues`).
     pub appeal: bool,
+    /// A body sentence dated years before the article ("in 1945", "since
+    /// 2014"): background, which reports nothing.
+    pub background: bool,
     pub event: SentenceEvent,
 }
 
@@ -150,6 +154,7 @@ pub(super) fn salience(reported: &[Reported], genre: impl FnOnce() -> Genre) -> 
         // exercises").
         let both_sides = named && r.event.sources.len() + r.event.targets.len() >= 2;
         let counts = (r.place != Place::Body || main_event)
+            && !r.background
             && (r.place == Place::Title || !r.event.unrealised)
             && (r.event.strong || both_sides)
             && ((r.place == Place::Title && named) || *genre == Genre::Report);
@@ -224,6 +229,7 @@ mod tests {
             sentence,
             range: 0..0,
             appeal: false,
+            background: false,
             event: event(kind, named),
         }
     }

@@ -2167,3 +2167,32 @@ fn a_sentence_dated_years_back_is_background() {
     let tags = extractor().tag("Georgian parliament debates budget", named, Some(1_559_347_200));
     assert!(tags.events.contains("/assault"), "{:?}", tags.events);
 }
+
+/// Two names that share their last words ("North and South Korea", "East
+/// and West Germany") name both states; an exchange of fire is an attack,
+/// not an exchange.
+#[test]
+fn names_that_share_their_last_words_name_both() {
+    let dyads = extractor()
+        .tag(
+            "",
+            "North and South Korea agreed on Friday to hold talks at the border.",
+            None,
+        )
+        .dyads;
+    assert!(dyads.contains("/PRK/agree/KOR"), "{dyads:?}");
+    assert!(dyads.contains("/KOR/agree/PRK"), "{dyads:?}");
+    assert_mentions(
+        "Talks between East and West Germany resumed on Monday, officials said.",
+        None,
+        &["/country/DDR", "/country/FRG"],
+        &[],
+    );
+    // Only where the dictionary has the first name: no "North Carolina" state.
+    let mentions = mentions("North and South Carolina voted for the senator.", None);
+    assert!(!mentions.iter().any(|m| m.starts_with("/country/PRK")), "{mentions:?}");
+    assert_top(
+        "assault",
+        &["North and South Korea exchanged gunfire across the border on Sunday."],
+    );
+}

@@ -268,6 +268,7 @@ impl Extractor {
             date_words: lower_set(&rules.events.date_words),
             month_cue_followers: lower_set(&rules.events.month_cue_followers),
             clock_words: lower_set(&rules.events.clock_words),
+            shared_name_words: rules.events.shared_name_words.iter().cloned().collect(),
             clause_objects: lower_set(&rules.events.clause_objects),
             question_words: lower_set(&rules.events.question_words),
             verbal_attack_words: lower_set(&rules.events.verbal_attack_words),

@@ -276,6 +276,10 @@ pub struct EventRules {
     /// a year that dates a sentence as background.
     #[serde(default)]
     pub clock_words: Vec<String>,
+    /// First words of names that two names share the rest of ("North and
+    /// South Korea", "East and West Germany"), as written.
+    #[serde(default)]
+    pub shared_name_words: Vec<String>,
     /// Objects of a `VERB ... OBJECT` cue that are function words ("asked
     /// ... to"): the verb reaches them only within its clause, past none
     /// of `question_words` ("asked whether ... to" is a question). Left

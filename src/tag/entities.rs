@@ -294,7 +294,11 @@ impl Extractor {
                 match cue {
                     Cue::Entity { .. } if consumed[i] => break,
                     Cue::Entity { entity, exact, role } => {
-                        if !case_matches(&text[hit.start..hit.end], exact) {
+                        // A shared name's first word ("North" in "North and
+                        // South Korea") stands for the whole name.
+                        let written = &text[hit.start..hit.end];
+                        let spelt = exact.get(..written.len()).filter(|_| written.len() < exact.len());
+                        if !case_matches(written, spelt.unwrap_or(exact)) {
                             continue;
                         }
                         match self.read_name(passage, i, *entity, exact, *role, &mut consumed) {

@@ -106,7 +106,61 @@ impl Extractor {
             }
             kinds & (EVENT | GUARDS) == 0 || kinds & (NAMES | SECTOR) != 0 || !self.is_month_name_not_cue(text, h)
         });
+        self.expand_shared_names(text, &mut hits);
         hits
+    }
+
+    /// Names that share their last words: in "North and South Korea" and
+    /// "East and West Germany", the first word stands for a name of its own
+    /// (North Korea, East Germany) when the dictionary has one, and becomes
+    /// a hit for it. Only for `shared_name_words`.
+    fn expand_shared_names(&self, text: &str, hits: &mut Vec<Hit>) {
+        if self.shared_name_words.is_empty() {
+            return;
+        }
+        let mut added = Vec::new();
+        for (i, hit) in hits.iter().enumerate() {
+            let written = &text[hit.start..hit.end];
+            let Some((second, rest)) = written.split_once(' ') else {
+                continue;
+            };
+            if self.cue_kinds[hit.cue as usize] & NAMES == 0 || !self.shared_name_words.contains(second) {
+                continue;
+            }
+            let head = text[..hit.start].trim_end();
+            let Some(joined) = head.strip_suffix(" and").or_else(|| head.strip_suffix(" or")) else {
+                continue;
+            };
+            let first = previous_word(text, joined.len());
+            let first_start = joined.len() - first.len();
+            if first.is_empty() || first == second || !self.shared_name_words.contains(first) {
+                continue;
+            }
+            let name = format!("{} {}", first, rest).to_ascii_lowercase();
+            let Some(found) = self.automaton.find(Input::new(&name).anchored(Anchored::Yes)) else {
+                continue;
+            };
+            if found.end() != name.len() || self.cue_kinds[found.pattern().as_usize()] & NAMES == 0 {
+                continue;
+            }
+            // The first word may already be a hit of its own (a surname).
+            let before = hits[..i].iter().rposition(|h| h.start == first_start);
+            added.push((
+                before,
+                Hit {
+                    start: first_start,
+                    end: first_start + first.len(),
+                    cue: found.pattern().as_u32(),
+                },
+            ));
+        }
+        for (before, hit) in added {
+            match before {
+                Some(j) => hits[j] = hit,
+                None => hits.push(hit),
+            }
+        }
+        hits.sort_by_key(|h| h.start);
     }
 
     /// Whether a hit that is only an event cue or a guard is a month name

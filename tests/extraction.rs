@@ -2196,3 +2196,15 @@ fn names_that_share_their_last_words_name_both() {
         &["North and South Korea exchanged gunfire across the border on Sunday."],
     );
 }
+
+/// Who brokers or hosts talks is not the one talked to: the target is
+/// looked for before "brokered by", "hosted by" and their like.
+#[test]
+fn a_mediator_is_not_the_target() {
+    let dyads = |body: &str| extractor().tag("", body, None).dyads;
+    let mediated = dyads("Israel and Hamas resumed indirect talks on Monday brokered by Egypt and Qatar.");
+    assert!(
+        !mediated.iter().any(|d| d.ends_with("/EGY") || d.ends_with("/QAT")),
+        "{mediated:?}"
+    );
+}

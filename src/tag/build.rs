@@ -269,6 +269,12 @@ impl Extractor {
             month_cue_followers: lower_set(&rules.events.month_cue_followers),
             clock_words: lower_set(&rules.events.clock_words),
             shared_name_words: rules.events.shared_name_words.iter().cloned().collect(),
+            mediator_openers: rules
+                .events
+                .mediator_openers
+                .iter()
+                .map(|w| w.to_ascii_lowercase())
+                .collect(),
             clause_objects: lower_set(&rules.events.clause_objects),
             question_words: lower_set(&rules.events.question_words),
             verbal_attack_words: lower_set(&rules.events.verbal_attack_words),

@@ -280,6 +280,10 @@ pub struct EventRules {
     /// South Korea", "East and West Germany"), as written.
     #[serde(default)]
     pub shared_name_words: Vec<String>,
+    /// Words after an event cue that open its mediator ("talks brokered by
+    /// Turkey"): the target is looked for before them.
+    #[serde(default)]
+    pub mediator_openers: Vec<String>,
     /// Objects of a `VERB ... OBJECT` cue that are function words ("asked
     /// ... to"): the verb reaches them only within its clause, past none
     /// of `question_words` ("asked whether ... to" is a question). Left

@@ -81,6 +81,8 @@ pub struct Extractor {
     pub(super) months: Vec<String>,
     pub(super) date_words: HashSet<String>,
     pub(super) month_cue_followers: HashSet<String>,
+    /// Words that open a mediator after an event cue ("brokered by").
+    pub(super) mediator_openers: Vec<String>,
     /// First words two names can share the rest of ("North and South Korea").
     pub(super) shared_name_words: HashSet<String>,
     /// Words after four digits that make them a clock time, not a year.

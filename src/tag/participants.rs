@@ -146,6 +146,9 @@ impl Extractor {
             .map_or(sentence.end, |(a, closing)| {
                 attribution_start(text, cue.end, a, closing)
             });
+        // Nor past a mediator ("talks brokered by Turkey"): who brokers
+        // talks is not the one talked to.
+        let limit = self.mediator_start(text, cue.end, limit).unwrap_or(limit);
         let coordinated_sources = sources.len() > 1;
         let source_codes: Vec<&str> = sources.iter().filter_map(Entity::dyad_code).collect();
         let candidate = |skip_places: bool| {
@@ -192,6 +195,23 @@ impl Extractor {
         };
         (sources, targets)
     }
+    /// Where the first of `mediator_openers` starts between `from` and `to`.
+    fn mediator_start(&self, text: &str, from: usize, to: usize) -> Option<usize> {
+        if self.mediator_openers.is_empty() || from >= to {
+            return None;
+        }
+        let span = text.get(from..to)?.to_ascii_lowercase();
+        self.mediator_openers
+            .iter()
+            .filter_map(|opener| {
+                span.match_indices(opener.as_str())
+                    .map(|(at, _)| at)
+                    .find(|&at| span[..at].ends_with(|c: char| !c.is_alphanumeric()))
+            })
+            .min()
+            .map(|at| from + at)
+    }
+
     /// Whether one of the first words after the cue names a domestic group.
     fn names_domestic_group(&self, text: &str, from: usize, to: usize) -> bool {
         text[from..to]

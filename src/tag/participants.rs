@@ -15,6 +15,10 @@ use super::tags::{Entity, EntityKind};
 use super::text::{lowercase, next_word, previous_word, start_of, within_words};
 use crate::words::is_alphanumeric;
 
+/// Bytes after an event cue searched for a mediator ("talks in Cairo on
+/// Monday brokered by Egypt").
+const MEDIATOR_WINDOW: usize = 160;
+
 /// Where an event cue sits, and what its sentence says about its parties.
 pub(super) struct CueSite {
     pub(super) sentence: Range<usize>,
@@ -195,10 +199,16 @@ impl Extractor {
         };
         (sources, targets)
     }
-    /// Where the first of `mediator_openers` starts between `from` and `to`.
+    /// Where the first of `mediator_openers` starts between `from` and `to`,
+    /// within [`MEDIATOR_WINDOW`] bytes of `from`: a mediator is named close
+    /// to its talks, and a sentence can be megabytes long.
     fn mediator_start(&self, text: &str, from: usize, to: usize) -> Option<usize> {
         if self.mediator_openers.is_empty() || from >= to {
             return None;
+        }
+        let mut to = to.min(from + MEDIATOR_WINDOW);
+        while !text.is_char_boundary(to) {
+            to -= 1;
         }
         let span = text.get(from..to)?.to_ascii_lowercase();
         self.mediator_openers

@@ -227,15 +227,12 @@ fn gold_sides(article: &GoldArticle, dictionaries: &Dictionaries) -> Sides {
         let name = name.trim();
         // Three capitals are an ISO code ("SUN" too, which no dictionary
         // resolves), unless they are an organisation's name ("IMF").
-        let is_organisation = || {
-            dictionaries
-                .resolve_actor(name)
-                .is_some_and(|path| path.starts_with("/igo/"))
-        };
-        if name.len() == 3 && name.chars().all(|c| c.is_ascii_uppercase()) && !is_organisation() {
+        let resolved = dictionaries.resolve_actor(name);
+        let is_organisation = resolved.as_ref().is_some_and(|path| path.starts_with("/igo/"));
+        if name.len() == 3 && name.chars().all(|c| c.is_ascii_uppercase()) && !is_organisation {
             return name.to_string();
         }
-        match dictionaries.resolve_actor(name) {
+        match resolved {
             Some(path) => {
                 let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
                 match parts[..] {

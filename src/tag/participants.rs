@@ -206,19 +206,17 @@ impl Extractor {
         if self.mediator_openers.is_empty() || from >= to {
             return None;
         }
-        let mut to = to.min(from + MEDIATOR_WINDOW);
-        while !text.is_char_boundary(to) {
-            to -= 1;
-        }
-        let span = text.get(from..to)?.to_ascii_lowercase();
-        self.mediator_openers
-            .iter()
-            .filter_map(|opener| {
-                span.match_indices(opener.as_str())
-                    .map(|(at, _)| at)
-                    .find(|&at| span[..at].ends_with(|c: char| !c.is_alphanumeric()))
+        let window = &text.as_bytes()[from..to.min(from + MEDIATOR_WINDOW)];
+        // Openers are lower-case ASCII: compared byte by byte, no copy.
+        let opens_at = |at: usize| {
+            self.mediator_openers.iter().any(|opener| {
+                window[at..]
+                    .get(..opener.len())
+                    .is_some_and(|b| b.eq_ignore_ascii_case(opener.as_bytes()))
             })
-            .min()
+        };
+        (1..window.len())
+            .find(|&at| !window[at - 1].is_ascii_alphanumeric() && opens_at(at))
             .map(|at| from + at)
     }
 

@@ -120,11 +120,13 @@ impl Extractor {
         }
         let mut added = Vec::new();
         for (i, hit) in hits.iter().enumerate() {
-            let written = &text[hit.start..hit.end];
-            let Some((second, rest)) = written.split_once(' ') else {
+            if self.cue_kinds[hit.cue as usize] & NAMES == 0 {
+                continue;
+            }
+            let Some((second, rest)) = text[hit.start..hit.end].split_once(' ') else {
                 continue;
             };
-            if self.cue_kinds[hit.cue as usize] & NAMES == 0 || !self.shared_name_words.contains(second) {
+            if !self.shared_name_words.contains(second) {
                 continue;
             }
             let head = text[..hit.start].trim_end();
@@ -153,6 +155,9 @@ impl Extractor {
                     cue: found.pattern().as_u32(),
                 },
             ));
+        }
+        if added.is_empty() {
+            return;
         }
         for (before, hit) in added {
             match before {

@@ -2208,3 +2208,15 @@ fn a_mediator_is_not_the_target() {
         "{mediated:?}"
     );
 }
+
+#[test]
+fn a_retold_event_adds_no_new_target() {
+    let tags = extractor().tag(
+        "",
+        "Russian bombers struck Ukrainian power plants overnight, destroying transformers and missile stores near Moldova.",
+        None,
+    );
+    assert!(tags.dyads.contains("/RUS/assault/UKR"), "{:?}", tags.dyads);
+    assert!(!tags.dyads.iter().any(|d| d.ends_with("/MDA")), "{:?}", tags.dyads);
+    assert!(!tags.actors.contains("/country/MDA"), "{:?}", tags.actors);
+}

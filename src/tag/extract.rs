@@ -330,6 +330,12 @@ impl Extractor {
         let salient = salience(&reported, || genre(body));
         let mut acting: HashSet<Entity> = HashSet::default();
         let traced = trace.is_some();
+        // Each sentence's events of one type that named a target, by source:
+        // a second cue of that type by the same source in the sentence mostly
+        // retells the event in its detail ("airstrikes on Houthi targets,
+        // hitting drone depots in Yemen"), and the entity after it is a place
+        // or an object, not a second target.
+        let mut told: Vec<(Place, usize, &'static str, &[Entity])> = Vec::new();
         for r in salient.events(&reported) {
             let kind = r.event.event_type;
             let facets = [
@@ -359,6 +365,15 @@ impl Extractor {
             // without a source is only a place the sentence talks about.
             if r.event.sources.is_empty() {
                 continue;
+            }
+            let retold = told.iter().any(|&(place, sentence, told_kind, sources)| {
+                place == r.place && sentence == r.sentence && told_kind == kind && sources == &r.event.sources[..]
+            });
+            if retold {
+                continue;
+            }
+            if !r.event.targets.is_empty() {
+                told.push((r.place, r.sentence, kind, &r.event.sources));
             }
             if traced {
                 for party in r.event.sources.iter().chain(&r.event.targets) {

@@ -2220,3 +2220,23 @@ fn a_retold_event_adds_no_new_target() {
     assert!(!tags.dyads.iter().any(|d| d.ends_with("/MDA")), "{:?}", tags.dyads);
     assert!(!tags.actors.contains("/country/MDA"), "{:?}", tags.actors);
 }
+
+#[test]
+fn a_headline_state_takes_the_body_cues_and_the_country_keeps_its_own() {
+    let state = extractor().tag(
+        "Georgia man charged in shooting of jogger",
+        "Police in Atlanta arrested him on Thursday, the county prosecutor said.",
+        None,
+    );
+    assert!(
+        !state.mentions.iter().any(|m| m.starts_with("/country/GEO")),
+        "{:?}",
+        state.mentions
+    );
+    let country = extractor().tag(
+        "Russia sends troops into Georgia",
+        "Russian tanks crossed the Caucasus mountains, and Republicans in Congress condemned Moscow.",
+        None,
+    );
+    assert!(country.mentions.contains("/country/GEO"), "{:?}", country.mentions);
+}

@@ -241,6 +241,7 @@ impl Extractor {
             bird_names: rules.ambiguity.bird_names.clone(),
             state_names: rules.ambiguity.state_names.iter().cloned().collect(),
             state_cues: rules.ambiguity.state_cues.clone(),
+            state_country_cues: rules.ambiguity.state_country_cues.clone(),
             main_verb_bonus: rules.events.main_verb_bonus,
             family_name_first: rules.people.family_name_first.iter().cloned().collect(),
             subject_is_target: lower_set(&rules.events.subject_is_target),

@@ -403,6 +403,10 @@ pub struct AmbiguityRules {
     pub not_actors: Vec<String>,
     pub state_names: Vec<String>,
     pub state_cues: Vec<String>,
+    /// Words that tell the country where a state shares its name
+    /// ("Tbilisi", "Georgian"): the article is about the country.
+    #[serde(default)]
+    pub state_country_cues: Vec<String>,
     pub bird_cues: Vec<String>,
     /// Names that mean the bird when one of `bird_cues` follows ("turkey").
     #[serde(default = "later_keys::bird_names")]

@@ -399,12 +399,18 @@ impl Extractor {
         })
     }
 
-    /// Whether the text names something of a US state (a city, a party, a
-    /// race): then a state name that is also a country's is the state.
+    /// Whether the article, title and body, names something of a US state
+    /// (a city, a party, a race) and nothing of the country (its capital,
+    /// its people): then a state name that is also a country's is the
+    /// state. A headline ("Georgia man charged …") has the cues of its body.
     fn in_us_state_context(&self, passage: &Passage) -> bool {
-        *passage
-            .us_state_context
-            .get_or_init(|| self.state_cues.iter().any(|cue| passage.text.contains(cue.as_str())))
+        *passage.us_state_context.get_or_init(|| {
+            let named = |cues: &[String]| {
+                cues.iter()
+                    .any(|cue| passage.article.iter().any(|text| text.contains(cue.as_str())))
+            };
+            named(&self.state_cues) && !named(&self.state_country_cues)
+        })
     }
 
     /// The person a role title introduces ("Foreign Minister Wang Yi"), of

@@ -51,6 +51,7 @@ pub struct Extractor {
     pub(super) bird_names: Vec<String>,
     pub(super) state_names: HashSet<String>,
     pub(super) state_cues: Vec<String>,
+    pub(super) state_country_cues: Vec<String>,
     pub(super) main_verb_bonus: u32,
     pub(super) family_name_first: HashSet<String>,
     pub(super) subject_is_target: HashSet<String>,
@@ -160,8 +161,9 @@ pub(super) struct Passage<'t> {
     pub(super) links: Vec<Range<usize>>,
     /// Sentence byte ranges, in text order; never empty.
     pub(super) bounds: Vec<Range<usize>>,
-    /// Whether the text holds a US-state cue: scanning for them costs a pass
-    /// per cue, so it is done only when a state name needs it.
+    /// Whether the article reads as about a US state: scanning for the
+    /// cues costs a pass per cue, so it is done only when a state name
+    /// needs it.
     pub(super) us_state_context: OnceCell<bool>,
 }
 

@@ -2240,3 +2240,17 @@ fn a_headline_state_takes_the_body_cues_and_the_country_keeps_its_own() {
     );
     assert!(country.mentions.contains("/country/GEO"), "{:?}", country.mentions);
 }
+
+#[test]
+fn a_country_spelt_as_a_named_persons_surname_is_the_person() {
+    let tags = extractor().tag(
+        "",
+        "Rep. Jim Jordan questioned the witness for an hour. Jordan accused the Justice Department of hiding records. \
+         The columnist David Syrian agreed. Syrian officials were not asked.",
+        None,
+    );
+    assert!(!tags.mentions.contains("/country/JOR"), "{:?}", tags.mentions);
+    assert!(tags.actors.contains("/person/jim-jordan"), "{:?}", tags.actors);
+    // A demonym is never a later mention of a surname.
+    assert!(tags.mentions.contains("/country/SYR"), "{:?}", tags.mentions);
+}

@@ -28,6 +28,7 @@ impl Extractor {
             let role = match country.kind {
                 CountryTermKind::Capital => NameRole::Capital,
                 CountryTermKind::Place => NameRole::Place,
+                CountryTermKind::Demonym => NameRole::Demonym,
                 _ => NameRole::Name,
             };
             builder.add(

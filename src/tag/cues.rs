@@ -96,6 +96,9 @@ pub(super) fn cue_shape(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum NameRole {
     Name,
+    /// What a country's people are called ("Syrian"): a name that is
+    /// never a person's surname.
+    Demonym,
     Capital,
     Place,
     /// A dictionary person's common surname alone: their name only where

@@ -701,6 +701,23 @@ impl Extractor {
         })
     }
 
+    /// Whether the dictionary name hit spanning `range` is a demonym.
+    fn demonym_at(&self, hits: &[Hit], range: Range<usize>) -> bool {
+        hits.iter()
+            .filter(|h| h.start == range.start && h.end == range.end)
+            .any(|h| {
+                self.cues[h.cue as usize].iter().any(|c| {
+                    matches!(
+                        c,
+                        Cue::Entity {
+                            role: NameRole::Demonym,
+                            ..
+                        }
+                    )
+                })
+            })
+    }
+
     /// Later short mentions of a person seen in full ("Cameron", "Mr Cameron").
     fn add_short_mentions(&self, text: &str, hits: &[Hit], placed: &mut Vec<PlacedEntity>) {
         let people: Vec<(usize, usize, Entity)> = placed
@@ -732,16 +749,36 @@ impl Extractor {
                     if !is_boundary(text, at, after) {
                         continue;
                     }
-                    // Another name wins; a cue word spelt like the surname ("may")
-                    // does not: the capital letter marks the name.
-                    let names_overlap = self.name_hit_within(hits, at..after, |_| false);
-                    if names_overlap || placed.iter().any(|p| p.start < after && at < p.end) {
-                        continue;
-                    }
                     let previous = lowercase(previous_word(text, at));
                     if self.short_mention_blockers.contains(previous.as_ref())
                         || next_word(text, after).starts_with(|c: char| c.is_ascii_digit())
                     {
+                        continue;
+                    }
+                    // A country spelt as the surname is the person once they are
+                    // named in full ("Rep. Jim Jordan" … "Jordan said").
+                    let taken = placed.iter().position(|p| p.start < after && at < p.end);
+                    if let Some(k) = taken {
+                        let country = &placed[k];
+                        if country.entity.kind == EntityKind::Country
+                            && (country.start, country.end) == (at, after)
+                            && !self.demonym_at(hits, at..after)
+                            && !words
+                                .first()
+                                .is_some_and(|given| self.given_names_also_words.contains(*given))
+                        {
+                            placed[k] = PlacedEntity {
+                                start: at,
+                                end: after,
+                                entity: person.clone(),
+                                can_act: true,
+                            };
+                        }
+                        continue;
+                    }
+                    // Another name wins; a cue word spelt like the surname ("may")
+                    // does not: the capital letter marks the name.
+                    if self.name_hit_within(hits, at..after, |_| false) {
                         continue;
                     }
                     placed.push(PlacedEntity {

@@ -2254,3 +2254,18 @@ fn a_country_spelt_as_a_named_persons_surname_is_the_person() {
     // A demonym is never a later mention of a surname.
     assert!(tags.mentions.contains("/country/SYR"), "{:?}", tags.mentions);
 }
+
+#[test]
+fn a_titled_common_surname_says_nothing_of_the_country() {
+    // The dictionary holds one Walker, a British minister: "Gov. Walker"
+    // is not British. The Bushes are several Americans: "President Bush" is.
+    let walker = extractor().tag("", "Gov. Walker spoke on Friday. Obama blasted Walker as a liar.", None);
+    assert!(
+        !walker.mentions.iter().any(|m| m.starts_with("/country/GBR")),
+        "{:?}",
+        walker.mentions
+    );
+    assert!(!walker.dyads.iter().any(|d| d.contains("GBR")), "{:?}", walker.dyads);
+    let bush = extractor().tag("", "President Bush threatened further action against Russia.", None);
+    assert!(bush.dyads.contains("/USA/threaten/RUS"), "{:?}", bush.dyads);
+}

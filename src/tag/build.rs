@@ -123,6 +123,21 @@ impl Extractor {
                 *slot = None;
             }
         }
+        // A common surname tells the country only when several of its
+        // officials bear it (the Bushes): one British Peter Walker made every
+        // "Gov. Walker" British.
+        let mut bearers: HashMap<String, HashSet<&str>> = HashMap::default();
+        for person in &dictionaries.people {
+            if let Some(last) = person.term.rsplit([' ', '-']).next() {
+                bearers
+                    .entry(last.to_lowercase())
+                    .or_default()
+                    .insert(person.slug.as_str());
+            }
+        }
+        surname_countries.retain(|surname, _| {
+            !dictionaries.common_surnames.contains(surname) || bearers.get(surname).is_some_and(|b| b.len() >= 2)
+        });
         let mut unique: Vec<(&str, &PersonTerm)> =
             surnames.into_iter().filter_map(|(s, p)| p.map(|p| (s, p))).collect();
         unique.sort_by_key(|(s, _)| *s);

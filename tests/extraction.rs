@@ -2269,3 +2269,23 @@ fn a_titled_common_surname_says_nothing_of_the_country() {
     let bush = extractor().tag("", "President Bush threatened further action against Russia.", None);
     assert!(bush.dyads.contains("/USA/threaten/RUS"), "{:?}", bush.dyads);
 }
+
+#[test]
+fn firing_back_in_words_is_criticism() {
+    let tags = extractor().tag(
+        "China fired back at the United States",
+        "Officials spoke on Monday.",
+        None,
+    );
+    assert!(tags.dyads.contains("/CHN/accuse/USA"), "{:?}", tags.dyads);
+    let tags = extractor().tag(
+        "Clinton shot back at Sanders over Libya",
+        "Officials spoke on Monday.",
+        None,
+    );
+    assert!(
+        !tags.mentions.iter().any(|m| m.starts_with("/event/assault")),
+        "{:?}",
+        tags.mentions
+    );
+}

@@ -2078,6 +2078,11 @@ fn a_cue_that_describes_a_noun_tells_no_event() {
         &["Her son was arrested in Alaska on domestic violence charges, police said."],
     );
     assert_no_event("assault", &["A bomb threat emptied the county courthouse on Friday."]);
+    // Nor do heads of a quarrel or an office ("trade tensions", "trade adviser").
+    assert_no_event(
+        "cooperate",
+        &["The president's trade adviser warned Japan about its car exports on Monday."],
+    );
     assert_top(
         "support",
         &["Two senators said they would support legislation on gun checks."],

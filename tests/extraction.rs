@@ -2294,3 +2294,11 @@ fn firing_back_in_words_is_criticism() {
         tags.mentions
     );
 }
+
+#[test]
+fn a_place_that_names_an_attack_is_not_attacked() {
+    let sentence = "President Obama knew the Benghazi attack was a terrorist atrocity, officials said.";
+    let tags = extractor().tag(sentence, sentence, None);
+    assert!(tags.events.contains("/assault"), "{:?}", tags.events);
+    assert!(!tags.dyads.iter().any(|d| d.ends_with("/LBY")), "{:?}", tags.dyads);
+}

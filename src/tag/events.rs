@@ -153,6 +153,7 @@ impl Extractor {
                     }
                     .max(self.clause_start(text, placed, sentence_start, hit.start)),
                     protest: event_type == "protest",
+                    attack: event_type == "assault",
                 };
                 let (sources, targets) =
                     if let Some(agent) = self.agent_noun(text, placed, hit, &cue_word, sentence_start..sentence_end) {

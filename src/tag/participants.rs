@@ -37,6 +37,10 @@ pub(super) struct CueSite {
     /// protesters are the people of that place, and a protest that names no
     /// one is aimed at the protesters' own government.
     pub(super) protest: bool,
+    /// An armed attack: a place named before the cue names the attack ("the
+    /// Benghazi attack", "Gaza fighting"), and is not the indirect object
+    /// that takes the target's place when none follows.
+    pub(super) attack: bool,
 }
 
 impl Extractor {
@@ -56,6 +60,7 @@ impl Extractor {
             attribution,
             subject_from,
             protest,
+            attack,
         } = site;
         // `placed` is in text order: the sentence's entities are a slice of it.
         let in_sentence =
@@ -182,7 +187,11 @@ impl Extractor {
             in_sentence
                 .iter()
                 .rev()
-                .find(|p| p.start < cue.start && p.entity.dyad_code().is_some_and(|c| !source_codes.contains(&c)))
+                .find(|p| {
+                    p.start < cue.start
+                        && (p.can_act || !attack)
+                        && p.entity.dyad_code().is_some_and(|c| !source_codes.contains(&c))
+                })
                 .map(|p| vec![p.entity.clone()])
                 .unwrap_or_default()
         } else {

@@ -701,10 +701,14 @@ impl Extractor {
         })
     }
 
-    /// Whether the dictionary name hit spanning `range` is a demonym.
+    /// Whether the dictionary name hit spanning `range` is a demonym. Hits
+    /// are in text order.
     fn demonym_at(&self, hits: &[Hit], range: Range<usize>) -> bool {
-        hits.iter()
-            .filter(|h| h.start == range.start && h.end == range.end)
+        let first = hits.partition_point(|h| h.start < range.start);
+        hits[first..]
+            .iter()
+            .take_while(|h| h.start == range.start)
+            .filter(|h| h.end == range.end)
             .any(|h| {
                 self.cues[h.cue as usize].iter().any(|c| {
                     matches!(

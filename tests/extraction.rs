@@ -2302,3 +2302,21 @@ fn a_place_that_names_an_attack_is_not_attacked() {
     assert!(tags.events.contains("/assault"), "{:?}", tags.events);
     assert!(!tags.dyads.iter().any(|d| d.ends_with("/LBY")), "{:?}", tags.dyads);
 }
+
+#[test]
+fn where_two_sides_met_is_no_party() {
+    let tags = extractor().tag(
+        "",
+        "The United States and North Korea agreed at their summit in Singapore to work toward peace.",
+        None,
+    );
+    assert!(!tags.dyads.iter().any(|d| d.ends_with("/SGP")), "{:?}", tags.dyads);
+    assert!(tags.dyads.contains("/USA/agree/PRK"), "{:?}", tags.dyads);
+    // One side with its office still visits the place it arrives in.
+    let visit = extractor().sentence_events("Iraqi President Saddam Hussein arrived in Amman on a visit on Wednesday.");
+    assert!(
+        visit.iter().any(|e| e.targets.iter().any(|t| t.code.as_ref() == "JOR")),
+        "{}",
+        describe(&visit)
+    );
+}

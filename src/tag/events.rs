@@ -154,6 +154,7 @@ impl Extractor {
                     .max(self.clause_start(text, placed, sentence_start, hit.start)),
                     protest: event_type == "protest",
                     attack: event_type == "assault",
+                    reciprocal: self.reciprocal_types.contains(event_type),
                 };
                 let (sources, targets) =
                     if let Some(agent) = self.agent_noun(text, placed, hit, &cue_word, sentence_start..sentence_end) {

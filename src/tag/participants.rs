@@ -41,6 +41,10 @@ pub(super) struct CueSite {
     /// Benghazi attack", "Gaza fighting"), and is not the indirect object
     /// that takes the target's place when none follows.
     pub(super) attack: bool,
+    /// A type two parties do with each other (`reciprocal_types`): when
+    /// several act together, a place named after "in" or "at" is where they
+    /// met ("Trump and Kim pledged at their summit in Singapore").
+    pub(super) reciprocal: bool,
 }
 
 impl Extractor {
@@ -61,6 +65,7 @@ impl Extractor {
             subject_from,
             protest,
             attack,
+            reciprocal,
         } = site;
         // `placed` is in text order: the sentence's entities are a slice of it.
         let in_sentence =
@@ -177,6 +182,13 @@ impl Extractor {
                 .then(|| candidate(false))
                 .flatten()
         });
+        // Several sides doing together what two do with each other name no
+        // target by the place they did it in: the venue ends the search.
+        // Several sides, not an office and its holder ("Iraqi President
+        // Saddam Hussein arrived in Amman" visits Jordan).
+        let several_sides = source_codes.iter().any(|code| *code != source_codes[0]);
+        let first_target =
+            first_target.filter(|&first| !(reciprocal && several_sides && is_locative(text, in_sentence[first].start)));
         let targets = match first_target {
             Some(first) => coordinated(cue.end, first, limit, false),
             None => Vec::new(),

@@ -98,14 +98,20 @@ impl Extractor {
         let rules_people = &dictionaries.rules.people;
         let mut surnames: HashMap<&str, Option<&PersonTerm>> = HashMap::default();
         let mut surname_countries: HashMap<String, Option<Arc<str>>> = HashMap::default();
+        // Everyone who bears each last name, with a country or without.
+        let mut bearers: HashMap<String, HashSet<&str>> = HashMap::default();
         for person in &dictionaries.people {
-            if let (Some(last), Some(country)) = (person.term.rsplit([' ', '-']).next(), &person.iso3) {
-                let slot = surname_countries
-                    .entry(last.to_lowercase())
-                    .or_insert_with(|| Some(country.as_str().into()));
-                if slot.as_deref().is_some_and(|c| c != country) {
-                    *slot = None;
+            if let Some(last) = person.term.rsplit([' ', '-']).next() {
+                let last = last.to_lowercase();
+                if let Some(country) = &person.iso3 {
+                    let slot = surname_countries
+                        .entry(last.clone())
+                        .or_insert_with(|| Some(country.as_str().into()));
+                    if slot.as_deref().is_some_and(|c| c != country) {
+                        *slot = None;
+                    }
                 }
+                bearers.entry(last).or_default().insert(person.slug.as_str());
             }
             let Some(surname) = person.term.split_whitespace().last() else {
                 continue;
@@ -126,15 +132,6 @@ impl Extractor {
         // A common surname tells the country only when several of its
         // officials bear it (the Bushes): one British Peter Walker made every
         // "Gov. Walker" British.
-        let mut bearers: HashMap<String, HashSet<&str>> = HashMap::default();
-        for person in &dictionaries.people {
-            if let Some(last) = person.term.rsplit([' ', '-']).next() {
-                bearers
-                    .entry(last.to_lowercase())
-                    .or_default()
-                    .insert(person.slug.as_str());
-            }
-        }
         surname_countries.retain(|surname, _| {
             !dictionaries.common_surnames.contains(surname) || bearers.get(surname).is_some_and(|b| b.len() >= 2)
         });

@@ -404,7 +404,7 @@ pub struct AmbiguityRules {
     pub state_names: Vec<String>,
     pub state_cues: Vec<String>,
     /// Words that tell the country where a state shares its name
-    /// ("Tbilisi", "Georgian"): the article is about the country.
+    /// ("Tbilisi", "Abkhazia"): the article is about the country.
     #[serde(default)]
     pub state_country_cues: Vec<String>,
     pub bird_cues: Vec<String>,

@@ -184,8 +184,8 @@ impl Extractor {
         });
         // Several sides doing together what two do with each other name no
         // target by the place they did it in: the venue ends the search.
-        // Several sides, not an office and its holder ("Iraqi President
-        // Saddam Hussein arrived in Amman" visits Jordan).
+        // Sides are dyad codes, so an office and its holder are one ("Iraqi
+        // President Saddam Hussein arrived in Amman" visits Jordan).
         let several_sides = source_codes.iter().any(|code| *code != source_codes[0]);
         let first_target =
             first_target.filter(|&first| !(reciprocal && several_sides && is_locative(text, in_sentence[first].start)));
@@ -220,6 +220,7 @@ impl Extractor {
         };
         (sources, targets)
     }
+
     /// Where the first of `mediator_openers` starts between `from` and `to`,
     /// within [`MEDIATOR_WINDOW`] bytes of `from`: a mediator is named close
     /// to its talks, and a sentence can be megabytes long.

@@ -2320,3 +2320,17 @@ fn where_two_sides_met_is_no_party() {
         describe(&visit)
     );
 }
+
+#[test]
+fn the_affair_an_inquiry_is_named_after_is_no_party() {
+    let sentence = "Trump has criticized Attorney General Jeff Sessions for recusing himself from the Russia probe.";
+    let tags = extractor().tag(sentence, sentence, None);
+    assert!(tags.events.contains("/accuse"), "{:?}", tags.events);
+    assert!(tags.mentions.contains("/country/RUS"), "{:?}", tags.mentions);
+    assert!(!tags.dyads.iter().any(|d| d.contains("RUS")), "{:?}", tags.dyads);
+    assert!(!tags.actors.contains("/country/RUS"), "{:?}", tags.actors);
+    // A demonym still says who inquires.
+    let inquiry = "A Russian investigation blamed Ukraine for the crash.";
+    let tags = extractor().tag(inquiry, inquiry, None);
+    assert!(tags.dyads.contains("/RUS/accuse/UKR"), "{:?}", tags.dyads);
+}

@@ -292,6 +292,7 @@ impl Extractor {
             clause_objects: lower_set(&rules.events.clause_objects),
             question_words: lower_set(&rules.events.question_words),
             verbal_attack_words: lower_set(&rules.events.verbal_attack_words),
+            inquiry_nouns: lower_set(&rules.events.inquiry_nouns),
             compound_prefixes: lower_set(&rules.events.compound_prefixes),
             name_connectors: lower_set(&rules.events.name_connectors),
             topic_heads,

@@ -296,6 +296,10 @@ pub struct EventRules {
     /// ("personal attacks", "a blistering attack"): PLOVER codes it ACCUSE.
     #[serde(default)]
     pub verbal_attack_words: Vec<String>,
+    /// Inquiry nouns that a country written onto names as an affair ("the
+    /// Russia probe"): a mention, never a party; left out, no such test.
+    #[serde(default)]
+    pub inquiry_nouns: Vec<String>,
     /// Prefixes after which a hyphenated participle is still the verb
     /// ("counter-attacked"); left out, every such participle after a word
     /// of four letters or more describes.

@@ -358,9 +358,14 @@ impl Extractor {
         }
         self.apply_era(&mut entity, passage.era);
         // Named but never a party: "ethnic Albanians" in Serbia, the
-        // "Thai border", "US $50 million", an "Obama-era program".
+        // "Thai border", "US $50 million", an "Obama-era program", and the
+        // affair an inquiry is named after ("the Russia probe": a demonym
+        // still says who inquires, as in "a Russian investigation").
         let described = match entity.kind {
-            EntityKind::Country => self.only_mentioned(text, hit.start, hit.end, next),
+            EntityKind::Country => {
+                self.only_mentioned(text, hit.start, hit.end, next)
+                    || (role != NameRole::Demonym && self.inquiry_nouns.contains(lowercase(next).as_ref()))
+            }
             EntityKind::Person => self.origin_follows(text, hit.end),
             _ => false,
         };

@@ -94,6 +94,8 @@ pub struct Extractor {
     pub(super) question_words: HashSet<String>,
     /// Words before an assault cue that make it criticism.
     pub(super) verbal_attack_words: HashSet<String>,
+    /// Inquiry nouns a country written onto names as an affair.
+    pub(super) inquiry_nouns: HashSet<String>,
     /// Prefixes after which a hyphenated participle is still the verb.
     pub(super) compound_prefixes: HashSet<String>,
     /// Lowercase words that join the capitalised words of a name.

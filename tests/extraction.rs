@@ -2334,3 +2334,15 @@ fn the_affair_an_inquiry_is_named_after_is_no_party() {
     let tags = extractor().tag(inquiry, inquiry, None);
     assert!(tags.dyads.contains("/RUS/accuse/UKR"), "{:?}", tags.dyads);
 }
+
+#[test]
+fn a_country_named_after_its_border_is_a_place() {
+    let sentence = "President Trump made his case for more barriers as he visited the border with Mexico on Friday.";
+    let tags = extractor().tag(sentence, sentence, None);
+    assert!(tags.mentions.contains("/country/MEX"), "{:?}", tags.mentions);
+    assert!(!tags.dyads.iter().any(|d| d.contains("MEX")), "{:?}", tags.dyads);
+    // Named on its own, the neighbour is still a party.
+    let talks = "President Trump met with Mexico on Friday.";
+    let tags = extractor().tag(talks, talks, None);
+    assert!(tags.dyads.contains("/USA/consult/MEX"), "{:?}", tags.dyads);
+}

@@ -632,7 +632,8 @@ impl Extractor {
     }
 
     /// Whether a country name is only a description: an ethnic group
-    /// ("ethnic Albanians"), a stretch of border ("the Thai border"), a
+    /// ("ethnic Albanians"), a stretch of border ("the Thai border", "the
+    /// border with Mexico"), a
     /// currency ("US $50 million", "U.S. dollars"), a stance ("an anti-Syria
     /// journalist") or an origin ("Russian-made rockets", "Syrian-backed militia").
     fn only_mentioned(&self, text: &str, start: usize, end: usize, next: &str) -> bool {
@@ -645,8 +646,15 @@ impl Extractor {
         let ends_with =
             |p: &str| start >= p.len() && text.as_bytes()[start - p.len()..start].eq_ignore_ascii_case(p.as_bytes());
         let previous = previous_word(text, start);
+        // "the border with Mexico", "off the coast of Libya": the place
+        // named after its location noun.
+        let location_of = ["with", "of"].iter().any(|w| previous.eq_ignore_ascii_case(w))
+            && self
+                .location_nouns
+                .contains(lowercase(previous_word(text, start_of(text, previous))).as_ref());
         self.ethnic_words.iter().any(|w| previous.eq_ignore_ascii_case(w))
             || location
+            || location_of
             || self.stance_prefixes.iter().any(|p| ends_with(p))
             || self.origin_follows(text, end)
             || self

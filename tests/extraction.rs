@@ -100,6 +100,11 @@ fn tag(body: &str, date: Option<i64>) -> Tags {
     extractor().tag("", body, date)
 }
 
+/// Tags a one-sentence story: the sentence is its title and its lead.
+fn tag_story(sentence: &str) -> Tags {
+    extractor().tag(sentence, sentence, None)
+}
+
 fn mentions(body: &str, date: Option<i64>) -> BTreeSet<String> {
     tag(body, date).mentions
 }
@@ -2298,7 +2303,7 @@ fn firing_back_in_words_is_criticism() {
 #[test]
 fn a_place_that_names_an_attack_is_not_attacked() {
     let sentence = "President Obama knew the Benghazi attack was a terrorist atrocity, officials said.";
-    let tags = extractor().tag(sentence, sentence, None);
+    let tags = tag_story(sentence);
     assert!(tags.events.contains("/assault"), "{:?}", tags.events);
     assert!(!tags.dyads.iter().any(|d| d.ends_with("/LBY")), "{:?}", tags.dyads);
 }
@@ -2324,25 +2329,25 @@ fn where_two_sides_met_is_no_party() {
 #[test]
 fn the_affair_an_inquiry_is_named_after_is_no_party() {
     let sentence = "Trump has criticized Attorney General Jeff Sessions for recusing himself from the Russia probe.";
-    let tags = extractor().tag(sentence, sentence, None);
+    let tags = tag_story(sentence);
     assert!(tags.events.contains("/accuse"), "{:?}", tags.events);
     assert!(tags.mentions.contains("/country/RUS"), "{:?}", tags.mentions);
     assert!(!tags.dyads.iter().any(|d| d.contains("RUS")), "{:?}", tags.dyads);
     assert!(!tags.actors.contains("/country/RUS"), "{:?}", tags.actors);
     // A demonym still says who inquires.
     let inquiry = "A Russian investigation blamed Ukraine for the crash.";
-    let tags = extractor().tag(inquiry, inquiry, None);
+    let tags = tag_story(inquiry);
     assert!(tags.dyads.contains("/RUS/accuse/UKR"), "{:?}", tags.dyads);
 }
 
 #[test]
 fn a_country_named_after_its_border_is_a_place() {
     let sentence = "President Trump made his case for more barriers as he visited the border with Mexico on Friday.";
-    let tags = extractor().tag(sentence, sentence, None);
+    let tags = tag_story(sentence);
     assert!(tags.mentions.contains("/country/MEX"), "{:?}", tags.mentions);
     assert!(!tags.dyads.iter().any(|d| d.contains("MEX")), "{:?}", tags.dyads);
     // Named on its own, the neighbour is still a party.
     let talks = "President Trump met with Mexico on Friday.";
-    let tags = extractor().tag(talks, talks, None);
+    let tags = tag_story(talks);
     assert!(tags.dyads.contains("/USA/consult/MEX"), "{:?}", tags.dyads);
 }

@@ -2351,3 +2351,18 @@ fn a_country_named_after_its_border_is_a_place() {
     let tags = tag_story(talks);
     assert!(tags.dyads.contains("/USA/consult/MEX"), "{:?}", tags.dyads);
 }
+
+#[test]
+fn a_force_of_nature_is_no_assault() {
+    for story in [
+        "Nearly 2,000 dead after devastating earthquake strikes Nepal",
+        "The wildfire, which began on Sunday, has killed 19 firefighters in Arizona.",
+        "Five people were killed in the flooding in Texas on Monday.",
+    ] {
+        let tags = tag_story(story);
+        assert!(!tags.events.contains("/assault"), "{story}: {:?}", tags.events);
+    }
+    // A figure of speech is no force of nature.
+    let tags = tag_story("Amid a flood of migrants, gunmen killed 12 soldiers in an attack on a base in Mali.");
+    assert!(tags.events.contains("/assault"), "{:?}", tags.events);
+}

@@ -271,6 +271,7 @@ impl Extractor {
             ultimatum_words: non_empty(&rules.events.ultimatum_words),
             figurative_assault_cues: lower_set(&rules.events.figurative_assault_cues),
             force_words: lower_set(&rules.events.force_words),
+            natural_forces: lower_set(&rules.events.natural_forces),
             cyber_words: lower_set(&rules.events.cyber_words),
             hacking_words: lower_set(&rules.events.hacking_words),
             plain_attack_cues: lower_set(&rules.events.plain_attack_cues),

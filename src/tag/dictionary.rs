@@ -242,6 +242,10 @@ pub struct EventRules {
     pub figurative_assault_cues: Vec<String>,
     #[serde(default)]
     pub force_words: Vec<String>,
+    /// Forces of nature that make an assault cue near them no event ("a
+    /// quake hits Nepal"). Left out: no such test.
+    #[serde(default)]
+    pub natural_forces: Vec<String>,
     /// Words right before an assault cue that make it a cyber attack.
     #[serde(default)]
     pub cyber_words: Vec<String>,

@@ -332,6 +332,7 @@ impl Extractor {
         if self
             .cyber_words
             .contains(lowercase(previous_word(text, hit.start)).as_ref())
+            || self.by_a_natural_force(text, hit, &sentence)
         {
             return false;
         }
@@ -348,6 +349,39 @@ impl Extractor {
         text[sentence]
             .split(|c: char| !c.is_alphanumeric())
             .any(|word| self.force_words.contains(lowercase(word).as_ref()))
+    }
+
+    /// Whether one of `natural_forces` stands before the cue in its sentence
+    /// or within [`NATURAL_FORCE_WORDS`] words after it: a quake or a
+    /// wildfire strikes, and no one acts.
+    fn by_a_natural_force(&self, text: &str, hit: &Hit, sentence: &Range<usize>) -> bool {
+        let is_force = |word: &str| self.natural_forces.contains(lowercase(word).as_ref());
+        // Before the cue, anywhere in its sentence ("the quake, which struck
+        // at noon, killed 39"), but not as a figure of speech: "a flood of
+        // migrants".
+        let before = &text[sentence.start..hit.start];
+        let mut words = before
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .peekable();
+        while let Some(word) = words.next() {
+            if is_force(word) && words.peek().is_none_or(|next| !next.eq_ignore_ascii_case("of")) {
+                return true;
+            }
+        }
+        let mut at = hit.end;
+        for _ in 0..NATURAL_FORCE_WORDS {
+            let word = next_word(text, at);
+            let start = start_of(text, word);
+            if word.is_empty() || start >= sentence.end {
+                break;
+            }
+            if is_force(word) {
+                return true;
+            }
+            at = start + word.len();
+        }
+        false
     }
 
     /// Whether a cue is part of a name: capitalised in running text (not
@@ -528,6 +562,10 @@ struct Accusation {
 
 /// The most words between the accusation's cue and the act it charges.
 const CHARGE_WORDS: usize = 12;
+
+/// How many words after an assault cue are read for a force of nature:
+/// "killed in the flooding".
+const NATURAL_FORCE_WORDS: usize = 3;
 
 impl Accusation {
     /// The parties of an act cued at `act` when the accusation charges it:

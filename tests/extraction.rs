@@ -2366,3 +2366,22 @@ fn a_force_of_nature_is_no_assault() {
     let tags = tag_story("Amid a flood of migrants, gunmen killed 12 soldiers in an attack on a base in Mali.");
     assert!(tags.events.contains("/assault"), "{:?}", tags.events);
 }
+
+#[test]
+fn an_attack_named_as_a_noun_is_not_the_subjects_act() {
+    // Whoever condemns or mourns an attack did not carry it out.
+    let tags = tag_story("Trump conveyed his sympathies to Britain after the terrorist attack today in London.");
+    assert!(!tags.dyads.iter().any(|d| d.starts_with("/USA/")), "{:?}", tags.dyads);
+    // Named inside the phrase, or carried out by the subject, it is theirs.
+    let tags = tag_story("Israel condemned the Iranian missile attack on Tel Aviv.");
+    assert!(tags.dyads.contains("/IRN/assault/ISR"), "{:?}", tags.dyads);
+    let tags = tag_story("Israel launched an attack on Gaza on Monday.");
+    assert!(tags.dyads.contains("/ISR/assault/PSE"), "{:?}", tags.dyads);
+    // A participle and a gerund after a preposition are verbs.
+    let tags = tag_story("Saudi Arabia wants the United States to take up its cause by attacking Iran.");
+    assert!(
+        tags.dyads.iter().any(|d| d.ends_with("/assault/IRN")),
+        "{:?}",
+        tags.dyads
+    );
+}

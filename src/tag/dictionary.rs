@@ -242,6 +242,10 @@ pub struct EventRules {
     pub figurative_assault_cues: Vec<String>,
     #[serde(default)]
     pub force_words: Vec<String>,
+    /// Verbs that carry out an attack named as a noun ("launched an
+    /// attack"); left out, the sentence's subject is never a noun's source.
+    #[serde(default)]
+    pub agentive_verbs: Vec<String>,
     /// Forces of nature that make an assault cue near them no event ("a
     /// quake hits Nepal"). Left out: no such test.
     #[serde(default)]

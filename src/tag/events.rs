@@ -155,6 +155,11 @@ impl Extractor {
                     protest: event_type == "protest",
                     attack: event_type == "assault",
                     reciprocal: self.reciprocal_types.contains(event_type),
+                    noun_phrase: if event_type == "assault" {
+                        self.named_act(text, hit, sentence_start)
+                    } else {
+                        None
+                    },
                 };
                 let (sources, targets) =
                     if let Some(agent) = self.agent_noun(text, placed, hit, &cue_word, sentence_start..sentence_end) {
@@ -384,6 +389,40 @@ impl Extractor {
         false
     }
 
+    /// Where the noun phrase of a cue named as a noun begins: a determiner
+    /// up to [`PHRASE_WORDS`] words before it ("the deadly terrorist
+    /// attack", "a result of torture"), with none of `agentive_verbs` in the
+    /// two words before the determiner ("launched an attack" is the
+    /// subject's act).
+    fn named_act(&self, text: &str, hit: &Hit, sentence_start: usize) -> Option<usize> {
+        // A participle ("a journalist killed by …") is a verb.
+        if text[hit.start..hit.end].ends_with("ed") {
+            return None;
+        }
+        let mut at = hit.start;
+        for _ in 0..PHRASE_WORDS {
+            let word = previous_word(text, at);
+            at = start_of(text, word);
+            // A preposition other than "of" ends the phrase: "by attacking
+            // Iran" is the subject's act, "a result of torture" no one's.
+            let lower = lowercase(word);
+            if word.is_empty() || at < sentence_start || (lower != "of" && self.subject_breaks.contains(lower.as_ref()))
+            {
+                return None;
+            }
+            if self.determiners.contains(lower.as_ref()) {
+                let verb = previous_word(text, at);
+                let carried = !verb.is_empty()
+                    && (self.agentive_verbs.contains(lowercase(verb).as_ref())
+                        || self
+                            .agentive_verbs
+                            .contains(lowercase(previous_word(text, start_of(text, verb))).as_ref()));
+                return (!carried).then_some(at);
+            }
+        }
+        None
+    }
+
     /// Whether a cue is part of a name: capitalised in running text (not
     /// at a sentence's start, not in capitals throughout) beside another
     /// capitalised word, or joined to one by a `name_connectors` word
@@ -562,6 +601,10 @@ struct Accusation {
 
 /// The most words between the accusation's cue and the act it charges.
 const CHARGE_WORDS: usize = 12;
+
+/// How many words a determiner may stand before the noun it opens: "the
+/// latest deadly attack".
+const PHRASE_WORDS: usize = 3;
 
 /// How many words after an assault cue are read for a force of nature:
 /// "killed in the flooding".

@@ -70,6 +70,8 @@ pub struct Extractor {
     /// Lowercase assault cues that need a word of force in their sentence.
     pub(super) figurative_assault_cues: HashSet<String>,
     pub(super) force_words: HashSet<String>,
+    /// Verbs that carry out an attack named as a noun.
+    pub(super) agentive_verbs: HashSet<String>,
     /// Forces of nature that strike and kill without an actor.
     pub(super) natural_forces: HashSet<String>,
     pub(super) cyber_words: HashSet<String>,

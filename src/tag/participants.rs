@@ -45,6 +45,11 @@ pub(super) struct CueSite {
     /// several act together, a place named after "in" or "at" is where they
     /// met ("Trump and Kim pledged at their summit in Singapore").
     pub(super) reciprocal: bool,
+    /// Where the noun phrase begins when the cue is a noun that names an
+    /// act no verb of the sentence carries out ("Trump condemned the
+    /// attack in London"): its source is named inside the phrase ("the
+    /// Israeli airstrike") or after "by", never the sentence's subject.
+    pub(super) noun_phrase: Option<usize>,
 }
 
 impl Extractor {
@@ -66,6 +71,7 @@ impl Extractor {
             protest,
             attack,
             reciprocal,
+            noun_phrase,
         } = site;
         // `placed` is in text order: the sentence's entities are a slice of it.
         let in_sentence =
@@ -127,18 +133,36 @@ impl Extractor {
         // In reported speech or a subordinate clause the act's subject comes
         // after the reporting or opening word; the speaker is the subject
         // only when none does ("Ukraine said it had shot down …").
-        let first_source = subject_from
-            .and_then(|from| {
-                in_sentence
-                    .iter()
-                    .position(|p| p.start >= from && p.start < cue.start && p.can_act)
-            })
-            .or_else(|| in_sentence.iter().position(|p| p.start < cue.start && p.can_act))
-            .or_else(|| in_sentence.iter().position(|p| p.start < cue.start));
-        let sources = match first_source {
+        let first_source = match noun_phrase {
+            Some(phrase) => in_sentence
+                .iter()
+                .position(|p| p.start >= phrase && p.start < cue.start && p.can_act),
+            None => subject_from
+                .and_then(|from| {
+                    in_sentence
+                        .iter()
+                        .position(|p| p.start >= from && p.start < cue.start && p.can_act)
+                })
+                .or_else(|| in_sentence.iter().position(|p| p.start < cue.start && p.can_act))
+                .or_else(|| in_sentence.iter().position(|p| p.start < cue.start)),
+        };
+        let mut sources = match first_source {
             Some(first) => coordinated(sentence.start, first, cue.start, false),
             None => Vec::new(),
         };
+        // "an attack by Houthi rebels on a ship": the agent after "by", and
+        // the target after the agent.
+        let mut targets_from = cue.end;
+        if noun_phrase.is_some() && sources.is_empty() && next_word(text, cue.end).eq_ignore_ascii_case("by") {
+            let by_end = start_of(text, next_word(text, cue.end)) + 2;
+            if let Some(agent) = in_sentence
+                .iter()
+                .position(|p| p.start >= by_end && p.can_act && within_words(text, by_end, p.start, 3))
+            {
+                sources = coordinated(by_end, agent, sentence.end, true);
+                targets_from = in_sentence[agent].end;
+            }
+        }
         // Protesters no one names are the people of the place they protest
         // in ("demonstrators in Baghdad").
         let sources = if sources.is_empty() && protest {
@@ -167,7 +191,7 @@ impl Extractor {
         let source_codes: Vec<&str> = sources.iter().filter_map(Entity::dyad_code).collect();
         let candidate = |skip_places: bool| {
             in_sentence.iter().position(|p| {
-                p.start >= cue.end
+                p.start >= targets_from
                     && p.start < limit
                     && !(skip_places && is_locative(text, p.start))
                     && p.entity
@@ -194,8 +218,9 @@ impl Extractor {
             None => Vec::new(),
         };
         // No one after the cue: a party between subject and cue is the
-        // indirect object ("Finland will give Tanzania a grant").
-        let targets = if targets.is_empty() {
+        // indirect object ("Finland will give Tanzania a grant"), unless the
+        // cue is a noun phrase of its own.
+        let targets = if targets.is_empty() && noun_phrase.is_none() {
             in_sentence
                 .iter()
                 .rev()

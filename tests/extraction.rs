@@ -2385,3 +2385,10 @@ fn an_attack_named_as_a_noun_is_not_the_subjects_act() {
         tags.dyads
     );
 }
+
+#[test]
+fn claiming_an_attack_is_carrying_it_out() {
+    let tags = tag_story("The Houthis claimed responsibility for the attack on Saudi Arabia.");
+    assert!(tags.dyads.contains("/houthis/assault/SAU"), "{:?}", tags.dyads);
+    assert!(!tags.events.contains("/accuse"), "{:?}", tags.events);
+}

@@ -2392,3 +2392,22 @@ fn claiming_an_attack_is_carrying_it_out() {
     assert!(tags.dyads.contains("/houthis/assault/SAU"), "{:?}", tags.dyads);
     assert!(!tags.events.contains("/accuse"), "{:?}", tags.events);
 }
+
+#[test]
+fn a_participle_that_describes_victims_is_no_ones_act_but_its_agents() {
+    for (story, dyad, told) in [
+        (
+            "U.S. Ambassador to Libya Chris Stevens was among those killed.",
+            "/USA/assault/LBY",
+            false,
+        ),
+        (
+            "Palestinians mourned people killed by Israeli airstrikes in Gaza.",
+            "/ISR/assault/PSE",
+            true,
+        ),
+    ] {
+        let dyads = tag_story(story).dyads;
+        assert_eq!(dyads.contains(dyad), told, "{story}: {dyads:?}");
+    }
+}

@@ -246,6 +246,10 @@ pub struct EventRules {
     /// attack"); left out, the sentence's subject is never a noun's source.
     #[serde(default)]
     pub agentive_verbs: Vec<String>,
+    /// Words before an assault cue in "-ed" that make it a participle
+    /// describing its victims ("those injured"); left out, no such test.
+    #[serde(default)]
+    pub victim_words: Vec<String>,
     /// Forces of nature that make an assault cue near them no event ("a
     /// quake hits Nepal"). Left out: no such test.
     #[serde(default)]

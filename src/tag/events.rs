@@ -395,9 +395,14 @@ impl Extractor {
     /// two words before the determiner ("launched an attack" is the
     /// subject's act).
     fn named_act(&self, text: &str, hit: &Hit, sentence_start: usize) -> Option<usize> {
-        // A participle ("a journalist killed by …") is a verb.
+        // A participle is a verb ("a journalist killed by …"), but after
+        // one of `victim_words` it describes the victims, and the act is
+        // no one's in the sentence but an agent's after "by".
         if text[hit.start..hit.end].ends_with("ed") {
-            return None;
+            let victims = self
+                .victim_words
+                .contains(lowercase(previous_word(text, hit.start)).as_ref());
+            return victims.then_some(hit.start);
         }
         let mut at = hit.start;
         for _ in 0..PHRASE_WORDS {

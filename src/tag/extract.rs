@@ -72,6 +72,8 @@ pub struct Extractor {
     pub(super) force_words: HashSet<String>,
     /// Verbs that carry out an attack named as a noun.
     pub(super) agentive_verbs: HashSet<String>,
+    /// Words before an assault participle that name its victims.
+    pub(super) victim_words: HashSet<String>,
     /// Forces of nature that strike and kill without an actor.
     pub(super) natural_forces: HashSet<String>,
     pub(super) cyber_words: HashSet<String>,

@@ -2055,8 +2055,9 @@ fn a_cue_inside_a_name_tells_no_event() {
         &["India opened an investigation into the bank's transfers to Dubai."],
     );
     assert_top("protest", &["Protests spread across Iran after the election."]);
+    // A headline's capitals are no name: a ban on imports is a sanction.
     let tags = extractor().tag("China Bans Japanese Seafood Imports", "", None);
-    assert!(tags.events.contains("/coerce"), "{:?}", tags.events);
+    assert!(tags.events.contains("/sanction"), "{:?}", tags.events);
 }
 
 /// A cue word in front of a noun it describes ("a trade bill", "attack ads",
@@ -2410,4 +2411,14 @@ fn a_participle_that_describes_victims_is_no_ones_act_but_its_agents() {
         let dyads = tag_story(story).dyads;
         assert_eq!(dyads.contains(dyad), told, "{story}: {dyads:?}");
     }
+}
+
+#[test]
+fn a_ban_on_another_economys_goods_is_a_sanction() {
+    let tags = tag_story("China banned all imports of Japanese seafood on Thursday.");
+    assert!(tags.dyads.contains("/CHN/sanction/JPN"), "{:?}", tags.dyads);
+    assert!(!tags.events.contains("/coerce"), "{:?}", tags.events);
+    // A ban on people's acts stays a restriction.
+    let tags = tag_story("Police banned protests in Hong Kong on Thursday.");
+    assert!(tags.events.contains("/coerce/restrict"), "{:?}", tags.events);
 }

@@ -272,6 +272,7 @@ impl Extractor {
             figurative_assault_cues: lower_set(&rules.events.figurative_assault_cues),
             force_words: lower_set(&rules.events.force_words),
             natural_forces: lower_set(&rules.events.natural_forces),
+            trade_objects: lower_set(&rules.events.trade_objects),
             victim_words: lower_set(&rules.events.victim_words),
             agentive_verbs: lower_set(&rules.events.agentive_verbs),
             cyber_words: lower_set(&rules.events.cyber_words),

@@ -250,6 +250,10 @@ pub struct EventRules {
     /// describing its victims ("those injured"); left out, no such test.
     #[serde(default)]
     pub victim_words: Vec<String>,
+    /// Objects that make a restriction a sanction ("banned imports");
+    /// left out, no such test.
+    #[serde(default)]
+    pub trade_objects: Vec<String>,
     /// Forces of nature that make an assault cue near them no event ("a
     /// quake hits Nepal"). Left out: no such test.
     #[serde(default)]

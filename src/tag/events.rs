@@ -107,6 +107,14 @@ impl Extractor {
                         continue;
                     }
                 }
+                if event_type == "coerce"
+                    && mode.as_deref() == Some("restrict")
+                    && self.restricts_trade(text, hit, sentence_end)
+                {
+                    // A ban on another economy's goods is a sanction.
+                    event_type = "sanction";
+                    mode = None;
+                }
                 let shape = self.cue_shapes[hit.cue as usize];
                 if event_type == "retreat" && shape & RELEASE != 0 && self.publishes(text, hit, sentence_end) {
                     continue;
@@ -480,6 +488,16 @@ impl Extractor {
         let subject =
             before.starts_with(|c: char| c.is_uppercase()) && !self.determiners.contains(lowercase(before).as_ref());
         !subject && !self.verb_openers.contains(before)
+    }
+
+    /// Whether one of `trade_objects` stands among the four words after a
+    /// cue, in its sentence ("banned all imports of …").
+    fn restricts_trade(&self, text: &str, hit: &Hit, sentence_end: usize) -> bool {
+        text[hit.end..sentence_end.max(hit.end)]
+            .split(|c: char| !is_alphanumeric(c))
+            .filter(|word| !word.is_empty())
+            .take(4)
+            .any(|word| self.trade_objects.contains(lowercase(word).as_ref()))
     }
 
     /// Whether a release cue tells of something published: one of

@@ -2422,3 +2422,10 @@ fn a_ban_on_another_economys_goods_is_a_sanction() {
     let tags = tag_story("Police banned protests in Hong Kong on Thursday.");
     assert!(tags.events.contains("/coerce/restrict"), "{:?}", tags.events);
 }
+
+#[test]
+fn lifting_tariffs_is_easing_them() {
+    let tags = tag_story("The United States lifted tariffs on steel from Canada on Friday.");
+    assert!(tags.dyads.contains("/USA/retreat/CAN"), "{:?}", tags.dyads);
+    assert!(!tags.events.contains("/sanction"), "{:?}", tags.events);
+}

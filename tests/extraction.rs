@@ -2429,3 +2429,11 @@ fn lifting_tariffs_is_easing_them() {
     assert!(tags.dyads.contains("/USA/retreat/CAN"), "{:?}", tags.dyads);
     assert!(!tags.events.contains("/sanction"), "{:?}", tags.events);
 }
+
+#[test]
+fn a_restaurants_cuisine_is_no_party() {
+    let story = "Protesters confronted Sen. Ted Cruz at a fancy Italian restaurant in Washington on Monday.";
+    let tags = tag_story(story);
+    assert!(!tags.mentions.contains("/country/ITA"), "{:?}", tags.mentions);
+    assert!(!tags.dyads.iter().any(|d| d.contains("ITA")), "{:?}", tags.dyads);
+}

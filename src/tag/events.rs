@@ -364,16 +364,17 @@ impl Extractor {
             .any(|word| self.force_words.contains(lowercase(word).as_ref()))
     }
 
-    /// Whether one of `natural_forces` stands before the cue in its sentence
-    /// or within [`NATURAL_FORCE_WORDS`] words after it: a quake or a
-    /// wildfire strikes, and no one acts.
+    /// Whether one of `natural_forces` stands before the cue in its sentence,
+    /// within [`FORCE_WINDOW`] bytes, or within [`NATURAL_FORCE_WORDS`]
+    /// words after it: a quake or a wildfire strikes, and no one acts.
     fn by_a_natural_force(&self, text: &str, hit: &Hit, sentence: &Range<usize>) -> bool {
         let is_force = |word: &str| self.natural_forces.contains(lowercase(word).as_ref());
-        // Before the cue, anywhere in its sentence ("the quake, which struck
-        // at noon, killed 39"), but not as a figure of speech: "a flood of
-        // migrants".
-        let before = &text[sentence.start..hit.start];
-        let mut words = before
+        // Before the cue, as its subject ("the quake, which struck at noon,
+        // killed 39"), but not as a figure of speech: "a flood of migrants".
+        // The window keeps a sentence of megabytes from being read again
+        // for every cue in it.
+        let from = text.floor_char_boundary(sentence.start.max(hit.start.saturating_sub(FORCE_WINDOW)));
+        let mut words = text[from..hit.start]
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
             .peekable();
@@ -382,6 +383,8 @@ impl Extractor {
                 return true;
             }
         }
+        // After it, up to a mark that ends the clause: "killed in the
+        // flooding", not "killed 12; storms later …".
         let mut at = hit.end;
         for _ in 0..NATURAL_FORCE_WORDS {
             let word = next_word(text, at);
@@ -424,12 +427,10 @@ impl Extractor {
                 return None;
             }
             if self.determiners.contains(lower.as_ref()) {
+                let agentive = |word: &str| self.agentive_verbs.contains(lowercase(word).as_ref());
                 let verb = previous_word(text, at);
-                let carried = !verb.is_empty()
-                    && (self.agentive_verbs.contains(lowercase(verb).as_ref())
-                        || self
-                            .agentive_verbs
-                            .contains(lowercase(previous_word(text, start_of(text, verb))).as_ref()));
+                let carried =
+                    !verb.is_empty() && (agentive(verb) || agentive(previous_word(text, start_of(text, verb))));
                 return (!carried).then_some(at);
             }
         }
@@ -493,11 +494,7 @@ impl Extractor {
     /// Whether one of `trade_objects` stands among the four words after a
     /// cue, in its sentence ("banned all imports of …").
     fn restricts_trade(&self, text: &str, hit: &Hit, sentence_end: usize) -> bool {
-        text[hit.end..sentence_end.max(hit.end)]
-            .split(|c: char| !is_alphanumeric(c))
-            .filter(|word| !word.is_empty())
-            .take(4)
-            .any(|word| self.trade_objects.contains(lowercase(word).as_ref()))
+        next_words(text, hit.end, sentence_end, 4).any(|word| self.trade_objects.contains(lowercase(word).as_ref()))
     }
 
     /// Whether a release cue tells of something published: one of
@@ -506,12 +503,7 @@ impl Extractor {
     /// statement", "released his tax returns").
     fn publishes(&self, text: &str, hit: &Hit, sentence_end: usize) -> bool {
         let is_published = |word: &str| self.published_things.contains(lowercase(word).as_ref());
-        is_published(previous_word(text, hit.start))
-            || text[hit.end..sentence_end.max(hit.end)]
-                .split(|c: char| !is_alphanumeric(c))
-                .filter(|word| !word.is_empty())
-                .take(4)
-                .any(is_published)
+        is_published(previous_word(text, hit.start)) || next_words(text, hit.end, sentence_end, 4).any(is_published)
     }
 
     /// Whether an object opens right after a cue: one of `object_openers`
@@ -625,6 +617,14 @@ struct Accusation {
 /// The most words between the accusation's cue and the act it charges.
 const CHARGE_WORDS: usize = 12;
 
+/// The first `count` words after byte `from`, up to `end`.
+fn next_words(text: &str, from: usize, end: usize, count: usize) -> impl Iterator<Item = &str> {
+    text[from..end.max(from)]
+        .split(|c: char| !is_alphanumeric(c))
+        .filter(|word| !word.is_empty())
+        .take(count)
+}
+
 /// How many words a determiner may stand before the noun it opens: "the
 /// latest deadly attack".
 const PHRASE_WORDS: usize = 3;
@@ -632,6 +632,9 @@ const PHRASE_WORDS: usize = 3;
 /// How many words after an assault cue are read for a force of nature:
 /// "killed in the flooding".
 const NATURAL_FORCE_WORDS: usize = 3;
+
+/// How many bytes before an assault cue are read for a force of nature.
+const FORCE_WINDOW: usize = 1_000;
 
 impl Accusation {
     /// The parties of an act cued at `act` when the accusation charges it:

@@ -153,12 +153,10 @@ impl Extractor {
         // "an attack by Houthi rebels on a ship": the agent after "by", and
         // the target after the agent.
         let mut targets_from = cue.end;
-        if noun_phrase.is_some() && sources.is_empty() && next_word(text, cue.end).eq_ignore_ascii_case("by") {
-            let by_end = start_of(text, next_word(text, cue.end)) + 2;
-            if let Some(agent) = in_sentence
-                .iter()
-                .position(|p| p.start >= by_end && p.can_act && within_words(text, by_end, p.start, 3))
-            {
+        let by = next_word(text, cue.end);
+        if noun_phrase.is_some() && sources.is_empty() && by.eq_ignore_ascii_case("by") {
+            let by_end = start_of(text, by) + by.len();
+            if let Some(agent) = agent_after_by(text, in_sentence, by_end, sentence.end, |p| p.can_act) {
                 sources = coordinated(by_end, agent, sentence.end, true);
                 targets_from = in_sentence[agent].end;
             }
@@ -296,12 +294,8 @@ impl Extractor {
             .match_indices("by ")
             .map(|(at, _)| cue_end + at)
             .find(|at| is_boundary(text, *at, *at + 2))
-            .and_then(|by| {
-                placed.iter().find(|p| {
-                    p.start > by && p.start < sentence_end && within_words(text, by + 2, p.start, AGENT_WORDS)
-                })
-            })
-            .map(|p| vec![p.entity.clone()])
+            .and_then(|by| agent_after_by(text, placed, by + 2, sentence_end, |_| true))
+            .map(|agent| vec![placed[agent].entity.clone()])
             .unwrap_or_default();
         (agent, subject)
     }
@@ -357,6 +351,21 @@ const PRESENT_AUXILIARIES: [&str; 4] = ["is", "are", "be", "get"];
 /// How many words may stand between "by" and the agent it introduces ("by
 /// current Haitian government officials").
 const AGENT_WORDS: usize = 3;
+
+/// The first of `parties` (in text order) that `fits`, named within
+/// [`AGENT_WORDS`] words after a "by" that ends at `by_end` and before
+/// `end`: the agent of "attacked by militiamen", "an attack by Houthi rebels".
+fn agent_after_by(
+    text: &str,
+    parties: &[PlacedEntity],
+    by_end: usize,
+    end: usize,
+    fits: impl Fn(&PlacedEntity) -> bool,
+) -> Option<usize> {
+    parties
+        .iter()
+        .position(|p| p.start >= by_end && p.start < end && fits(p) && within_words(text, by_end, p.start, AGENT_WORDS))
+}
 
 /// Whether the cue is a participle after a passive auxiliary, allowing one
 /// adverb between ("was reportedly attacked").

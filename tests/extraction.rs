@@ -2445,3 +2445,14 @@ fn a_restaurants_cuisine_is_no_party() {
     assert!(!tags.mentions.contains("/country/ITA"), "{:?}", tags.mentions);
     assert!(dyads_naming(&tags, "ITA").is_empty(), "{:?}", tags.dyads);
 }
+
+#[test]
+fn a_second_cue_of_the_same_act_takes_its_parties() {
+    // The charges are the indictment's, not the Frenchman's against Germany.
+    let tags = tag_story("French President Emmanuel Macron was indicted on charges of fraud hours before he met the German chancellor in Berlin.");
+    assert!(!tags.dyads.contains("/FRA/accuse/DEU"), "{:?}", tags.dyads);
+    assert!(tags.dyads.contains("/FRA/consult/DEU"), "{:?}", tags.dyads);
+    // Run on from an active verb, the act keeps its accuser.
+    let tags = tag_story("The United States indicted Chinese hackers on charges of espionage.");
+    assert!(tags.dyads.contains("/USA/accuse/CHN"), "{:?}", tags.dyads);
+}

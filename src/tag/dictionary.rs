@@ -250,6 +250,11 @@ pub struct EventRules {
     /// describing its victims ("those injured"); left out, no such test.
     #[serde(default)]
     pub victim_words: Vec<String>,
+    /// Words that join a cue to a second cue of the same event type right
+    /// after it, which names the same act ("indicted on charges", "fired
+    /// rockets"); left out, every cue is read on its own.
+    #[serde(default)]
+    pub same_act_links: Vec<String>,
     /// Objects that make a restriction a sanction ("banned imports");
     /// left out, no such test.
     #[serde(default)]

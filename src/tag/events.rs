@@ -169,22 +169,31 @@ impl Extractor {
                         None
                     },
                 };
-                let (sources, targets) =
-                    if let Some(agent) = self.agent_noun(text, placed, hit, &cue_word, sentence_start..sentence_end) {
-                        // "the Russian military hacking group APT28", "hackers
-                        // known as Volt Typhoon": the cue names who acts, not
-                        // what the sentence's subject does.
-                        let targets = agent
-                            .as_ref()
-                            .map(|agent| self.acted_on_by_agent(placed, agent, hit, sentence_start..sentence_end))
-                            .unwrap_or_default();
-                        (agent.into_iter().collect(), targets)
-                    } else if is_passive(text, hit.start..hit.end) {
-                        let (sources, targets) = self.participants(text, placed, site);
-                        self.passive_participants(text, placed, sentence_end, hit.end, targets, sources)
-                    } else {
-                        self.participants(text, placed, site)
-                    };
+                // "indicted on charges": the second cue names the act the
+                // first did, and has its parties.
+                let same_act = sentences[sentence]
+                    .events
+                    .last()
+                    .filter(|e| e.event_type == event_type && self.continues_act(text, e.cue.end, hit.start))
+                    .map(|e| (e.sources.clone(), e.targets.clone()));
+                let (sources, targets) = if let Some(parties) = same_act {
+                    parties
+                } else if let Some(agent) = self.agent_noun(text, placed, hit, &cue_word, sentence_start..sentence_end)
+                {
+                    // "the Russian military hacking group APT28", "hackers
+                    // known as Volt Typhoon": the cue names who acts, not
+                    // what the sentence's subject does.
+                    let targets = agent
+                        .as_ref()
+                        .map(|agent| self.acted_on_by_agent(placed, agent, hit, sentence_start..sentence_end))
+                        .unwrap_or_default();
+                    (agent.into_iter().collect(), targets)
+                } else if is_passive(text, hit.start..hit.end) {
+                    let (sources, targets) = self.participants(text, placed, site);
+                    self.passive_participants(text, placed, sentence_end, hit.end, targets, sources)
+                } else {
+                    self.participants(text, placed, site)
+                };
                 let charged = accusation
                     .as_ref()
                     .filter(|a| a.sentence == sentence && event_type != "accuse")
@@ -398,6 +407,24 @@ impl Extractor {
             at = start + word.len();
         }
         false
+    }
+
+    /// Whether a cue ending at `from` runs on into a cue starting at `to`
+    /// as one act: nothing between them, or one of `same_act_links` and at
+    /// most two more words, with no punctuation.
+    fn continues_act(&self, text: &str, from: usize, to: usize) -> bool {
+        if self.same_act_links.is_empty() || from > to {
+            return false;
+        }
+        let gap = &text[from..to];
+        if gap.contains([',', ';', ':', '(', ')', '"', '\u{201c}', '\u{201d}', '.']) {
+            return false;
+        }
+        let mut words = gap.split_whitespace();
+        match words.next() {
+            None => true,
+            Some(link) => self.same_act_links.contains(lowercase(link).as_ref()) && words.count() <= 2,
+        }
     }
 
     /// Where the noun phrase of a cue named as a noun begins: a determiner

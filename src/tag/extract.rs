@@ -74,6 +74,8 @@ pub struct Extractor {
     pub(super) agentive_verbs: HashSet<String>,
     /// Words before an assault participle that name its victims.
     pub(super) victim_words: HashSet<String>,
+    /// Words that join a cue to a second cue of the same act.
+    pub(super) same_act_links: HashSet<String>,
     /// Objects that make a restriction a sanction.
     pub(super) trade_objects: HashSet<String>,
     /// Forces of nature that strike and kill without an actor.

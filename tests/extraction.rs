@@ -2456,3 +2456,15 @@ fn a_second_cue_of_the_same_act_takes_its_parties() {
     let tags = tag_story("The United States indicted Chinese hackers on charges of espionage.");
     assert!(tags.dyads.contains("/USA/accuse/CHN"), "{:?}", tags.dyads);
 }
+
+#[test]
+fn the_host_in_a_diplomats_title_is_no_party() {
+    let tags =
+        tag_story("Bill Taylor, the acting ambassador to Ukraine, told the inquiry that Trump was keen on the probe.");
+    assert!(dyads_naming(&tags, "UKR").is_empty(), "{:?}", tags.dyads);
+    // An envoy sent or recalled is a move towards the host.
+    let tags = tag_story("China sent an envoy to North Korea on Monday.");
+    assert!(tags.dyads.contains("/CHN/consult/PRK"), "{:?}", tags.dyads);
+    let tags = tag_story("Saudi Arabia recalled its ambassador to Canada and froze new trade.");
+    assert!(tags.dyads.contains("/SAU/sanction/CAN"), "{:?}", tags.dyads);
+}

@@ -262,6 +262,7 @@ impl Extractor {
             reciprocal_types: lower_set(&rules.events.reciprocal_types),
             domestic_groups: lower_set(&rules.events.domestic_groups),
             location_nouns: lower_set(&rules.events.location_nouns),
+            posting_nouns: lower_set(&rules.events.posting_nouns),
             location_bodies: lower_set(&rules.events.location_bodies),
             stance_prefixes: rules.events.stance_prefixes.iter().map(|p| p.to_lowercase()).collect(),
             origin_suffixes: rules.events.origin_suffixes.iter().map(|p| p.to_lowercase()).collect(),

@@ -213,6 +213,10 @@ pub struct EventRules {
     /// Nouns that make the country before them a place ("the Thai border").
     #[serde(default)]
     pub location_nouns: Vec<String>,
+    /// Diplomats' posts whose host country, named after "to" or "in", is
+    /// part of a title ("the ambassador to the U.S."); left out, no such test.
+    #[serde(default)]
+    pub posting_nouns: Vec<String>,
     /// Words after a location noun that make it a state body ("border patrol").
     #[serde(default)]
     pub location_bodies: Vec<String>,

@@ -15,6 +15,12 @@ use super::tags::{Entity, EntityKind};
 use super::text::{at_sentence_start, case_matches, lowercase, next_word, previous_word, start_of, within_words};
 use super::HashSet;
 
+/// Words before a diplomat's post that make it one sent or recalled, not a
+/// title: "sent an envoy to", "recalled its ambassador to".
+const SENDING_WORDS: [&str; 8] = ["a", "an", "its", "their", "his", "her", "our", "new"];
+/// Lowercase words that begin a diplomat's title.
+const TITLE_WORDS: [&str; 7] = ["the", "former", "acting", "then", "deputy", "outgoing", "incoming"];
+
 /// An entity named in the text, where it is named, and whether it can act.
 #[derive(Debug, Clone)]
 pub(super) struct PlacedEntity {
@@ -655,6 +661,7 @@ impl Extractor {
         self.ethnic_words.iter().any(|w| previous.eq_ignore_ascii_case(w))
             || location
             || location_of
+            || self.posted_to(text, previous)
             || self.stance_prefixes.iter().any(|p| ends_with(p))
             || self.origin_follows(text, end)
             || self
@@ -662,6 +669,33 @@ impl Extractor {
                 .iter()
                 .any(|s| text[end..].trim_start().starts_with(s.as_str()))
             || self.currency_words.contains(next.as_ref())
+    }
+
+    /// Whether the name after `previous` (a word of `text`) is the host in a
+    /// diplomat's title: "ambassador to (the) X", "the embassy in X".
+    fn posted_to<'t>(&self, text: &'t str, mut previous: &'t str) -> bool {
+        if self.posting_nouns.is_empty() {
+            return false;
+        }
+        if previous.eq_ignore_ascii_case("the") {
+            previous = previous_word(text, start_of(text, previous));
+        }
+        if !["to", "in"].iter().any(|w| previous.eq_ignore_ascii_case(w)) {
+            return false;
+        }
+        let post = previous_word(text, start_of(text, previous));
+        if !self.posting_nouns.contains(lowercase(post).as_ref()) {
+            return false;
+        }
+        // A title has a holder ("Russia's ambassador", "the U.S. envoy",
+        // "the acting ambassador"); an envoy sent or recalled is a move
+        // towards the host ("sent an envoy to North Korea", "recalled its
+        // ambassador to Canada").
+        let holder = previous_word(text, start_of(text, post));
+        !SENDING_WORDS.iter().any(|w| holder.eq_ignore_ascii_case(w))
+            && (post.starts_with(|c: char| c.is_uppercase())
+                || holder.starts_with(|c: char| c.is_uppercase())
+                || TITLE_WORDS.iter().any(|w| holder.eq_ignore_ascii_case(w)))
     }
 
     /// Whether one of `origin_suffixes` is joined to the name ending at

@@ -60,6 +60,8 @@ pub struct Extractor {
     pub(super) reciprocal_types: HashSet<String>,
     pub(super) domestic_groups: HashSet<String>,
     pub(super) location_nouns: HashSet<String>,
+    /// Diplomats' posts: the country after "ambassador to" is their host.
+    pub(super) posting_nouns: HashSet<String>,
     pub(super) location_bodies: HashSet<String>,
     pub(super) stance_prefixes: Vec<String>,
     pub(super) origin_suffixes: Vec<String>,

@@ -2468,3 +2468,25 @@ fn the_host_in_a_diplomats_title_is_no_party() {
     let tags = tag_story("Saudi Arabia recalled its ambassador to Canada and froze new trade.");
     assert!(tags.dyads.contains("/SAU/sanction/CAN"), "{:?}", tags.dyads);
 }
+
+#[test]
+fn a_second_main_clause_has_its_own_subject() {
+    let tags = tag_story("The mandate of the U.N. observer force expires in July, and Russian Foreign Minister Sergei Lavrov accused the West of blackmail.");
+    assert!(!tags.dyads.contains("/un/accuse/RUS"), "{:?}", tags.dyads);
+    let tags = tag_story("France and Germany have chosen the second option; Britain has resisted.");
+    assert!(dyads_naming(&tags, "GBR").is_empty(), "{:?}", tags.dyads);
+    // A list of parties is one subject.
+    let tags = tag_story("Britain, France, and Germany accused Iran of breaking the deal.");
+    for dyad in ["/GBR/accuse/IRN", "/FRA/accuse/IRN", "/DEU/accuse/IRN"] {
+        assert!(tags.dyads.contains(dyad), "{dyad}: {:?}", tags.dyads);
+    }
+}
+
+#[test]
+fn the_indirect_object_stands_between_subject_and_cue() {
+    // Who reports is not who is acted on.
+    let tags = tag_story("Officials in Washington told reporters that North Korea fired a missile on Sunday.");
+    assert!(!tags.dyads.contains("/PRK/assault/USA"), "{:?}", tags.dyads);
+    let tags = tag_story("Finland will give Tanzania a grant.");
+    assert!(tags.dyads.contains("/FIN/agree/TZA"), "{:?}", tags.dyads);
+}

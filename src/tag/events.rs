@@ -227,7 +227,7 @@ impl Extractor {
     /// Where the subordinate clause that holds a cue begins ("… imposed bans
     /// after Russia annexed Crimea"): the end of the last of
     /// `clause_openers` before the cue with no comma, semicolon or colon
-    /// between. `None` for a cue right after "and" or "or", where the word
+    /// between, or of a second main clause ([`main_clause_start`]). `None` for a cue right after "and" or "or", where the word
     /// may be a preposition ("appeared before Congress and accused"), and
     /// when a participle or "of" follows the opener.
     fn clause_start(
@@ -254,13 +254,14 @@ impl Extractor {
         }
         let from = sentence_subject.end.min(cue_start);
         let mut folded = String::new();
-        let opener_end = words(&text[from..cue_start])
+        let opener = words(&text[from..cue_start])
             .filter(|&(start, end)| {
                 self.clause_openers
                     .contains(fold(&text[from + start..from + end], &mut folded))
             })
             .last()
-            .map(|(_, end)| from + end)?;
+            .map(|(_, end)| from + end);
+        let opener_end = opener.max(main_clause_start(text, before_cue, from, cue_start))?;
         if text[opener_end..cue_start].contains([',', ';', ':']) {
             return None;
         }
@@ -643,6 +644,20 @@ struct Accusation {
 
 /// The most words between the accusation's cue and the act it charges.
 const CHARGE_WORDS: usize = 12;
+
+/// Where a second main clause begins between `from` and the cue: after
+/// ", and", ", but" or a semicolon ("… expires in July, and Lavrov accused
+/// the West"), unless the comma ends a list of parties ("Britain, France,
+/// and Germany accused").
+fn main_clause_start(text: &str, before_cue: &[PlacedEntity], from: usize, cue_start: usize) -> Option<usize> {
+    let span = &text[from..cue_start];
+    [", and ", ", but ", "; "]
+        .iter()
+        .filter_map(|joint| span.rfind(joint).map(|at| (from + at, from + at + joint.len())))
+        .filter(|(comma, _)| !before_cue.iter().any(|p| p.end == *comma))
+        .map(|(_, end)| end)
+        .max()
+}
 
 /// The first `count` words after byte `from`, up to `end`.
 fn next_words(text: &str, from: usize, end: usize, count: usize) -> impl Iterator<Item = &str> {

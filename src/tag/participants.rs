@@ -217,13 +217,16 @@ impl Extractor {
         };
         // No one after the cue: a party between subject and cue is the
         // indirect object ("Finland will give Tanzania a grant"), unless the
-        // cue is a noun phrase of its own.
+        // cue is a noun phrase of its own. A party before the subject is
+        // not: it is who reports or where ("officials in Washington said
+        // North Korea fired").
         let targets = if targets.is_empty() && noun_phrase.is_none() {
             in_sentence
                 .iter()
                 .rev()
                 .find(|p| {
                     p.start < cue.start
+                        && first_source.is_none_or(|first| p.start >= in_sentence[first].end)
                         && (p.can_act || !attack)
                         && p.entity.dyad_code().is_some_and(|c| !source_codes.contains(&c))
                 })

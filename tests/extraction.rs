@@ -2490,3 +2490,26 @@ fn the_indirect_object_stands_between_subject_and_cue() {
     let tags = tag_story("Finland will give Tanzania a grant.");
     assert!(tags.dyads.contains("/FIN/agree/TZA"), "{:?}", tags.dyads);
 }
+
+#[test]
+fn a_photo_gallery_reports_nothing() {
+    let caption = |n: u32| {
+        format!(
+            "Hide Caption {n} of 40 Photos: Protests worldwide – Egyptian protesters burn flags outside the U.S. Embassy in Cairo on Friday. "
+        )
+    };
+    let body = format!(
+        "The senator spoke about the budget on Monday. {}{}",
+        caption(1),
+        caption(2)
+    );
+    let tags = extractor().tag("Budget talks resume", &body, None);
+    assert!(!tags.events.contains("/protest"), "{:?}", tags.events);
+    assert!(tags.mentions.contains("/event/protest"), "{:?}", tags.mentions);
+    // The same words as the article's own sentences are its news.
+    let body = body
+        .replace("Hide Caption 1 of 40 Photos: Protests worldwide – ", "")
+        .replace("Hide Caption 2 of 40 Photos: Protests worldwide – ", "");
+    let tags = extractor().tag("Budget talks resume", &body, None);
+    assert!(tags.events.contains("/protest"), "{:?}", tags.events);
+}

@@ -275,6 +275,7 @@ impl Extractor {
             natural_forces: lower_set(&rules.events.natural_forces),
             trade_objects: lower_set(&rules.events.trade_objects),
             victim_words: lower_set(&rules.events.victim_words),
+            caption_marks: non_empty(&rules.events.caption_marks),
             same_act_links: lower_set(&rules.events.same_act_links),
             agentive_verbs: lower_set(&rules.events.agentive_verbs),
             cyber_words: lower_set(&rules.events.cyber_words),

@@ -254,6 +254,11 @@ pub struct EventRules {
     /// describing its victims ("those injured"); left out, no such test.
     #[serde(default)]
     pub victim_words: Vec<String>,
+    /// Marks of a photo caption or credit, as written (case counts): a
+    /// sentence holding one describes a picture, not the article's news;
+    /// left out, no sentence is a caption.
+    #[serde(default)]
+    pub caption_marks: Vec<String>,
     /// Words that join a cue to a second cue of the same event type right
     /// after it, which names the same act ("indicted on charges", "fired
     /// rockets"); left out, every cue is read on its own.

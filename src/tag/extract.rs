@@ -76,6 +76,8 @@ pub struct Extractor {
     pub(super) agentive_verbs: HashSet<String>,
     /// Words before an assault participle that name its victims.
     pub(super) victim_words: HashSet<String>,
+    /// Marks of a photo caption, as written.
+    pub(super) caption_marks: Vec<String>,
     /// Words that join a cue to a second cue of the same act.
     pub(super) same_act_links: HashSet<String>,
     /// Objects that make a restriction a sanction.
@@ -287,6 +289,11 @@ impl Extractor {
                 && previous_word(sentence, start_of(sentence, before)).starts_with(|c: char| c.is_uppercase()))
     }
 
+    /// Whether a sentence holds one of `caption_marks`.
+    fn is_caption(&self, sentence: &str) -> bool {
+        self.caption_marks.iter().any(|mark| sentence.contains(mark.as_str()))
+    }
+
     /// Whether a cue opens with one of `appeal_cues` ("urged", "called on").
     fn is_appeal(&self, cue: &str) -> bool {
         let first = cue.split(' ').next().unwrap_or("");
@@ -314,9 +321,12 @@ impl Extractor {
             {
                 mentioned.extend(sentence.entities);
                 let place = Place::of(in_body, index);
-                let background = place == Place::Body
-                    && !sentence.events.is_empty()
-                    && year.is_some_and(|year| self.dates_years_before(&text[sentence.range.clone()], year));
+                // A caption describes a picture (a gallery's may come from
+                // other days and places), which the article does not report.
+                let words = &text[sentence.range.clone()];
+                let background = !sentence.events.is_empty()
+                    && ((place == Place::Body && year.is_some_and(|year| self.dates_years_before(words, year)))
+                        || (place != Place::Title && self.is_caption(words)));
                 reported.extend(sentence.events.into_iter().map(|event| Reported {
                     place,
                     sentence: if in_body { index + 1 } else { 0 },

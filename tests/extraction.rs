@@ -2513,3 +2513,11 @@ fn a_photo_gallery_reports_nothing() {
     let tags = extractor().tag("Budget talks resume", &body, None);
     assert!(tags.events.contains("/protest"), "{:?}", tags.events);
 }
+
+#[test]
+fn agreeing_that_something_is_so_is_no_deal() {
+    let tags = tag_story("French President Emmanuel Macron agrees that Germany is too dependent on Russian gas.");
+    assert!(!tags.events.contains("/agree"), "{:?}", tags.events);
+    let tags = tag_story("France agreed to sell gas to Germany.");
+    assert!(tags.dyads.contains("/FRA/agree/DEU"), "{:?}", tags.dyads);
+}

@@ -276,6 +276,7 @@ impl Extractor {
             trade_objects: lower_set(&rules.events.trade_objects),
             victim_words: lower_set(&rules.events.victim_words),
             caption_marks: non_empty(&rules.events.caption_marks),
+            opinion_cues: lower_set(&rules.events.opinion_cues),
             same_act_links: lower_set(&rules.events.same_act_links),
             agentive_verbs: lower_set(&rules.events.agentive_verbs),
             cyber_words: lower_set(&rules.events.cyber_words),

@@ -259,6 +259,10 @@ pub struct EventRules {
     /// left out, no sentence is a caption.
     #[serde(default)]
     pub caption_marks: Vec<String>,
+    /// Cues that state an opinion when "that" follows ("agreed that the
+    /// plan was bad"); left out, no such test.
+    #[serde(default)]
+    pub opinion_cues: Vec<String>,
     /// Words that join a cue to a second cue of the same event type right
     /// after it, which names the same act ("indicted on charges", "fired
     /// rockets"); left out, every cue is read on its own.

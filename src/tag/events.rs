@@ -122,6 +122,11 @@ impl Extractor {
                 if shape & OBJECT_ONLY != 0 && !self.object_follows(text, hit) {
                     continue;
                 }
+                if self.opinion_cues.contains(cue_word.as_ref())
+                    && next_word(text, hit.end).eq_ignore_ascii_case("that")
+                {
+                    continue;
+                }
                 let mut unrealised_event = false;
                 match governing_guard(text, &guards, sentence_start, hit.start) {
                     Some(GuardKind::Negation) => continue,

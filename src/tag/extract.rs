@@ -78,6 +78,8 @@ pub struct Extractor {
     pub(super) victim_words: HashSet<String>,
     /// Marks of a photo caption, as written.
     pub(super) caption_marks: Vec<String>,
+    /// Cues that state an opinion before "that".
+    pub(super) opinion_cues: HashSet<String>,
     /// Words that join a cue to a second cue of the same act.
     pub(super) same_act_links: HashSet<String>,
     /// Objects that make a restriction a sanction.

@@ -2521,3 +2521,16 @@ fn agreeing_that_something_is_so_is_no_deal() {
     let tags = tag_story("France agreed to sell gas to Germany.");
     assert!(tags.dyads.contains("/FRA/agree/DEU"), "{:?}", tags.dyads);
 }
+
+#[test]
+fn the_sides_named_after_between_are_the_parties() {
+    // Who brokered a truce is not one of its sides.
+    let tags = tag_story("Egypt brokered a truce between Israel and Palestinian militants on Thursday.");
+    assert!(dyads_naming(&tags, "EGY").is_empty(), "{:?}", tags.dyads);
+    let tags = tag_story("Turkey hosted talks between Russia and Ukraine in Istanbul.");
+    assert!(tags.dyads.contains("/RUS/consult/UKR"), "{:?}", tags.dyads);
+    assert!(dyads_naming(&tags, "TUR").is_empty(), "{:?}", tags.dyads);
+    // A mediator acts on both sides.
+    let tags = tag_story("Qatar launched a mediation effort between the Emirates and Saudi Arabia.");
+    assert!(tags.dyads.contains("/QAT/consult/SAU"), "{:?}", tags.dyads);
+}

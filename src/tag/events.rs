@@ -168,6 +168,7 @@ impl Extractor {
                     protest: event_type == "protest",
                     attack: event_type == "assault",
                     reciprocal: self.reciprocal_types.contains(event_type),
+                    mediation: event_type == "consult" && mode.as_deref() == Some("third-party"),
                     noun_phrase: if event_type == "assault" {
                         self.named_act(text, hit, sentence_start)
                     } else {

@@ -50,6 +50,9 @@ pub(super) struct CueSite {
     /// attack in London"): its source is named inside the phrase ("the
     /// Israeli airstrike") or after "by", never the sentence's subject.
     pub(super) noun_phrase: Option<usize>,
+    /// A mediation (consult, third-party): the sides named after "between"
+    /// are its targets, not its sources.
+    pub(super) mediation: bool,
 }
 
 impl Extractor {
@@ -72,6 +75,7 @@ impl Extractor {
             attack,
             reciprocal,
             noun_phrase,
+            mediation,
         } = site;
         // `placed` is in text order: the sentence's entities are a slice of it.
         let in_sentence =
@@ -127,6 +131,18 @@ impl Extractor {
             }
             out
         };
+        // "a ceasefire between Israel and Hamas": the two named are the
+        // sides, whoever brokered or hosted it; a mediation acts on them.
+        let between_sides = between_follows(text, cue.end, sentence.end).and_then(|after_between| {
+            let first = in_sentence
+                .iter()
+                .position(|p| p.start >= after_between && within_words(text, after_between, p.start, 1))?;
+            let sides = coordinated(after_between, first, sentence.end, false);
+            (sides.len() >= 2).then_some(sides)
+        });
+        if let (Some(sides), false) = (&between_sides, mediation) {
+            return (sides.clone(), Vec::new());
+        }
         // The subject is the first party before the cue that can act; failing
         // that, the first place named before it ("Beirut again rejected",
         // protesters "in Baghdad" are coded by where they are).
@@ -211,9 +227,10 @@ impl Extractor {
         let several_sides = source_codes.iter().any(|code| *code != source_codes[0]);
         let first_target =
             first_target.filter(|&first| !(reciprocal && several_sides && is_locative(text, in_sentence[first].start)));
-        let targets = match first_target {
-            Some(first) => coordinated(cue.end, first, limit, false),
-            None => Vec::new(),
+        let targets = match (between_sides, first_target) {
+            (Some(sides), _) => sides,
+            (None, Some(first)) => coordinated(cue.end, first, limit, false),
+            (None, None) => Vec::new(),
         };
         // No one after the cue: a party between subject and cue is the
         // indirect object ("Finland will give Tanzania a grant"), unless the
@@ -302,6 +319,28 @@ impl Extractor {
             .unwrap_or_default();
         (agent, subject)
     }
+}
+
+/// Words a cue may stand from "between" ("talks between", "a peace
+/// treaty between").
+const BETWEEN_WORDS: usize = 3;
+
+/// Where the parties of a "between" right after the cue begin: after
+/// "between", within [`BETWEEN_WORDS`] words of the cue and with no
+/// punctuation before it.
+fn between_follows(text: &str, cue_end: usize, sentence_end: usize) -> Option<usize> {
+    let rest = &text[cue_end..sentence_end];
+    let mut words = 0;
+    for word in rest.split(' ').filter(|w| !w.is_empty()) {
+        if word.eq_ignore_ascii_case("between") {
+            return Some(start_of(text, word) + word.len());
+        }
+        words += 1;
+        if words > BETWEEN_WORDS || !word.chars().all(|c| c.is_alphanumeric() || c == '-') {
+            return None;
+        }
+    }
+    None
 }
 
 /// The words between two entities that join them into one party:

@@ -2534,3 +2534,14 @@ fn the_sides_named_after_between_are_the_parties() {
     let tags = tag_story("Qatar launched a mediation effort between the Emirates and Saudi Arabia.");
     assert!(tags.dyads.contains("/QAT/consult/SAU"), "{:?}", tags.dyads);
 }
+
+#[test]
+fn a_treaty_or_summit_named_after_a_city_names_no_party() {
+    let tags = tag_story("China pledged that it would remain committed to the Paris agreement.");
+    assert!(dyads_naming(&tags, "FRA").is_empty(), "{:?}", tags.dyads);
+    let tags = tag_story("Trump and Putin met at the Helsinki summit.");
+    assert!(dyads_naming(&tags, "FIN").is_empty(), "{:?}", tags.dyads);
+    // The capital still stands for its government when it acts.
+    let tags = tag_story("Paris agreed to send troops to Mali.");
+    assert!(tags.dyads.contains("/FRA/agree/MLI"), "{:?}", tags.dyads);
+}

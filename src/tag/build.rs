@@ -263,6 +263,7 @@ impl Extractor {
             domestic_groups: lower_set(&rules.events.domestic_groups),
             location_nouns: lower_set(&rules.events.location_nouns),
             posting_nouns: lower_set(&rules.events.posting_nouns),
+            venue_nouns: lower_set(&rules.events.venue_nouns),
             location_bodies: lower_set(&rules.events.location_bodies),
             stance_prefixes: rules.events.stance_prefixes.iter().map(|p| p.to_lowercase()).collect(),
             origin_suffixes: rules.events.origin_suffixes.iter().map(|p| p.to_lowercase()).collect(),

@@ -217,6 +217,11 @@ pub struct EventRules {
     /// part of a title ("the ambassador to the U.S."); left out, no such test.
     #[serde(default)]
     pub posting_nouns: Vec<String>,
+    /// Nouns that make a capital or city before them the name of a treaty
+    /// or a meeting ("the Paris accord", "the Helsinki summit"); left out,
+    /// no such test.
+    #[serde(default)]
+    pub venue_nouns: Vec<String>,
     /// Words after a location noun that make it a state body ("border patrol").
     #[serde(default)]
     pub location_bodies: Vec<String>,

@@ -371,6 +371,8 @@ impl Extractor {
             EntityKind::Country => {
                 self.only_mentioned(text, hit.start, hit.end, next)
                     || (role != NameRole::Demonym && self.inquiry_nouns.contains(lowercase(next).as_ref()))
+                    || (matches!(role, NameRole::Capital | NameRole::Place)
+                        && self.venue_nouns.contains(lowercase(next).as_ref()))
             }
             EntityKind::Person => self.origin_follows(text, hit.end),
             _ => false,

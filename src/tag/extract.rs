@@ -62,6 +62,8 @@ pub struct Extractor {
     pub(super) location_nouns: HashSet<String>,
     /// Diplomats' posts: the country after "ambassador to" is their host.
     pub(super) posting_nouns: HashSet<String>,
+    /// Nouns after a capital or city that make it a treaty's or meeting's name.
+    pub(super) venue_nouns: HashSet<String>,
     pub(super) location_bodies: HashSet<String>,
     pub(super) stance_prefixes: Vec<String>,
     pub(super) origin_suffixes: Vec<String>,

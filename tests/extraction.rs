@@ -2545,3 +2545,12 @@ fn a_treaty_or_summit_named_after_a_city_names_no_party() {
     let tags = tag_story("Paris agreed to send troops to Mali.");
     assert!(tags.dyads.contains("/FRA/agree/MLI"), "{:?}", tags.dyads);
 }
+
+#[test]
+fn what_an_appeal_asks_for_is_no_event_of_its_own() {
+    let tags = tag_story("Israel has urged Washington not to suspend its annual aid to Cairo.");
+    assert!(tags.dyads.contains("/ISR/request/USA"), "{:?}", tags.dyads);
+    assert!(dyads_naming(&tags, "EGY").is_empty(), "{:?}", tags.dyads);
+    let tags = tag_story("The United Nations called on Russia to withdraw its troops from Ukraine.");
+    assert!(dyads_naming(&tags, "UKR").is_empty(), "{:?}", tags.dyads);
+}

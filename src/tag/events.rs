@@ -67,6 +67,9 @@ impl Extractor {
         let objects = self.match_objects(passage);
         // The last accusation read, for the act it charges ("X accused Y of …").
         let mut accusation: Option<Accusation> = None;
+        // The last appeal read ("urged Washington to …"): its sentence and
+        // its cue.
+        let mut appeal: Option<(usize, Range<usize>)> = None;
         for (h, hit) in hits.iter().enumerate() {
             if self.cue_kinds[hit.cue as usize] & EVENT == 0
                 || self.in_compound(text, hit)
@@ -92,6 +95,14 @@ impl Extractor {
                 }
                 let sentence_start = passage.bounds.get(sentence).map_or(0, |r| r.start);
                 let cue_word = lowercase(&text[hit.start..hit.end]);
+                // "Israel urged Washington not to suspend its aid to Cairo":
+                // what an appeal asks for is no event of its own.
+                if appeal
+                    .as_ref()
+                    .is_some_and(|(s, cue)| *s == sentence && asked_for(text, cue.clone(), hit.start))
+                {
+                    continue;
+                }
                 let mut event_type = EVENT_TYPES[*event_type as usize];
                 let mut mode = mode.clone();
                 if event_type == "assault" {
@@ -205,6 +216,9 @@ impl Extractor {
                     .filter(|a| a.sentence == sentence && event_type != "accuse")
                     .and_then(|a| a.charged_act(text, hit.start, event_type));
                 let (sources, targets) = charged.unwrap_or((sources, targets));
+                if event_type == "request" && self.is_appeal(&text[hit.start..hit.end]) {
+                    appeal = Some((sentence, hit.start..hit.end));
+                }
                 if event_type == "accuse" {
                     accusation = Some(Accusation {
                         sentence,
@@ -651,20 +665,6 @@ struct Accusation {
 /// The most words between the accusation's cue and the act it charges.
 const CHARGE_WORDS: usize = 12;
 
-/// Where a second main clause begins between `from` and the cue: after
-/// ", and", ", but" or a semicolon ("… expires in July, and Lavrov accused
-/// the West"), unless the comma ends a list of parties ("Britain, France,
-/// and Germany accused").
-fn main_clause_start(text: &str, before_cue: &[PlacedEntity], from: usize, cue_start: usize) -> Option<usize> {
-    let span = &text[from..cue_start];
-    [", and ", ", but ", "; "]
-        .iter()
-        .filter_map(|joint| span.rfind(joint).map(|at| (from + at, from + at + joint.len())))
-        .filter(|(comma, _)| !before_cue.iter().any(|p| p.end == *comma))
-        .map(|(_, end)| end)
-        .max()
-}
-
 /// The first `count` words after byte `from`, up to `end`.
 fn next_words(text: &str, from: usize, end: usize, count: usize) -> impl Iterator<Item = &str> {
     text[from..end.max(from)]
@@ -706,6 +706,38 @@ impl Accusation {
         };
         Some((self.accused.clone(), targets))
     }
+}
+
+/// Where a second main clause begins between `from` and the cue: after
+/// ", and", ", but" or a semicolon ("… expires in July, and Lavrov accused
+/// the West"), unless the comma ends a list of parties ("Britain, France,
+/// and Germany accused").
+fn main_clause_start(text: &str, before_cue: &[PlacedEntity], from: usize, cue_start: usize) -> Option<usize> {
+    let span = &text[from..cue_start];
+    [", and ", ", but ", "; "]
+        .iter()
+        .filter_map(|joint| span.rfind(joint).map(|at| (from + at, from + at + joint.len())))
+        .filter(|(comma, _)| !before_cue.iter().any(|p| p.end == *comma))
+        .map(|(_, end)| end)
+        .max()
+}
+
+/// The most words between an appeal's cue and an act it asks for.
+const ASKED_WORDS: usize = 10;
+
+/// Whether a cue at `act` is what an appeal asks for: after its "to"
+/// ("urged Washington not to suspend its aid", "called on Russia to
+/// withdraw"), within [`ASKED_WORDS`] words of the appeal and in the same
+/// clause.
+fn asked_for(text: &str, appeal: Range<usize>, act: usize) -> bool {
+    if act < appeal.end || !within_words(text, appeal.end, act, ASKED_WORDS) {
+        return false;
+    }
+    // A cue may open with the "to" ("to withdraw").
+    let to_cue = text[act..].starts_with("to ");
+    let between = &text[appeal.start..act];
+    !between[appeal.end - appeal.start..].contains([',', ';', ':', '.'])
+        && (to_cue || between.split_whitespace().any(|w| w == "to"))
 }
 
 fn governing_guard(

@@ -299,7 +299,7 @@ impl Extractor {
     }
 
     /// Whether a cue opens with one of `appeal_cues` ("urged", "called on").
-    fn is_appeal(&self, cue: &str) -> bool {
+    pub(super) fn is_appeal(&self, cue: &str) -> bool {
         let first = cue.split(' ').next().unwrap_or("");
         self.appeal_cues.contains(lowercase(first).as_ref())
     }

@@ -113,6 +113,28 @@ fn dyads_naming<'t>(tags: &'t Tags, code: &str) -> Vec<&'t String> {
         .collect()
 }
 
+/// Tags a one-sentence story and checks its dyads: each of `has` is there,
+/// and none of `lacks` is (a dyad path, or a code no dyad may name).
+#[track_caller]
+fn assert_story_dyads(story: &str, has: &[&str], lacks: &[&str]) {
+    let tags = tag_story(story);
+    for dyad in has {
+        assert!(
+            tags.dyads.contains(*dyad),
+            "{story}: {dyad} missing from {:?}",
+            tags.dyads
+        );
+    }
+    for absent in lacks {
+        let present = if absent.starts_with('/') {
+            tags.dyads.contains(*absent)
+        } else {
+            !dyads_naming(&tags, absent).is_empty()
+        };
+        assert!(!present, "{story}: {absent} in {:?}", tags.dyads);
+    }
+}
+
 fn mentions(body: &str, date: Option<i64>) -> BTreeSet<String> {
     tag(body, date).mentions
 }
@@ -2449,46 +2471,68 @@ fn a_restaurants_cuisine_is_no_party() {
 #[test]
 fn a_second_cue_of_the_same_act_takes_its_parties() {
     // The charges are the indictment's, not the Frenchman's against Germany.
-    let tags = tag_story("French President Emmanuel Macron was indicted on charges of fraud hours before he met the German chancellor in Berlin.");
-    assert!(!tags.dyads.contains("/FRA/accuse/DEU"), "{:?}", tags.dyads);
-    assert!(tags.dyads.contains("/FRA/consult/DEU"), "{:?}", tags.dyads);
+    assert_story_dyads(
+        "French President Emmanuel Macron was indicted on charges of fraud hours before he met the German chancellor in Berlin.",
+        &["/FRA/consult/DEU"],
+        &["/FRA/accuse/DEU"],
+    );
     // Run on from an active verb, the act keeps its accuser.
-    let tags = tag_story("The United States indicted Chinese hackers on charges of espionage.");
-    assert!(tags.dyads.contains("/USA/accuse/CHN"), "{:?}", tags.dyads);
+    assert_story_dyads(
+        "The United States indicted Chinese hackers on charges of espionage.",
+        &["/USA/accuse/CHN"],
+        &[],
+    );
 }
 
 #[test]
 fn the_host_in_a_diplomats_title_is_no_party() {
-    let tags =
-        tag_story("Bill Taylor, the acting ambassador to Ukraine, told the inquiry that Trump was keen on the probe.");
-    assert!(dyads_naming(&tags, "UKR").is_empty(), "{:?}", tags.dyads);
+    assert_story_dyads(
+        "Bill Taylor, the acting ambassador to Ukraine, told the inquiry that Trump was keen on the probe.",
+        &[],
+        &["UKR"],
+    );
     // An envoy sent or recalled is a move towards the host.
-    let tags = tag_story("China sent an envoy to North Korea on Monday.");
-    assert!(tags.dyads.contains("/CHN/consult/PRK"), "{:?}", tags.dyads);
-    let tags = tag_story("Saudi Arabia recalled its ambassador to Canada and froze new trade.");
-    assert!(tags.dyads.contains("/SAU/sanction/CAN"), "{:?}", tags.dyads);
+    assert_story_dyads(
+        "China sent an envoy to North Korea on Monday.",
+        &["/CHN/consult/PRK"],
+        &[],
+    );
+    assert_story_dyads(
+        "Saudi Arabia recalled its ambassador to Canada and froze new trade.",
+        &["/SAU/sanction/CAN"],
+        &[],
+    );
 }
 
 #[test]
 fn a_second_main_clause_has_its_own_subject() {
-    let tags = tag_story("The mandate of the U.N. observer force expires in July, and Russian Foreign Minister Sergei Lavrov accused the West of blackmail.");
-    assert!(!tags.dyads.contains("/un/accuse/RUS"), "{:?}", tags.dyads);
-    let tags = tag_story("France and Germany have chosen the second option; Britain has resisted.");
-    assert!(dyads_naming(&tags, "GBR").is_empty(), "{:?}", tags.dyads);
+    assert_story_dyads(
+        "The mandate of the U.N. observer force expires in July, and Russian Foreign Minister Sergei Lavrov accused the West of blackmail.",
+        &[],
+        &["/un/accuse/RUS"],
+    );
+    assert_story_dyads(
+        "France and Germany have chosen the second option; Britain has resisted.",
+        &[],
+        &["GBR"],
+    );
     // A list of parties is one subject.
-    let tags = tag_story("Britain, France, and Germany accused Iran of breaking the deal.");
-    for dyad in ["/GBR/accuse/IRN", "/FRA/accuse/IRN", "/DEU/accuse/IRN"] {
-        assert!(tags.dyads.contains(dyad), "{dyad}: {:?}", tags.dyads);
-    }
+    assert_story_dyads(
+        "Britain, France, and Germany accused Iran of breaking the deal.",
+        &["/GBR/accuse/IRN", "/FRA/accuse/IRN", "/DEU/accuse/IRN"],
+        &[],
+    );
 }
 
 #[test]
 fn the_indirect_object_stands_between_subject_and_cue() {
     // Who reports is not who is acted on.
-    let tags = tag_story("Officials in Washington told reporters that North Korea fired a missile on Sunday.");
-    assert!(!tags.dyads.contains("/PRK/assault/USA"), "{:?}", tags.dyads);
-    let tags = tag_story("Finland will give Tanzania a grant.");
-    assert!(tags.dyads.contains("/FIN/agree/TZA"), "{:?}", tags.dyads);
+    assert_story_dyads(
+        "Officials in Washington told reporters that North Korea fired a missile on Sunday.",
+        &[],
+        &["/PRK/assault/USA"],
+    );
+    assert_story_dyads("Finland will give Tanzania a grant.", &["/FIN/agree/TZA"], &[]);
 }
 
 #[test]
@@ -2518,39 +2562,52 @@ fn a_photo_gallery_reports_nothing() {
 fn agreeing_that_something_is_so_is_no_deal() {
     let tags = tag_story("French President Emmanuel Macron agrees that Germany is too dependent on Russian gas.");
     assert!(!tags.events.contains("/agree"), "{:?}", tags.events);
-    let tags = tag_story("France agreed to sell gas to Germany.");
-    assert!(tags.dyads.contains("/FRA/agree/DEU"), "{:?}", tags.dyads);
+    assert_story_dyads("France agreed to sell gas to Germany.", &["/FRA/agree/DEU"], &[]);
 }
 
 #[test]
 fn the_sides_named_after_between_are_the_parties() {
     // Who brokered a truce is not one of its sides.
-    let tags = tag_story("Egypt brokered a truce between Israel and Palestinian militants on Thursday.");
-    assert!(dyads_naming(&tags, "EGY").is_empty(), "{:?}", tags.dyads);
-    let tags = tag_story("Turkey hosted talks between Russia and Ukraine in Istanbul.");
-    assert!(tags.dyads.contains("/RUS/consult/UKR"), "{:?}", tags.dyads);
-    assert!(dyads_naming(&tags, "TUR").is_empty(), "{:?}", tags.dyads);
+    assert_story_dyads(
+        "Egypt brokered a truce between Israel and Palestinian militants on Thursday.",
+        &[],
+        &["EGY"],
+    );
+    assert_story_dyads(
+        "Turkey hosted talks between Russia and Ukraine in Istanbul.",
+        &["/RUS/consult/UKR"],
+        &["TUR"],
+    );
     // A mediator acts on both sides.
-    let tags = tag_story("Qatar launched a mediation effort between the Emirates and Saudi Arabia.");
-    assert!(tags.dyads.contains("/QAT/consult/SAU"), "{:?}", tags.dyads);
+    assert_story_dyads(
+        "Qatar launched a mediation effort between the Emirates and Saudi Arabia.",
+        &["/QAT/consult/SAU"],
+        &[],
+    );
 }
 
 #[test]
 fn a_treaty_or_summit_named_after_a_city_names_no_party() {
-    let tags = tag_story("China pledged that it would remain committed to the Paris agreement.");
-    assert!(dyads_naming(&tags, "FRA").is_empty(), "{:?}", tags.dyads);
-    let tags = tag_story("Trump and Putin met at the Helsinki summit.");
-    assert!(dyads_naming(&tags, "FIN").is_empty(), "{:?}", tags.dyads);
+    assert_story_dyads(
+        "China pledged that it would remain committed to the Paris agreement.",
+        &[],
+        &["FRA"],
+    );
+    assert_story_dyads("Trump and Putin met at the Helsinki summit.", &[], &["FIN"]);
     // The capital still stands for its government when it acts.
-    let tags = tag_story("Paris agreed to send troops to Mali.");
-    assert!(tags.dyads.contains("/FRA/agree/MLI"), "{:?}", tags.dyads);
+    assert_story_dyads("Paris agreed to send troops to Mali.", &["/FRA/agree/MLI"], &[]);
 }
 
 #[test]
 fn what_an_appeal_asks_for_is_no_event_of_its_own() {
-    let tags = tag_story("Israel has urged Washington not to suspend its annual aid to Cairo.");
-    assert!(tags.dyads.contains("/ISR/request/USA"), "{:?}", tags.dyads);
-    assert!(dyads_naming(&tags, "EGY").is_empty(), "{:?}", tags.dyads);
-    let tags = tag_story("The United Nations called on Russia to withdraw its troops from Ukraine.");
-    assert!(dyads_naming(&tags, "UKR").is_empty(), "{:?}", tags.dyads);
+    assert_story_dyads(
+        "Israel has urged Washington not to suspend its annual aid to Cairo.",
+        &["/ISR/request/USA"],
+        &["EGY"],
+    );
+    assert_story_dyads(
+        "The United Nations called on Russia to withdraw its troops from Ukraine.",
+        &[],
+        &["UKR"],
+    );
 }

@@ -247,9 +247,10 @@ impl Extractor {
     /// Where the subordinate clause that holds a cue begins ("… imposed bans
     /// after Russia annexed Crimea"): the end of the last of
     /// `clause_openers` before the cue with no comma, semicolon or colon
-    /// between, or of a second main clause ([`main_clause_start`]). `None` for a cue right after "and" or "or", where the word
-    /// may be a preposition ("appeared before Congress and accused"), and
-    /// when a participle or "of" follows the opener.
+    /// between, or of a second main clause ([`main_clause_start`]). `None`
+    /// for a cue right after "and" or "or", where the word may be a
+    /// preposition ("appeared before Congress and accused"), and when a
+    /// participle or "of" follows the opener.
     fn clause_start(
         &self,
         text: &str,
@@ -733,11 +734,10 @@ fn asked_for(text: &str, appeal: Range<usize>, act: usize) -> bool {
     if act < appeal.end || !within_words(text, appeal.end, act, ASKED_WORDS) {
         return false;
     }
-    // A cue may open with the "to" ("to withdraw").
-    let to_cue = text[act..].starts_with("to ");
-    let between = &text[appeal.start..act];
-    !between[appeal.end - appeal.start..].contains([',', ';', ':', '.'])
-        && (to_cue || between.split_whitespace().any(|w| w == "to"))
+    // The "to" may close the appeal's cue ("urged to") or open the act's
+    // ("to withdraw").
+    let asks = text[appeal.start..act].split_whitespace().any(|w| w == "to") || text[act..].starts_with("to ");
+    asks && !text[appeal.end..act].contains([',', ';', ':', '.'])
 }
 
 fn governing_guard(

@@ -1215,6 +1215,42 @@ fn threat_groups_named_by_vendor_schemes() {
     );
 }
 
+/// A gang phrase names the group beside it ("the Qilin ransomware gang", "a
+/// hacking group called ShinyHunters"), and the bare name later in the text
+/// is the same group; words that are no names never make one.
+#[test]
+fn threat_groups_named_beside_a_gang_phrase() {
+    let tags = extractor().tag(
+        "Ransomware Gang Hits Hospital",
+        "The Qilin ransomware gang claimed the attack on the hospital on Tuesday. \
+         Separately, a hacking group called ShinyHunters stole customer records, and the \
+         extortion group Lapsus$ leaked source code. Qilin demanded a ransom.",
+        None,
+    );
+    for group in ["/group/qilin", "/group/shinyhunters", "/group/lapsus"] {
+        assert!(tags.mentions.contains(group), "{group} in {:?}", tags.mentions);
+    }
+    // Named bare after the phrase, the gang is still the one who acts.
+    let bare = extractor().tag(
+        "Hospital hit",
+        "Researchers said the Qilin ransomware gang was new. On Monday, Qilin hacked the health ministry \
+         of Spain, officials said.",
+        None,
+    );
+    assert!(bare.dyads.contains("/qilin/coerce/ESP"), "{:?}", bare.dyads);
+    let none = extractor().tag(
+        "Hackers",
+        "A hacking group Microsoft tracks as a new cluster hit banks. The notorious ransomware gang struck \
+         on Monday, and a pro-Russian hacktivist group was blamed.",
+        None,
+    );
+    assert!(
+        !none.mentions.iter().any(|m| m.starts_with("/group/")),
+        "{:?}",
+        none.mentions
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Salience: what an article reports, one case per event type
 // ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ use aho_corasick::{AhoCorasickBuilder, MatchKind, StartKind};
 use super::cues::{cue_kinds, cue_shape, Cue, CueTable, NameRole};
 use super::dictionary::{CountryTermKind, Dictionaries, PersonTerm, EVENT_TYPES};
 use super::extract::Extractor;
+use super::groups::GroupNamer;
 use super::scan::PatternStarts;
 use super::tags::{Entity, EntityKind};
 use super::{HashMap, HashSet};
@@ -229,14 +230,6 @@ impl Extractor {
             .iter()
             .map(|pattern| cue_shape(pattern, &topic_heads, &verb_openers, &object_only_cues))
             .collect();
-        let group_prefixes = non_empty(&rules.groups.numbered_prefixes);
-        let group_families: Vec<(String, Option<Arc<str>>)> = rules
-            .groups
-            .families
-            .iter()
-            .filter(|(family, _)| !family.is_empty())
-            .map(|(family, state)| (family.clone(), (state != "-").then(|| state.as_str().into())))
-            .collect();
         Ok(Extractor {
             automaton,
             starts,
@@ -319,16 +312,7 @@ impl Extractor {
             company_words: rules.people.company_words.iter().cloned().collect(),
             name_particles: rules.people.name_particles.iter().cloned().collect(),
             given_names_also_words: rules.people.given_names_also_words.iter().cloned().collect(),
-            group_names: AhoCorasickBuilder::new()
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(group_prefixes.iter().chain(group_families.iter().map(|(f, _)| f)))
-                .map_err(|e| Error::Dictionary {
-                    file: "extraction.toml".into(),
-                    line: 0,
-                    reason: format!("the [groups] names do not build: {e}"),
-                })?,
-            group_prefix_count: group_prefixes.len(),
-            group_families,
+            group_namer: GroupNamer::new(&rules.groups)?,
             surname_countries,
             person_slugs: dictionaries.people.iter().map(|p| p.slug.to_string()).collect(),
             person_by_first_and_last: people_by_first_and_last(&dictionaries.people),

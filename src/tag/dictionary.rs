@@ -189,6 +189,18 @@ pub struct GroupNaming {
     /// stands for (`Salt Typhoon` CHN, `Fancy Bear` RUS); `-` for none.
     #[serde(default)]
     pub families: Vec<(String, String)>,
+    /// Words that make a gang phrase with one of `gang_heads` after them
+    /// ("ransomware gang"); the name beside it is a group's.
+    #[serde(default)]
+    pub gang_modifiers: Vec<String>,
+    #[serde(default)]
+    pub gang_heads: Vec<String>,
+    /// Phrases between a gang phrase and the name after it ("called").
+    #[serde(default)]
+    pub name_links: Vec<String>,
+    /// Capitalised words that never name a gang (weekdays, vendors).
+    #[serde(default)]
+    pub not_names: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -5,7 +5,6 @@
 //! state code of the article's era; role titles introduce people
 //! ("Foreign Minister Wang Yi"), who are then found by surname alone.
 
-use std::cell::OnceCell;
 use std::ops::Range;
 
 use super::cues::{Cue, NameRole, NAMES, SECTOR};
@@ -51,86 +50,6 @@ enum NameReading {
 }
 
 impl Extractor {
-    /// Threat groups the dictionaries do not list, by the vendors' naming
-    /// schemes: numbered designations ("UNC5221", "Storm-2603") anywhere, and
-    /// family names ("Sapphire Typhoon") in a text about hacking, where no
-    /// dictionary entity already stands. One automaton pass finds the
-    /// prefixes and family words.
-    fn place_named_groups(&self, text: &str, placed: &mut Vec<PlacedEntity>) {
-        let about_hacking = OnceCell::new();
-        let about_hacking = || {
-            *about_hacking.get_or_init(|| {
-                let lower = text.to_lowercase();
-                lower.contains("hack") || lower.contains("cyber")
-            })
-        };
-        let bytes = text.as_bytes();
-        let word_byte = |at: usize| bytes.get(at).is_some_and(|b| b.is_ascii_alphanumeric());
-        for found in self.group_names.find_iter(text) {
-            let (start, end) = (found.start(), found.end());
-            if start > 0 && word_byte(start - 1) {
-                continue;
-            }
-            let pattern = found.pattern().as_usize();
-            let group = match self.group_prefix_count.checked_sub(pattern + 1) {
-                // A prefix: digits right after it, or a hyphen and three digits or more.
-                Some(_) => {
-                    let hyphen = bytes.get(end) == Some(&b'-');
-                    let from = end + usize::from(hyphen);
-                    let digits = bytes[from..].iter().take_while(|b| b.is_ascii_digit()).count();
-                    let enough = if hyphen { digits >= 3 } else { digits >= 1 };
-                    (enough && !word_byte(from + digits)).then_some((start, from + digits, None))
-                }
-                // A family word after one capitalised word.
-                None => {
-                    let state = &self.group_families[pattern - self.group_prefix_count].1;
-                    let before = text[..start].strip_suffix(' ');
-                    let name_start = before.map(|b| {
-                        b.char_indices()
-                            .rfind(|(_, c)| !c.is_alphanumeric())
-                            .map_or(0, |(i, c)| i + c.len_utf8())
-                    });
-                    match (before, name_start) {
-                        (Some(b), Some(n))
-                            if !word_byte(end)
-                                && n < b.len()
-                                && b[n..].starts_with(|c: char| c.is_uppercase())
-                                && about_hacking() =>
-                        {
-                            Some((n, end, state.clone()))
-                        }
-                        _ => None,
-                    }
-                }
-            };
-            let Some((from, to, country)) = group else { continue };
-            if placed.iter().any(|p| p.start < to && from < p.end) {
-                continue;
-            }
-            let slug: String = text[from..to]
-                .chars()
-                .map(|c| {
-                    if c.is_alphanumeric() {
-                        c.to_ascii_lowercase()
-                    } else {
-                        '-'
-                    }
-                })
-                .collect();
-            placed.push(PlacedEntity {
-                start: from,
-                end: to,
-                entity: Entity {
-                    kind: EntityKind::Group,
-                    code: slug.into(),
-                    country,
-                    sector: None,
-                },
-                can_act: true,
-            });
-        }
-    }
-
     /// People the dictionaries do not list, named in full: a common given
     /// name and one or two capitalised words after it, maybe with a middle
     /// initial ("George Soros", "John W. Whitehead"), where no other name
@@ -323,7 +242,8 @@ impl Extractor {
                 }
             }
         }
-        self.place_named_groups(text, &mut placement.placed);
+        self.group_namer
+            .place(text, &self.ordinary_words, &mut placement.placed);
         self.place_named_people(text, passage.headline, hits, &mut placement.placed);
         // Names read from the text itself ("George Soros") on a line that
         // links to another story are that story's; its dictionary names

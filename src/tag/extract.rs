@@ -17,6 +17,7 @@ use aho_corasick::AhoCorasick;
 
 use super::cues::Cue;
 use super::genre::genre;
+use super::groups::GroupNamer;
 use super::salience::{salience, Place, Reported};
 use super::scan::{Hit, PatternStarts};
 use super::tags::{facet_path, Entity, EntityKind, Evidence, FacetOrigin, SentenceEvent, Tags};
@@ -154,11 +155,7 @@ pub struct Extractor {
     pub(super) person_by_first_and_last: HashMap<(String, String), String>,
     pub(super) given_names_also_words: HashSet<String>,
     /// Threat-group naming schemes ([`GroupNaming`](super::dictionary::GroupNaming)).
-    /// How many of `group_names`' patterns are numbered prefixes.
-    pub(super) group_prefix_count: usize,
-    pub(super) group_families: Vec<(String, Option<Arc<str>>)>,
-    /// The prefixes, then the family words, as one automaton.
-    pub(super) group_names: AhoCorasick,
+    pub(super) group_namer: GroupNamer,
     /// Lowercase surnames of dictionary people, with their country when all
     /// who bear it share one ("President Bush" is American).
     pub(super) surname_countries: HashMap<String, Option<Arc<str>>>,

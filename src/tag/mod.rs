@@ -14,6 +14,7 @@ pub mod evaluate;
 mod events;
 mod extract;
 mod genre;
+mod groups;
 mod labels;
 mod participants;
 mod salience;

@@ -1224,12 +1224,27 @@ fn threat_groups_named_beside_a_gang_phrase() {
         "Ransomware Gang Hits Hospital",
         "The Qilin ransomware gang claimed the attack on the hospital on Tuesday. \
          Separately, a hacking group called ShinyHunters stole customer records, and the \
-         extortion group Lapsus$ leaked source code. Qilin demanded a ransom.",
+         extortion group Kairos$ leaked source code. Qilin demanded a ransom.",
         None,
     );
-    for group in ["/group/qilin", "/group/shinyhunters", "/group/lapsus"] {
+    for group in ["/group/qilin", "/group/shinyhunters", "/group/kairos"] {
         assert!(tags.mentions.contains(group), "{group} in {:?}", tags.mentions);
     }
+    // A name too ambiguous to match alone is the ATT&CK group beside a gang
+    // phrase, and nowhere else.
+    let known = extractor().tag(
+        "Hackers",
+        "The Akira ransomware gang and the Play ransomware group hit schools. Play resumed on Monday.",
+        None,
+    );
+    let groups: Vec<&String> = known.mentions.iter().filter(|m| m.starts_with("/group/")).collect();
+    assert_eq!(groups, ["/group/G1024", "/group/G1040"], "{:?}", known.mentions);
+    let alone = extractor().tag("Hackers", "Akira and Play were hacked, officials said.", None);
+    assert!(
+        !alone.mentions.iter().any(|m| m.starts_with("/group/")),
+        "{:?}",
+        alone.mentions
+    );
     // Named bare after the phrase, the gang is still the one who acts.
     let bare = extractor().tag(
         "Hospital hit",

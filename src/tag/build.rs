@@ -62,6 +62,9 @@ impl Extractor {
             if let Some(sponsor) = &group.sponsor {
                 group_sponsors.insert(group.id.clone(), sponsor.clone());
             }
+            if group.in_context {
+                continue;
+            }
             let entity = builder.entity(Entity {
                 kind: EntityKind::Group,
                 code: group.id.as_str().into(),
@@ -312,7 +315,7 @@ impl Extractor {
             company_words: rules.people.company_words.iter().cloned().collect(),
             name_particles: rules.people.name_particles.iter().cloned().collect(),
             given_names_also_words: rules.people.given_names_also_words.iter().cloned().collect(),
-            group_namer: GroupNamer::new(&rules.groups)?,
+            group_namer: GroupNamer::new(&rules.groups, &dictionaries.groups)?,
             surname_countries,
             person_slugs: dictionaries.people.iter().map(|p| p.slug.to_string()).collect(),
             person_by_first_and_last: people_by_first_and_last(&dictionaries.people),

@@ -119,6 +119,9 @@ pub struct GroupTerm {
     pub base: Option<String>,
     pub sponsor: Option<String>,
     pub term: String,
+    /// A name too ambiguous to match alone ("Play", "Akira"), matched only
+    /// beside a gang phrase ("the Akira ransomware gang").
+    pub in_context: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -620,6 +623,7 @@ impl Dictionaries {
                 base: optional(c[2]),
                 sponsor: optional(c[3]),
                 term: c[4].into(),
+                in_context: c[1] == "in-context",
             })
         })?;
         let people = rows(source, "actors/people.tsv", 5, |c| {

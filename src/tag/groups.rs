@@ -10,10 +10,10 @@ use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-use super::dictionary::GroupNaming;
+use super::dictionary::{GroupNaming, GroupTerm};
 use super::entities::PlacedEntity;
 use super::tags::{Entity, EntityKind};
-use super::HashSet;
+use super::{HashMap, HashSet};
 use crate::Error;
 
 /// What a match of the naming automaton is.
@@ -39,10 +39,14 @@ pub(super) struct GroupNamer {
     links: Vec<String>,
     /// Capitalised words that are never a gang's name (weekdays, vendors).
     not_names: HashSet<String>,
+    /// Dictionary groups by lowercase name, for a name beside a gang phrase:
+    /// the ATT&CK id and sponsor of "the Akira ransomware gang", whose name
+    /// is too ambiguous to match alone.
+    known: HashMap<String, (Arc<str>, Option<Arc<str>>)>,
 }
 
 impl GroupNamer {
-    pub(super) fn new(naming: &GroupNaming) -> Result<GroupNamer, Error> {
+    pub(super) fn new(naming: &GroupNaming, dictionary: &[GroupTerm]) -> Result<GroupNamer, Error> {
         let mut words: Vec<String> = Vec::new();
         let mut patterns = Vec::new();
         let state = |code: &str| (code != "-").then(|| Arc::<str>::from(code));
@@ -77,6 +81,17 @@ impl GroupNamer {
             heads: naming.gang_heads.iter().map(|h| h.to_lowercase()).collect(),
             links: naming.name_links.iter().map(|l| l.to_lowercase()).collect(),
             not_names: naming.not_names.iter().map(|n| n.to_lowercase()).collect(),
+            known: dictionary
+                .iter()
+                .map(|g| {
+                    let sponsor = g
+                        .base
+                        .as_ref()
+                        .or(g.sponsor.as_ref())
+                        .map(|c| Arc::<str>::from(c.as_str()));
+                    (g.term.to_lowercase(), (Arc::<str>::from(g.id.as_str()), sponsor))
+                })
+                .collect(),
         })
     }
 
@@ -128,7 +143,8 @@ impl GroupNamer {
                     else {
                         continue;
                     };
-                    let before = name_before(text, start).filter(|n| gang_name(text, *n) && is_name(n));
+                    let name_ok = |n: &(usize, usize)| gang_name(text, *n) && (self.knows(text, n) || is_name(n));
+                    let before = name_before(text, start).filter(name_ok);
                     let after = || {
                         let mut at = head.1;
                         if let Some(link) = self.links.iter().find(|l| {
@@ -138,11 +154,12 @@ impl GroupNamer {
                         }) {
                             at += 1 + link.len();
                         }
-                        name_after(text, at)
-                            .filter(|n| gang_name(text, *n) && is_name(n) && !text[n.1..].starts_with(['\'', '’']))
+                        name_after(text, at).filter(|n| name_ok(n) && !text[n.1..].starts_with(['\'', '’']))
                     };
                     let Some(name) = before.or_else(after) else { continue };
-                    if free(placed, name) {
+                    // An ordinary word ("Play") names the gang beside its
+                    // phrase only, never bare.
+                    if free(placed, name) && is_name(&name) {
                         gang_names.push(name);
                     }
                     Some((name.0, name.1, None))
@@ -150,7 +167,7 @@ impl GroupNamer {
             };
             let Some((from, to, country)) = group else { continue };
             if free(placed, (from, to)) {
-                placed.push(group_entity(text, from, to, country));
+                placed.push(self.group_entity(text, from, to, country));
             }
         }
         for (from, to) in gang_names {
@@ -159,9 +176,46 @@ impl GroupNamer {
                 let span = (at, at + name.len());
                 let whole_word = (at == 0 || !word_byte(at - 1)) && !word_byte(span.1);
                 if whole_word && free(placed, span) {
-                    placed.push(group_entity(text, span.0, span.1, None));
+                    placed.push(self.group_entity(text, span.0, span.1, None));
                 }
             }
+        }
+    }
+
+    fn knows(&self, text: &str, (from, to): &(usize, usize)) -> bool {
+        self.known.contains_key(&text[*from..*to].to_lowercase())
+    }
+
+    /// The group named `text[from..to]`: a dictionary group by its id, any
+    /// other by the slug of its name.
+    fn group_entity(&self, text: &str, from: usize, to: usize, country: Option<Arc<str>>) -> PlacedEntity {
+        let name = &text[from..to];
+        let (code, country) = match self.known.get(&name.to_lowercase()) {
+            Some((id, sponsor)) => (id.clone(), sponsor.clone()),
+            None => {
+                let slug: String = name
+                    .chars()
+                    .map(|c| {
+                        if c.is_alphanumeric() {
+                            c.to_ascii_lowercase()
+                        } else {
+                            '-'
+                        }
+                    })
+                    .collect();
+                (Arc::from(slug.trim_matches('-')), country)
+            }
+        };
+        PlacedEntity {
+            start: from,
+            end: to,
+            entity: Entity {
+                kind: EntityKind::Group,
+                code,
+                country,
+                sector: None,
+            },
+            can_act: true,
         }
     }
 }
@@ -204,28 +258,4 @@ fn name_after(text: &str, end: usize) -> Option<(usize, usize)> {
 
 fn is_name_char(c: char) -> bool {
     c.is_alphanumeric() || c == '$'
-}
-
-fn group_entity(text: &str, from: usize, to: usize, country: Option<Arc<str>>) -> PlacedEntity {
-    let slug: String = text[from..to]
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    PlacedEntity {
-        start: from,
-        end: to,
-        entity: Entity {
-            kind: EntityKind::Group,
-            code: slug.trim_matches('-').into(),
-            country,
-            sector: None,
-        },
-        can_act: true,
-    }
 }

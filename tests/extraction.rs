@@ -2662,3 +2662,25 @@ fn what_an_appeal_asks_for_is_no_event_of_its_own() {
         &["UKR"],
     );
 }
+
+#[test]
+fn a_party_in_an_aside_about_the_subject_is_not_acted_on() {
+    // After a hacking gang: the victim is named after the aside.
+    assert_story_dyads(
+        "The Qilin ransomware gang, which is believed to operate from Russia, hit a London hospital.",
+        &["/qilin/coerce/GBR"],
+        &["RUS"],
+    );
+    // With no one named after the cue, no party of the aside stands in.
+    assert_story_dyads(
+        "Venezuela, which has close ties to Cuba, granted asylum to the opposition leader.",
+        &[],
+        &["CUB"],
+    );
+    // An act told inside the aside keeps its own parties.
+    assert_story_dyads(
+        "The Iranian government, which has long backed Hezbollah, sent weapons to the rebels.",
+        &["/IRN/support/hezbollah"],
+        &["/IRN/aid/hezbollah"],
+    );
+}

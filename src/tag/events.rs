@@ -13,8 +13,8 @@ use super::participants::{is_passive, CueSite, CLOSING_WORDS};
 use super::scan::Hit;
 use super::tags::{Entity, SentenceEvent};
 use super::text::{
-    at_sentence_start, has_any_word, is_ascii_space, lowercase, next_word, previous_word, start_of, within_words,
-    word_after, word_before, words_between,
+    aside_after, at_sentence_start, has_any_word, is_ascii_space, lowercase, next_word, previous_word, start_of,
+    within_words, word_after, word_before, words_between,
 };
 use super::HashSet;
 use crate::words::{is_alphanumeric, words};
@@ -202,7 +202,7 @@ impl Extractor {
                     // what the sentence's subject does.
                     let targets = agent
                         .as_ref()
-                        .map(|agent| self.acted_on_by_agent(placed, agent, hit, sentence_start..sentence_end))
+                        .map(|agent| self.acted_on_by_agent(text, placed, agent, hit, sentence_start..sentence_end))
                         .unwrap_or_default();
                     (agent.into_iter().collect(), targets)
                 } else if is_passive(text, hit.start..hit.end) {
@@ -346,10 +346,12 @@ impl Extractor {
     /// the one that speaks of it before ("Ukraine's cyber agency said
     /// hackers from the Russian military …": a state reporting an attack is
     /// most often its victim). A party on the agent's side (its sponsor) is
-    /// neither.
+    /// neither, nor is one in an aside about the agent ("the Qilin
+    /// ransomware gang, which is believed to operate from Russia, hit …").
     #[inline(never)]
     fn acted_on_by_agent(
         &self,
+        text: &str,
         placed: &[PlacedEntity],
         agent: &Entity,
         hit: &Hit,
@@ -359,9 +361,10 @@ impl Extractor {
         let other = |p: &&PlacedEntity| self.side_of(&p.entity).is_some_and(|side| Some(side) != agent_side);
         let in_sentence = &placed
             [placed.partition_point(|p| p.start < sentence.start)..placed.partition_point(|p| p.start < sentence.end)];
+        let aside = aside_after(text, hit.end, sentence.end).unwrap_or_default();
         in_sentence
             .iter()
-            .filter(|p| p.start >= hit.end)
+            .filter(|p| p.start >= hit.end && !aside.contains(&p.start))
             .find(other)
             .or_else(|| in_sentence.iter().rev().filter(|p| p.end <= hit.start).find(other))
             .map(|p| vec![p.entity.clone()])

@@ -12,7 +12,7 @@ use super::entities::PlacedEntity;
 use super::extract::Extractor;
 use super::scan::{is_boundary, is_word_char};
 use super::tags::{Entity, EntityKind};
-use super::text::{lowercase, next_word, previous_word, start_of, within_words};
+use super::text::{aside_after, lowercase, next_word, previous_word, start_of, within_words};
 use crate::words::is_alphanumeric;
 
 /// Bytes after an event cue searched for a mediator ("talks in Cairo on
@@ -237,6 +237,11 @@ impl Extractor {
         // cue is a noun phrase of its own. A party before the subject is
         // not: it is who reports or where ("officials in Washington said
         // North Korea fired").
+        // Nor is a party inside an aside about the subject ("Qilin, which is
+        // believed to operate from Russia, hit a hospital").
+        let aside = first_source
+            .and_then(|first| aside_after(text, in_sentence[first].end, cue.start))
+            .unwrap_or_default();
         let targets = if targets.is_empty() && noun_phrase.is_none() {
             in_sentence
                 .iter()
@@ -244,6 +249,7 @@ impl Extractor {
                 .find(|p| {
                     p.start < cue.start
                         && first_source.is_none_or(|first| p.start >= in_sentence[first].end)
+                        && !aside.contains(&p.start)
                         && (p.can_act || !attack)
                         && p.entity.dyad_code().is_some_and(|c| !source_codes.contains(&c))
                 })

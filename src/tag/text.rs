@@ -3,6 +3,7 @@
 //! whole-word tests, and lowercasing that copies only when it must.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use super::scan::is_word_char;
 use crate::words::is_alphanumeric;
@@ -89,6 +90,24 @@ pub(super) fn words_between(text: &str, from: usize, to: usize, cap: usize) -> u
     }
     (count + usize::from(in_word && worded)).min(cap)
 }
+
+/// The aside set off by commas after a party's noun phrase ("the Qilin
+/// ransomware gang, which is believed to operate from Russia, hit …"), as a
+/// byte range, if it opens within [`ASIDE_OPENS_WITHIN`] words of `from` and
+/// closes before `to`.
+pub(super) fn aside_after(text: &str, from: usize, to: usize) -> Option<Range<usize>> {
+    let after = text.get(from..to)?;
+    let opens = after.find(',')?;
+    if after[..opens].split_whitespace().count() > ASIDE_OPENS_WITHIN {
+        return None;
+    }
+    let closes = after[opens + 1..].find(',')?;
+    Some(from + opens..from + opens + 1 + closes)
+}
+
+/// Words of a party's noun phrase before an aside about it ("the Qilin
+/// ransomware gang, which …").
+const ASIDE_OPENS_WITHIN: usize = 3;
 
 /// Whether an ASCII byte is whitespace as `char::is_whitespace` reads it
 /// (which, unlike `u8::is_ascii_whitespace`, counts the vertical tab).

@@ -2684,3 +2684,31 @@ fn a_party_in_an_aside_about_the_subject_is_not_acted_on() {
         &["/IRN/aid/hezbollah"],
     );
 }
+
+#[test]
+fn a_strike_on_a_party_is_an_attack_and_a_labour_strike_is_not() {
+    assert_story_dyads(
+        "Israel launched strikes on Iranian nuclear sites on Friday.",
+        &["/ISR/assault/IRN"],
+        &[],
+    );
+    assert_story_dyads(
+        "Pakistan carried out a strike against India overnight.",
+        &["/PAK/assault/IND"],
+        &[],
+    );
+    for story in [
+        "Workers at the Ford plant in Germany went on strike on Monday.",
+        "Teachers in France staged strikes against the pension reform.",
+    ] {
+        let tags = tag_story(story);
+        assert!(!tags.events.contains("/assault"), "{story}: {:?}", tags.events);
+        assert!(tags.events.contains("/protest"), "{story}: {:?}", tags.events);
+    }
+    // "any" opens a phrase of its own: the speaker strikes no one.
+    assert_story_dyads(
+        "Ahmadinejad said any strike on his country would be seen as a joint Israeli-U.S. operation.",
+        &[],
+        &["/IRN/assault/ISR", "/IRN/assault/USA"],
+    );
+}

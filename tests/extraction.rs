@@ -1245,6 +1245,13 @@ fn threat_groups_named_beside_a_gang_phrase() {
         "{:?}",
         alone.mentions
     );
+    // Groups listed beside hackers are their fellows, not their victims.
+    assert_story_dyads(
+        "Three China-based hacking groups, Linen Typhoon, Violet Typhoon and Storm-2603, breached \
+         government agencies in the United States.",
+        &[],
+        &["/G0027/coerce/storm-2603", "/G0027/coerce/G0128"],
+    );
     // Named bare after the phrase, the gang is still the one who acts.
     let bare = extractor().tag(
         "Hospital hit",

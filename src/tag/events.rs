@@ -11,7 +11,7 @@ use super::entities::PlacedEntity;
 use super::extract::{Extractor, Passage, SentenceAnalysis};
 use super::participants::{is_passive, CueSite, CLOSING_WORDS};
 use super::scan::Hit;
-use super::tags::{Entity, SentenceEvent};
+use super::tags::{Entity, EntityKind, SentenceEvent};
 use super::text::{
     aside_after, at_sentence_start, has_any_word, is_ascii_space, lowercase, next_word, previous_word, start_of,
     within_words, word_after, word_before, words_between,
@@ -347,7 +347,10 @@ impl Extractor {
     /// hackers from the Russian military …": a state reporting an attack is
     /// most often its victim). A party on the agent's side (its sponsor) is
     /// neither, nor is one in an aside about the agent ("the Qilin
-    /// ransomware gang, which is believed to operate from Russia, hit …").
+    /// ransomware gang, which is believed to operate from Russia, hit …"),
+    /// nor another threat group: groups named beside hackers are their
+    /// fellows ("three hacking groups, Linen Typhoon, Violet Typhoon and
+    /// Storm-2603, breached …"), not their victims.
     #[inline(never)]
     fn acted_on_by_agent(
         &self,
@@ -358,7 +361,9 @@ impl Extractor {
         sentence: Range<usize>,
     ) -> Vec<Entity> {
         let agent_side = self.side_of(agent);
-        let other = |p: &&PlacedEntity| self.side_of(&p.entity).is_some_and(|side| Some(side) != agent_side);
+        let other = |p: &&PlacedEntity| {
+            p.entity.kind != EntityKind::Group && self.side_of(&p.entity).is_some_and(|side| Some(side) != agent_side)
+        };
         let in_sentence = &placed
             [placed.partition_point(|p| p.start < sentence.start)..placed.partition_point(|p| p.start < sentence.end)];
         let aside = aside_after(text, hit.end, sentence.end).unwrap_or_default();

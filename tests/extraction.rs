@@ -2719,3 +2719,26 @@ fn a_strike_on_a_party_is_an_attack_and_a_labour_strike_is_not() {
         &["/IRN/assault/ISR", "/IRN/assault/USA"],
     );
 }
+
+#[test]
+fn hostages_released_are_no_new_abduction() {
+    let tags = extractor().tag(
+        "Ceasefire holds",
+        "Hamas released 20 living hostages on Monday, and Israel freed nearly 2,000 Palestinian prisoners.",
+        None,
+    );
+    assert!(tags.dyads.contains("/ISR/retreat/PSE"), "{:?}", tags.dyads);
+    assert!(!tags.events.contains("/assault"), "{:?}", tags.events);
+    assert!(
+        dyads_naming(&tags, "hamas").iter().all(|d| !d.contains("/assault/")),
+        "{:?}",
+        tags.dyads
+    );
+    // Hostages taken are an abduction still.
+    let taken = extractor().tag(
+        "Hostages taken",
+        "Islamic State militants seized 20 hostages in Iraq, Iraqi officials said.",
+        None,
+    );
+    assert!(taken.events.contains("/assault/abduct"), "{:?}", taken.events);
+}

@@ -118,6 +118,17 @@ impl Extractor {
                         continue;
                     }
                 }
+                // "Hamas released 20 living hostages": those released were
+                // taken before; the release is the news, not a new abduction.
+                if mode.as_deref() == Some("abduct")
+                    && sentences[sentence].events.last().is_some_and(|release| {
+                        release.event_type == "retreat"
+                            && release.mode.as_deref() == Some("release")
+                            && released(text, release.cue.clone(), hit.start)
+                    })
+                {
+                    continue;
+                }
                 if event_type == "coerce"
                     && mode.as_deref() == Some("restrict")
                     && self.restricts_trade(text, hit, sentence_end)
@@ -746,6 +757,18 @@ fn asked_for(text: &str, appeal: Range<usize>, act: usize) -> bool {
     // ("to withdraw").
     let asks = text[appeal.start..act].split_whitespace().any(|w| w == "to") || text[act..].starts_with("to ");
     asks && !text[appeal.end..act].contains([',', ';', ':', '.'])
+}
+
+/// The most words between a release's cue and those it releases
+/// ("released 20 living hostages").
+const RELEASED_WORDS: usize = 4;
+
+/// Whether a cue at `object` names what a release at `release` releases:
+/// within [`RELEASED_WORDS`] words after it, in the same clause.
+fn released(text: &str, release: Range<usize>, object: usize) -> bool {
+    object >= release.end
+        && within_words(text, release.end, object, RELEASED_WORDS)
+        && !text[release.end..object].contains([',', ';', ':', '.'])
 }
 
 fn governing_guard(

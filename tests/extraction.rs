@@ -1218,6 +1218,15 @@ fn threat_groups_named_beside_a_gang_phrase() {
     for group in ["/group/qilin", "/group/shinyhunters", "/group/kairos"] {
         assert!(found.contains(group), "{group} in {found:?}");
     }
+    // In quotation marks, and in another script, lower-cased.
+    let quoted = groups_in(
+        "Hackers",
+        "The “Qilin” ransomware group and the Ömer hacking group struck.",
+    );
+    assert_eq!(
+        quoted,
+        BTreeSet::from(["/group/qilin".to_string(), "/group/ömer".to_string()])
+    );
     // A name too ambiguous to match alone is the ATT&CK group beside a gang
     // phrase, and nowhere else.
     let known = groups_in(

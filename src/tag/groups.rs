@@ -193,16 +193,12 @@ impl GroupNamer {
         let (code, country) = match self.known.get(&name.to_lowercase()) {
             Some((id, sponsor)) => (id.clone(), sponsor.clone()),
             None => {
-                let slug: String = name
+                // Lower case in every script ("Ünïcödé" is `ünïcödé`).
+                let slug = name
                     .chars()
-                    .map(|c| {
-                        if c.is_alphanumeric() {
-                            c.to_ascii_lowercase()
-                        } else {
-                            '-'
-                        }
-                    })
-                    .collect();
+                    .map(|c| if c.is_alphanumeric() { c } else { '-' })
+                    .collect::<String>()
+                    .to_lowercase();
                 (Arc::from(slug.trim_matches('-')), country)
             }
         };
@@ -236,9 +232,11 @@ fn gang_name(text: &str, (from, to): (usize, usize)) -> bool {
 }
 
 /// The word right before `start`, one space between: letters, digits and
-/// the `$` some gangs spell with.
+/// the `$` some gangs spell with. A closing quotation mark after the word is
+/// not part of it ("the “Qilin” ransomware group").
 fn name_before(text: &str, start: usize) -> Option<(usize, usize)> {
     let before = text[..start].strip_suffix(' ')?;
+    let before = before.strip_suffix(['”', '"', '’']).unwrap_or(before);
     let from = before
         .char_indices()
         .rfind(|(_, c)| !is_name_char(*c))

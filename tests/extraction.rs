@@ -1218,25 +1218,25 @@ fn threat_groups_named_beside_a_gang_phrase() {
     for group in ["/group/qilin", "/group/shinyhunters", "/group/kairos"] {
         assert!(found.contains(group), "{group} in {found:?}");
     }
-    // In quotation marks, and in another script, lower-cased.
-    let quoted = groups_in(
-        "Hackers",
-        "The “Qilin” ransomware group and the Ömer hacking group struck.",
-    );
-    assert_eq!(
-        quoted,
-        BTreeSet::from(["/group/qilin".to_string(), "/group/ömer".to_string()])
-    );
-    // A name too ambiguous to match alone is the ATT&CK group beside a gang
-    // phrase, and nowhere else.
-    let known = groups_in(
-        "Hackers",
-        "The Akira ransomware gang and the Play ransomware group hit schools. Play resumed on Monday.",
-    );
-    assert_eq!(
-        known,
-        BTreeSet::from(["/group/G1024".to_string(), "/group/G1040".to_string()])
-    );
+    for (body, expected) in [
+        // In quotation marks, and in another script, lower-cased.
+        (
+            "The “Qilin” ransomware group and the Ömer hacking group struck.",
+            ["/group/qilin", "/group/ömer"],
+        ),
+        // A name too ambiguous to match alone is the ATT&CK group beside a
+        // gang phrase, and nowhere else.
+        (
+            "The Akira ransomware gang and the Play ransomware group hit schools. Play resumed on Monday.",
+            ["/group/G1024", "/group/G1040"],
+        ),
+    ] {
+        assert_eq!(
+            groups_in("Hackers", body),
+            BTreeSet::from(expected.map(String::from)),
+            "{body}"
+        );
+    }
     let alone = groups_in("Hackers", "Akira and Play were hacked, officials said.");
     assert!(alone.is_empty(), "{alone:?}");
     // Groups listed beside hackers are their fellows, not their victims.

@@ -124,7 +124,7 @@ impl Extractor {
                     && sentences[sentence].events.last().is_some_and(|release| {
                         release.event_type == "retreat"
                             && release.mode.as_deref() == Some("release")
-                            && released(text, release.cue.clone(), hit.start)
+                            && close_after(text, release.cue.end, hit.start, RELEASED_WORDS)
                     })
                 {
                     continue;
@@ -750,25 +750,20 @@ const ASKED_WORDS: usize = 10;
 /// withdraw"), within [`ASKED_WORDS`] words of the appeal and in the same
 /// clause.
 fn asked_for(text: &str, appeal: Range<usize>, act: usize) -> bool {
-    if act < appeal.end || !within_words(text, appeal.end, act, ASKED_WORDS) {
-        return false;
-    }
     // The "to" may close the appeal's cue ("urged to") or open the act's
     // ("to withdraw").
-    let asks = text[appeal.start..act].split_whitespace().any(|w| w == "to") || text[act..].starts_with("to ");
-    asks && !text[appeal.end..act].contains([',', ';', ':', '.'])
+    close_after(text, appeal.end, act, ASKED_WORDS)
+        && (text[appeal.start..act].split_whitespace().any(|w| w == "to") || text[act..].starts_with("to "))
 }
 
 /// The most words between a release's cue and those it releases
 /// ("released 20 living hostages").
 const RELEASED_WORDS: usize = 4;
 
-/// Whether a cue at `object` names what a release at `release` releases:
-/// within [`RELEASED_WORDS`] words after it, in the same clause.
-fn released(text: &str, release: Range<usize>, object: usize) -> bool {
-    object >= release.end
-        && within_words(text, release.end, object, RELEASED_WORDS)
-        && !text[release.end..object].contains([',', ';', ':', '.'])
+/// Whether `at` follows a cue ending at `cue_end` within `words` words, in
+/// the same clause (no comma, colon, semicolon or full stop between).
+fn close_after(text: &str, cue_end: usize, at: usize, words: usize) -> bool {
+    at >= cue_end && within_words(text, cue_end, at, words) && !text[cue_end..at].contains([',', ';', ':', '.'])
 }
 
 fn governing_guard(

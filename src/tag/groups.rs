@@ -13,6 +13,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use super::dictionary::{GroupNaming, GroupTerm};
 use super::entities::PlacedEntity;
 use super::tags::{Entity, EntityKind};
+use super::text::lowercase;
 use super::{HashMap, HashSet};
 use crate::Error;
 
@@ -111,9 +112,8 @@ impl GroupNamer {
         let bytes = text.as_bytes();
         let word_byte = |at: usize| bytes.get(at).is_some_and(|b| b.is_ascii_alphanumeric());
         let is_name = |range: &(usize, usize)| {
-            let word = &text[range.0..range.1];
-            let lower = word.to_lowercase();
-            !ordinary.contains(&lower) && !self.not_names.contains(&lower)
+            let lower = lowercase(&text[range.0..range.1]);
+            !ordinary.contains(lower.as_ref()) && !self.not_names.contains(lower.as_ref())
         };
         let free =
             |placed: &[PlacedEntity], (from, to): (usize, usize)| !placed.iter().any(|p| p.start < to && from < p.end);
@@ -139,7 +139,7 @@ impl GroupNamer {
                     .map(|name| (name.0, end, state.clone())),
                 Pattern::Modifier => {
                     let Some(head) =
-                        name_after(text, end).filter(|h| self.heads.contains(&text[h.0..h.1].to_lowercase()))
+                        name_after(text, end).filter(|h| self.heads.contains(lowercase(&text[h.0..h.1]).as_ref()))
                     else {
                         continue;
                     };
@@ -183,14 +183,14 @@ impl GroupNamer {
     }
 
     fn knows(&self, text: &str, (from, to): &(usize, usize)) -> bool {
-        self.known.contains_key(&text[*from..*to].to_lowercase())
+        self.known.contains_key(lowercase(&text[*from..*to]).as_ref())
     }
 
     /// The group named `text[from..to]`: a dictionary group by its id, any
     /// other by the slug of its name.
     fn group_entity(&self, text: &str, from: usize, to: usize, country: Option<Arc<str>>) -> PlacedEntity {
         let name = &text[from..to];
-        let (code, country) = match self.known.get(&name.to_lowercase()) {
+        let (code, country) = match self.known.get(lowercase(name).as_ref()) {
             Some((id, sponsor)) => (id.clone(), sponsor.clone()),
             None => {
                 // Lower case in every script ("Ünïcödé" is `ünïcödé`).
